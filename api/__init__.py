@@ -1,0 +1,66 @@
+"""Bingpin's read-only REST API: ``create_app()`` builds the Flask application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response
+from flask.json.provider import DefaultJSONProvider
+
+from api import errors, fields
+from api.resources import calculations, meta, reference
+
+VERSION = "1.0.0"
+
+DESCRIPTION = """病贫（Bingpin）：地方医疗救助与防范因病致贫返贫政策的参考实现。
+
+每个数额都可追溯到政策条款：计算答复附计算步骤（explanation，含条款原文摘录）和所用假定（assumptions）。
+金额以两位小数的字符串传送（如 "9000.00"），请求中的金额可为字符串或数字（最多两位小数）。
+错误答复统一为 {"code", "message", "errors"}：422 validation_error（输入无效）、unknown_category、
+not_defined_by_policy（该地区政策未规定此项）、not_in_force（日期不在施行期间）；400 malformed_json；
+404 not_found；405 method_not_allowed（本服务只读）。"""
+
+
+class JSONProvider(DefaultJSONProvider):
+    """UTF-8 JSON with Chinese kept readable and fields in schema order."""
+
+    ensure_ascii = False
+    sort_keys = False
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application (embedded policy data, no database)."""
+    app = Flask(__name__)
+    app.json_provider_class = JSONProvider
+    app.json = JSONProvider(app)
+    app.config.update(
+        API_TITLE="Bingpin 病贫",
+        API_VERSION=VERSION,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        API_SPEC_OPTIONS={
+            "info": {"description": DESCRIPTION, "license": {"name": "MIT"}},
+            "servers": [{"url": "/", "description": "this service"}],
+        },
+    )
+    app.config.update(config or {})
+    api = errors.Api(app)
+    fields.register(api)
+    for blueprint in (calculations.blp, reference.blp, meta.blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(meta.docs)
+    errors.register(app)
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if response.mimetype == "text/html":
+            response.headers["Content-Security-Policy"] = (
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                "script-src 'self'; object-src 'none'; frame-ancestors 'none'"
+            )
+        return response
+
+    return app

@@ -1,0 +1,63 @@
+"""The ``bingpin`` command: ``serve`` (gunicorn) and ``openapi`` (write or check the spec)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+SPEC_PATH = Path("openapi/openapi.json")
+
+
+def spec_text() -> str:
+    """The OpenAPI document of the app, as committed in openapi/openapi.json."""
+    from api import create_app
+
+    app = create_app()
+    with app.test_request_context():
+        spec = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    return json.dumps(spec, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    text = spec_text()
+    path = Path(args.output)
+    if args.check:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            print(f"{path} is out of date: run `bingpin openapi` and commit it", file=sys.stderr)
+            return 1
+        print(f"{path} is up to date")
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from api.serving import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bingpin", description="病贫 Bingpin reference service")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the API with gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=None, help="default: 2 x CPU cores + 1, at most 8")
+    serve.set_defaults(run=_serve)
+    openapi = commands.add_parser("openapi", help="write (or --check) openapi/openapi.json")
+    openapi.add_argument("--output", default=str(SPEC_PATH))
+    openapi.add_argument("--check", action="store_true", help="fail if the file differs from the code")
+    openapi.set_defaults(run=_openapi)
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

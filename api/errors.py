@@ -1,0 +1,125 @@
+"""One error payload for everything: ``{"code", "message", "errors"}``, translated here from
+domain errors and HTTP exceptions. Nothing reaches the client as an HTML page or a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import flask_smorest
+import marshmallow as ma
+from flask import Flask
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from rules.core.errors import BingpinError
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: ("bad_request", "请求无效 / bad request"),
+    404: ("not_found", "资源不存在 / resource not found"),
+    405: ("method_not_allowed", "不支持该请求方法（本服务只读）/ method not allowed (read-only service)"),
+    406: ("not_acceptable", "无法提供所请求的格式 / not acceptable"),
+    413: ("payload_too_large", "请求体过大 / request body too large"),
+    415: ("unsupported_media_type", "请求体须为 application/json / body must be application/json"),
+    422: ("validation_error", "输入无效 / invalid input"),
+    500: ("internal_error", "服务内部错误 / internal error"),
+}
+
+#: Chinese beside marshmallow's English messages.
+TRANSLATIONS = {
+    "Missing data for required field.": "缺少必填字段",
+    "Unknown field.": "未知字段",
+    "Not a valid date.": "不是有效日期（YYYY-MM-DD）",
+    "Not a valid integer.": "不是有效整数",
+    "Not a valid boolean.": "不是有效布尔值",
+    "Not a valid string.": "不是有效字符串",
+    "Not a valid list.": "不是有效列表",
+    "Invalid input type.": "输入类型无效（应为 JSON 对象）",
+    "Field may not be null.": "不能为 null",
+    "Invalid JSON body.": "JSON 格式错误",
+}
+
+
+class ErrorSchema(ma.Schema):
+    """The one error payload."""
+
+    code = ma.fields.String(required=True, metadata={"description": "稳定的错误代码 / stable error code"})
+    message = ma.fields.String(required=True, metadata={"description": "说明 / message"})
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "按字段列出的问题 / problems by field (dotted path)"},
+    )
+
+
+def _translate(message: str) -> str:
+    if message in TRANSLATIONS:
+        return f"{TRANSLATIONS[message]} / {message}"
+    if message.startswith("Must be one of:"):
+        return f"取值无效 / {message}"
+    if message.startswith(("Must be greater", "Must be less", "Must be at", "Length must")):
+        return f"超出允许范围 / {message}"
+    return message
+
+
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """``{"json": {"members": {0: {"self_pay": [..]}}}}`` -> ``{"members.0.self_pay": [..]}``."""
+    if isinstance(messages, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            name = str(key) if prefix in ("", "json") else f"{prefix}.{key}"
+            if prefix == "" and key in ("json", "query", "querystring"):
+                name = ""
+            for field, texts in flatten(value, name).items():
+                flat.setdefault(field, []).extend(texts)
+        return flat
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return {prefix or "_schema": [_translate(m) for m in messages]}
+    if isinstance(messages, list):
+        flat = {}
+        for index, value in enumerate(messages):
+            flat.update(flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    return {prefix or "_schema": [_translate(str(messages))]}
+
+
+def payload(code: str, message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"code": code, "message": message, "errors": errors or {}}
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api with this service's error payload."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
+        status = error.code or 500
+        code, message = CODES.get(status, (f"http_{status}", error.name))
+        data = getattr(error, "data", None) or {}
+        errors = flatten(data.get("messages") or data.get("errors") or {})
+        if status == 400 and data.get("messages"):
+            code, message = "malformed_json", "请求体不是有效的 JSON / request body is not valid JSON"
+        if status == 500:
+            original = getattr(error, "original_exception", None)
+            if original is not None:
+                log.exception("unhandled error", exc_info=original)
+        return payload(code, data.get("message", message), errors), status, data.get("headers", {})
+
+
+def register(app: Flask) -> None:
+    """Domain errors become 422 answers with their own code."""
+
+    @app.errorhandler(BingpinError)
+    def _domain(error: BingpinError) -> tuple[dict[str, Any], int]:
+        status = 500 if error.code == "configuration_error" else 422
+        if status == 500:
+            log.error("configuration error: %s", error.message)
+            return payload(*CODES[500]), 500
+        return payload(error.code, error.message, error.errors), status
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[dict[str, Any], int]:
+        # HTTPExceptions have their own (more specific) handler: see Api above.
+        log.exception("unhandled error")
+        return payload(*CODES[500]), InternalServerError.code

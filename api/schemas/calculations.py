@@ -1,0 +1,171 @@
+"""Request and response schemas of the calculations (DESIGN.md "API contract")."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from api.fields import Money, Percent, Ratio
+from api.schemas.common import (
+    CalculationRequestSchema,
+    CalculationResponseSchema,
+    CitationSchema,
+    categories_field,
+    diagnoses_field,
+    money,
+)
+from rules.core.indicators import FIGURES, INDICATORS
+
+DATE = ma.fields.Date
+
+
+class MedicalAssistanceRequestSchema(CalculationRequestSchema):
+    categories = categories_field("救助对象类别；符合儿童重大疾病等特别规定时可为空")
+    eligible_self_pay = money("政策范围内个人负担（扣除基本医保、大病保险和其他补充医疗保险后）", required=True)
+    assistance_received_this_year = money("本年度已获医疗救助金额")
+    age = ma.fields.Integer(
+        load_default=None, validate=ma.validate.Range(0, 150), metadata={"description": "周岁年龄"}
+    )
+    diagnoses = diagnoses_field()
+    care_type = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.OneOf(["inpatient", "outpatient"]),
+        metadata={"description": "住院 inpatient / 门诊 outpatient"},
+    )
+    deductible = money("当地规定的起付线（政策未规定具体数额时作为输入）")
+    annual_cap = money("当地规定的年度限额（政策未规定具体数额时作为输入）")
+    recognized_on = DATE(load_default=None, metadata={"description": "认定为救助对象的日期"})
+    local_household_registration = ma.fields.Boolean(
+        load_default=None, metadata={"description": "是否本地户籍（嘉兴儿童重大疾病救助的条件）"}
+    )
+    per_capita_income = money("上年度城乡居民人均收入（因病致贫对象起付线的上限）")
+
+
+class MedicalAssistanceResponseSchema(CalculationResponseSchema):
+    applied_category = ma.fields.String(allow_none=True, metadata={"description": "就高从优后适用的类别代码"})
+    applied_rule = ma.fields.String(
+        allow_none=True, metadata={"description": "适用的比例规则（类别代码或 children_severe_disease）"}
+    )
+    ratio = Ratio(allow_none=True, metadata={"description": "救助比例，如 \"0.90\"", "example": "0.90"})
+    ratio_is_floor = ma.fields.Boolean(metadata={"description": "比例是否为政策规定的下限（不低于）"})
+    deductible = Money(allow_none=True, metadata={"description": "起付线（元）"})
+    annual_cap = Money(allow_none=True, metadata={"description": "年度最高救助额（元）；null 表示不设限额"})
+    amount = Money(metadata={"description": "本次医疗救助金额（元）"})
+    costs_eligible_from = DATE(
+        allow_none=True, metadata={"description": "新认定对象：自该日起发生的政策范围内费用纳入救助范围"}
+    )
+
+
+class InsuranceSubsidyRequestSchema(CalculationRequestSchema):
+    categories = categories_field()
+    personal_contribution = money("城乡居民医保一档个人缴费标准")
+    tier = ma.fields.String(
+        load_default=None, validate=ma.validate.OneOf(["1", "2"]), metadata={"description": "缴费档次：1 一档，2 二档"}
+    )
+    recognized_on = DATE(load_default=None, metadata={"description": "新增认定为救助对象的日期"})
+    exited_on = DATE(load_default=None, metadata={"description": "退出救助对象的日期"})
+    in_transition_period = ma.fields.Boolean(
+        load_default=None, metadata={"description": "是否处于民政部门认定的过渡期（渐退期）"}
+    )
+    enrolment_year = ma.fields.Integer(
+        load_default=None, validate=ma.validate.Range(2000, 2100), metadata={"description": "参保年度"}
+    )
+
+
+class InsuranceSubsidyResponseSchema(CalculationResponseSchema):
+    share = Ratio(allow_none=True, metadata={"description": "资助比例（占个人缴费），如 \"1.00\""})
+    share_is_floor = ma.fields.Boolean()
+    subsidy = Money(allow_none=True, metadata={"description": "资助金额（元），提供个人缴费标准时计算"})
+    subsidised_from = DATE(allow_none=True, metadata={"description": "资助参保起始（认定当月的第一天）"})
+    coverage_effective_from = DATE(allow_none=True, metadata={"description": "待遇生效日期（次月1日）"})
+    subsidy_until = DATE(allow_none=True, metadata={"description": "退出对象的资助截止日期；null 表示未退出"})
+
+
+class RiskMonitoringRequestSchema(CalculationRequestSchema):
+    categories = categories_field()
+    annual_self_pay = money("年度医疗费用个人自付金额", required=True)
+    monitoring_standard = money("监测标准（政策未规定数额时作为输入）")
+    potential_threshold = money("潜在对象的自付费用标准（政策未规定数额时作为输入）")
+
+
+class RiskMonitoringResponseSchema(CalculationResponseSchema):
+    flagged = ma.fields.Boolean(metadata={"description": "是否列为监测对象"})
+    threshold = Money(allow_none=True, metadata={"description": "适用的自付金额标准（元）"})
+    threshold_inclusive = ma.fields.Boolean(
+        allow_none=True, metadata={"description": "true：达到本数即列入（达到）；false：须超过本数（超过）"}
+    )
+    level = ma.fields.String(
+        allow_none=True, metadata={"description": "监测级别：key 重点 / watch 关注 / potential 潜在"}
+    )
+
+
+class MemberSchema(ma.Schema):
+    categories = categories_field()
+    self_pay = money("经多重保障后的个人自付医疗费用", required=True)
+    followed_treatment_guidance = ma.fields.Boolean(
+        load_default=False, metadata={"description": "是否执行就医指导方案"}
+    )
+    referred = ma.fields.Boolean(load_default=False, metadata={"description": "是否经规范转诊"})
+
+
+class HighCostReliefRequestSchema(CalculationRequestSchema):
+    members = ma.fields.List(
+        ma.fields.Nested(MemberSchema),
+        required=True,
+        validate=ma.validate.Length(min=1, max=50),
+        metadata={"description": "家庭成员（个人只列一人）"},
+    )
+
+
+class MemberResultSchema(ma.Schema):
+    eligible = ma.fields.Boolean()
+    relief = Money()
+    self_pay_after = Money()
+
+
+class HighCostReliefResponseSchema(CalculationResponseSchema):
+    relief = Money(metadata={"description": "化解金额合计（元）"})
+    members = ma.fields.List(ma.fields.Nested(MemberResultSchema))
+    household_self_pay_after = Money(metadata={"description": "化解后家庭自付合计（元）"})
+    individual_limit = Money(allow_none=True)
+    household_limit = Money(allow_none=True)
+
+
+FiguresSchema = ma.Schema.from_dict(
+    {name: Money(metadata={"description": name}) for name in FIGURES},
+    name="FiguresSchema",
+)
+
+
+class IndicatorsRequestSchema(CalculationRequestSchema):
+    figures = ma.fields.Nested(FiguresSchema, required=True, metadata={"description": "统计数据（人数或金额）"})
+
+
+class IndicatorSchema(ma.Schema):
+    id = ma.fields.String(metadata={"description": "、".join(i.id for i in INDICATORS)})
+    name = ma.fields.String()
+    value = Percent(metadata={"description": "指标值（%，两位小数）"})
+    target = Percent(metadata={"description": "目标值（%）"})
+    comparator = ma.fields.String(metadata={"description": ">= 不低于；<= 不高于"})
+    met = ma.fields.Boolean()
+    kind = ma.fields.String(allow_none=True, metadata={"description": "约束性 / 预期性（政策未标明时为 null）"})
+    citation = ma.fields.Nested(CitationSchema)
+
+
+class IndicatorsResponseSchema(CalculationResponseSchema):
+    indicators = ma.fields.List(ma.fields.Nested(IndicatorSchema))
+
+
+class CriticalIllnessRequestSchema(CalculationRequestSchema):
+    categories = categories_field()
+    eligible_self_pay = money("基本医保报销后政策范围内个人负担", required=True)
+    per_capita_disposable_income = money("上年度居民人均可支配收入", required=True)
+    annual_cap = money("年度封顶线（政策未规定数额时作为输入）")
+    registered_poor = ma.fields.Boolean(load_default=None, metadata={"description": "是否建档立卡贫困人员"})
+
+
+class CriticalIllnessResponseSchema(CalculationResponseSchema):
+    deductible = Money(metadata={"description": "起付线（元）"})
+    ratio = Ratio(allow_none=True)
+    ratio_is_floor = ma.fields.Boolean()
+    annual_cap = Money(allow_none=True, metadata={"description": "封顶线（元）；null 表示不设封顶"})
+    amount = Money(metadata={"description": "大病保险支付金额（元）"})

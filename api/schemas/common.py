@@ -1,0 +1,90 @@
+"""Schemas shared by every calculation: the request's common fields and the response's frame."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from api.fields import Money
+from rules.core.categories import CATEGORY_NAMES, Category, Diagnosis
+from rules.registry import policies
+
+
+def jurisdiction_field() -> ma.fields.String:
+    codes = sorted(policies())
+    names = "，".join(f"{code} {policies()[code].jurisdiction_name}" for code in codes)
+    return ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(codes),
+        metadata={"description": f"地区代码（GB/T 2260）/ jurisdiction code: {names}", "example": "330400"},
+    )
+
+
+def categories_field(description: str = "救助对象类别代码 / category codes") -> ma.fields.List:
+    names = "，".join(f"{c.value} {CATEGORY_NAMES[c]}" for c in Category)
+    return ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf([c.value for c in Category])),
+        load_default=list,
+        validate=ma.validate.Length(max=len(Category)),
+        metadata={"description": f"{description}（GET /v1/categories 按地区列出）: {names}"},
+    )
+
+
+def diagnoses_field() -> ma.fields.List:
+    return ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf([d.value for d in Diagnosis])),
+        load_default=list,
+        validate=ma.validate.Length(max=len(Diagnosis)),
+        metadata={"description": "诊断代码 / diagnosis codes"},
+    )
+
+
+def money(description: str, *, required: bool = False) -> Money:
+    options: dict[str, object] = {"required": True} if required else {"load_default": None}
+    return Money(metadata={"description": f"{description}（元，字符串或数字，最多两位小数）"}, **options)
+
+
+class CalculationRequestSchema(ma.Schema):
+    """Fields every calculation takes."""
+
+    jurisdiction = jurisdiction_field()
+    date = ma.fields.Date(
+        required=True,
+        metadata={"description": "计算日期（就医或评估日期，YYYY-MM-DD）/ date of service or evaluation"},
+    )
+
+
+class CitationSchema(ma.Schema):
+    policy = ma.fields.String(required=True, metadata={"description": "政策 id"})
+    clause = ma.fields.String(required=True, metadata={"description": "条款路径，如 二(二)7"})
+    quote = ma.fields.String(required=True, metadata={"description": "条款原文摘录"})
+
+
+class StepSchema(ma.Schema):
+    text = ma.fields.String(required=True, metadata={"description": "计算步骤说明"})
+    citation = ma.fields.Nested(CitationSchema, allow_none=True, required=True)
+
+
+class JurisdictionRefSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+
+
+class PolicyRefSchema(ma.Schema):
+    id = ma.fields.String(required=True)
+    document_number = ma.fields.String(required=True, metadata={"description": "文号"})
+    title = ma.fields.String(required=True)
+
+
+class CalculationResponseSchema(ma.Schema):
+    """The frame of every calculation's answer."""
+
+    jurisdiction = ma.fields.Nested(JurisdictionRefSchema, required=True)
+    policy = ma.fields.Nested(PolicyRefSchema, required=True)
+    date = ma.fields.Date(required=True)
+    eligible = ma.fields.Boolean(required=True, metadata={"description": "是否符合该项待遇的条件"})
+    assumptions = ma.fields.List(
+        ma.fields.String(), required=True, metadata={"description": "计算中采用的默认值与假定"}
+    )
+    explanation = ma.fields.List(
+        ma.fields.Nested(StepSchema), required=True, metadata={"description": "计算步骤及其条款依据"}
+    )

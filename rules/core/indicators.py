@@ -1,0 +1,101 @@
+"""Indicators (指标): each a rate, numerator over denominator, compared with a policy's target.
+
+The formulas are those of 嵊州 附件1; the same ids serve the targets of 嘉兴 and 龙港. A policy
+states targets as parameters ``target.<id>`` (with comparator and, where stated, kind).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rules.core.cases import IndicatorsCase
+from rules.core.policy import Policy
+from rules.core.trace import Outcome, Trace
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    numerator: tuple[str, ...]
+    denominator: str
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("subsidised_enrolment_rate", "资助困难群众参加基本医疗保险率", ("subsidised_enrollees",), "eligible_for_assistance"),
+    Indicator("supplementary_insurance_rate", "惠民型商业补充医疗保险投保率", ("supplementary_insured",), "basic_insured_last_year"),
+    Indicator("personal_burden_rate", "困难群众医疗费用个人负担率", ("personal_burden",), "total_medical_cost"),
+    Indicator("warning_response_rate", "有效预警信息处置响应率", ("warning_responses",), "warning_problems"),
+    Indicator("chronic_contract_rate", "“两慢病”家庭医生签约率", ("chronic_signed",), "chronic_patients"),
+    Indicator("fund_payment_ratio", "基本医疗服务费用基金支付比例", ("three_systems_paid",), "policy_scope_cost"),
+    Indicator(
+        "comprehensive_coverage_rate",
+        "医疗费用综合保障率",
+        ("three_systems_paid", "supplementary_paid"),
+        "total_medical_cost",
+    ),
+    Indicator("social_contribution_rate", "社会力量参与化解负担率", ("social_paid",), "total_medical_cost"),
+    Indicator("basic_living_coverage_rate", "基本生活保障率", ("basic_living_covered",), "basic_living_eligible"),
+    Indicator("high_cost_clearance_rate", "高额医疗费用动态清零化解率", ("high_cost_resolved",), "high_cost_total"),
+)
+
+#: Every figure an indicator can read.
+FIGURES: tuple[str, ...] = tuple(
+    dict.fromkeys(f for i in INDICATORS for f in (*i.numerator, i.denominator))
+)
+
+COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+}
+_WORDS = {">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于"}
+
+
+def indicators(policy: Policy, case: IndicatorsCase, trace: Trace) -> Outcome:
+    """Compute each indicator the policy sets a target for and the figures allow."""
+    results = []
+    figures = case.figures
+    for indicator in INDICATORS:
+        key = f"target.{indicator.id}"
+        if key not in policy.parameters:
+            continue
+        needed = (*indicator.numerator, indicator.denominator)
+        missing = [name for name in needed if name not in figures]
+        if missing:
+            if any(name in figures for name in needed):
+                trace.step(f"{indicator.name}：缺少数据 {', '.join(missing)}，未计算")
+            continue
+        denominator = figures[indicator.denominator]
+        if denominator == 0:
+            trace.step(f"{indicator.name}：分母 {indicator.denominator} 为 0，无法计算")
+            continue
+        target = policy.param(key, case.date)
+        value = sum((figures[name] for name in indicator.numerator), Decimal(0)) / denominator * 100
+        comparator = target.comparator or ">="
+        met = COMPARE[comparator](value, target.value)
+        trace.step(
+            f"{indicator.name} = {' + '.join(indicator.numerator)} / {indicator.denominator} x 100% "
+            f"= {value.quantize(Decimal('0.01'))}%，目标{_WORDS[comparator]}{target.value}%："
+            f"{'达到' if met else '未达到'}",
+            target.citation,
+        )
+        results.append(
+            {
+                "id": indicator.id,
+                "name": indicator.name,
+                "value": value,
+                "target": target.value,
+                "comparator": comparator,
+                "met": met,
+                "kind": target.kind,
+                "citation": target.citation,
+            }
+        )
+    if not results:
+        trace.step("所给数据不足以计算本政策设定目标的任何指标")
+    return Outcome(eligible=bool(results), values={"indicators": results}, trace=trace)

@@ -1,0 +1,272 @@
+"""A policy as data: metadata, in-force period, categories, dated parameters, ambiguities.
+
+Loaded from a YAML file beside the policy module. Loading fails with a clear message when a
+value has no citation, a quote is not in the shipped policy text, or a key is repeated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from typing import Any
+
+from rules.core.categories import Category
+from rules.core.citations import Citation, PolicyText
+from rules.core.dates import Period
+from rules.core.errors import ConfigurationError, NotInForce, UnknownCategory
+from rules.core.loader import load_yaml
+from rules.core.trace import Outcome, Trace
+
+UNITS = {"yuan", "ratio", "percent", "years", "months", "count"}
+COMPARATORS = {">=", "<=", ">", "<"}
+KINDS = {"约束性", "预期性"}
+
+
+@dataclass(frozen=True)
+class ParameterValue:
+    """One parameter's value on one date, with where it comes from."""
+
+    key: str
+    value: Decimal
+    unit: str
+    is_floor: bool
+    citation: Citation
+    comparator: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A figure stated by a policy, with its dated values (``None`` = repealed from that date)."""
+
+    key: str
+    description: str
+    unit: str
+    is_floor: bool
+    citation: Citation
+    values: tuple[tuple[dt.date, Decimal | None], ...]
+    comparator: str | None = None
+    kind: str | None = None
+
+    def at(self, day: dt.date) -> ParameterValue | None:
+        current: Decimal | None = None
+        for start, value in self.values:
+            if start <= day:
+                current = value
+        if current is None:
+            return None
+        return ParameterValue(self.key, current, self.unit, self.is_floor, self.citation, self.comparator, self.kind)
+
+
+@dataclass(frozen=True)
+class CategoryEntry:
+    code: Category
+    name: str
+    label: str | None
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    id: str
+    clause: str
+    quote: str
+    issue: str
+    decision: str
+
+
+Calculation = Callable[["Policy", Any, Trace], Outcome]
+
+
+@dataclass
+class Policy:
+    id: str
+    document_number: str
+    title: str
+    issuer: str
+    issued_on: dt.date | None
+    status: str
+    jurisdiction_code: str
+    jurisdiction_name: str
+    in_force: Period
+    in_force_citation: Citation
+    text: PolicyText
+    categories: dict[Category, CategoryEntry]
+    parameters: dict[str, Parameter]
+    ambiguities: list[Ambiguity]
+    calculations: dict[str, Calculation] = field(default_factory=dict)
+
+    def cite(self, clause: str, quote: str) -> Citation:
+        """A citation of this policy, checked against its text (used by rules for steps)."""
+        if not self.text.contains(quote):
+            raise ConfigurationError(f"{self.id}: quote not in the policy text at {clause}: {quote!r}")
+        return Citation(self.id, clause, quote)
+
+    def param(self, key: str, day: dt.date) -> ParameterValue:
+        """The value of parameter ``key`` on ``day``; a missing one is a programming error."""
+        try:
+            value = self.parameters[key].at(day)
+        except KeyError:
+            raise ConfigurationError(f"{self.id}: no parameter {key!r}") from None
+        if value is None:
+            raise NotInForce(f"参数 {key} 在 {day.isoformat()} 无有效值 / no value in force on that date")
+        return value
+
+    def check_in_force(self, day: dt.date) -> None:
+        if day not in self.in_force:
+            raise NotInForce(
+                f"{self.document_number} 的施行期间为 {self.in_force.describe()}，"
+                f"{day.isoformat()} 不在其内 / {day.isoformat()} is outside the policy's in-force period",
+                {"date": [f"施行期间 / in force: {self.in_force.describe()}"]},
+            )
+
+    def categories_of(self, codes: Iterable[str], field_name: str = "categories") -> list[Category]:
+        """Map category codes to this policy's categories; unknown ones are refused."""
+        result: list[Category] = []
+        unknown = [code for code in codes if code not in {c.value for c in self.categories}]
+        if unknown:
+            accepted = "、".join(f"{c.value}（{e.name}）" for c, e in self.categories.items())
+            raise UnknownCategory(
+                f"{self.document_number} 不含类别 {', '.join(unknown)} / category not recognised by this policy",
+                {field_name: [f"可用类别 / accepted: {accepted}"]},
+            )
+        for code in codes:
+            category = Category(code)
+            if category not in result:
+                result.append(category)
+        return result
+
+    def name_of(self, category: Category) -> str:
+        entry = self.categories[category]
+        return f"{entry.name}（{entry.label}）" if entry.label else entry.name
+
+
+def _require(mapping: dict[str, Any], key: str, where: str) -> Any:
+    if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
+        raise ConfigurationError(f"{where}: missing {key!r}")
+    return mapping[key]
+
+
+def _citation(policy_id: str, text: PolicyText, raw: Any, where: str) -> Citation:
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"{where}: no citation (every value needs clause and verbatim quote)")
+    clause = str(_require(raw, "clause", f"{where}.citation"))
+    quote = str(_require(raw, "quote", f"{where}.citation"))
+    if not text.contains(quote):
+        raise ConfigurationError(
+            f"{where}: citation quote is not in {text.filename} (clause {clause}): {quote!r}"
+        )
+    return Citation(policy_id, clause, quote)
+
+
+def _decimal(raw: Any, where: str) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        raise ConfigurationError(f"{where}: value must be a quoted decimal string, got {raw!r}")
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        raise ConfigurationError(f"{where}: not a decimal: {raw!r}") from None
+    if not value.is_finite():
+        raise ConfigurationError(f"{where}: not a finite decimal: {raw!r}")
+    return value
+
+
+def _date(raw: Any, where: str) -> dt.date:
+    if isinstance(raw, dt.date):
+        return raw
+    raise ConfigurationError(f"{where}: expected a date (YYYY-MM-DD), got {raw!r}")
+
+
+def _parameter(policy_id: str, text: PolicyText, key: str, raw: Any, where: str) -> Parameter:
+    where = f"{where}: parameters.{key}"
+    unit = str(_require(raw, "unit", where))
+    if unit not in UNITS:
+        raise ConfigurationError(f"{where}: unit {unit!r} is not one of {sorted(UNITS)}")
+    values_raw = _require(raw, "values", where)
+    if not isinstance(values_raw, dict):
+        raise ConfigurationError(f"{where}: values must map start dates to values")
+    values = tuple(
+        sorted(
+            (
+                (_date(start, f"{where}.values"), None if v is None else _decimal(v, f"{where}.values.{start}"))
+                for start, v in values_raw.items()
+            ),
+            key=lambda pair: pair[0],
+        )
+    )
+    comparator = raw.get("comparator")
+    if comparator is not None and comparator not in COMPARATORS:
+        raise ConfigurationError(f"{where}: comparator {comparator!r} is not one of {sorted(COMPARATORS)}")
+    kind = raw.get("kind")
+    if kind is not None and kind not in KINDS:
+        raise ConfigurationError(f"{where}: kind {kind!r} is not one of {sorted(KINDS)}")
+    return Parameter(
+        comparator=comparator,
+        kind=kind,
+        key=key,
+        description=str(_require(raw, "description", where)),
+        unit=unit,
+        is_floor=bool(raw.get("floor", False)),
+        citation=_citation(policy_id, text, raw.get("citation"), where),
+        values=values,
+    )
+
+
+def load_policy(package: str, filename: str) -> Policy:
+    """Load ``filename`` from ``package`` (e.g. ``rules.jiaxing``, ``parameters.yaml``)."""
+    name = f"{package.replace('.', '/')}/{filename}"
+    data = load_yaml(resources.files(package).joinpath(filename).read_text(encoding="utf-8"), name)
+    meta = _require(data, "policy", name)
+    policy_id = str(_require(meta, "id", name))
+    text = PolicyText(str(_require(meta, "text", name)))
+    in_force = _require(meta, "in_force", f"{name}: policy")
+    end = in_force.get("end")
+    jurisdiction = _require(meta, "jurisdiction", f"{name}: policy")
+    categories = {}
+    for code, raw in (_require(data, "categories", name) or {}).items():
+        try:
+            category = Category(code)
+        except ValueError:
+            raise ConfigurationError(f"{name}: categories: unknown category code {code!r}") from None
+        categories[category] = CategoryEntry(
+            category,
+            str(_require(raw, "name", f"{name}: categories.{code}")),
+            raw.get("label"),
+            _citation(policy_id, text, raw.get("citation"), f"{name}: categories.{code}"),
+        )
+    parameters = {
+        key: _parameter(policy_id, text, key, raw, name) for key, raw in (data.get("parameters") or {}).items()
+    }
+    ambiguities = []
+    for raw in data.get("ambiguities") or []:
+        where = f"{name}: ambiguities.{raw.get('id')}"
+        citation = _citation(policy_id, text, raw, where)
+        ambiguities.append(
+            Ambiguity(
+                id=str(_require(raw, "id", where)),
+                clause=citation.clause,
+                quote=citation.quote,
+                issue=str(_require(raw, "issue", where)),
+                decision=str(_require(raw, "decision", where)),
+            )
+        )
+    issued = meta.get("issued_on")
+    return Policy(
+        id=policy_id,
+        document_number=str(_require(meta, "document_number", name)),
+        title=str(_require(meta, "title", name)),
+        issuer=str(_require(meta, "issuer", name)),
+        issued_on=_date(issued, f"{name}: issued_on") if issued is not None else None,
+        status=str(_require(meta, "status", name)),
+        jurisdiction_code=str(_require(jurisdiction, "code", name)),
+        jurisdiction_name=str(_require(jurisdiction, "name", name)),
+        in_force=Period(_date(_require(in_force, "start", name), name), _date(end, name) if end else None),
+        in_force_citation=_citation(policy_id, text, in_force.get("citation"), f"{name}: in_force"),
+        text=text,
+        categories=categories,
+        parameters=parameters,
+        ambiguities=ambiguities,
+    )

@@ -1,0 +1,38 @@
+"""What a calculation did and why: its steps (each with its citation) and its assumptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rules.core.citations import Citation
+
+
+@dataclass(frozen=True)
+class Step:
+    text: str
+    citation: Citation | None = None
+
+
+@dataclass
+class Trace:
+    """Collects the explanation of one calculation."""
+
+    steps: list[Step] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+    def step(self, text: str, citation: Citation | None = None) -> None:
+        self.steps.append(Step(text, citation))
+
+    def assume(self, text: str) -> None:
+        if text not in self.assumptions:
+            self.assumptions.append(text)
+
+
+@dataclass
+class Outcome:
+    """The result of one calculation: whether the person qualifies, the figures, and the trace."""
+
+    eligible: bool
+    values: dict[str, Any]
+    trace: Trace

@@ -1,0 +1,21 @@
+"""嘉兴市 — 嘉政办发〔2022〕58号, in force from 2023-01-01."""
+
+from __future__ import annotations
+
+from rules.core.indicators import indicators
+from rules.core.policy import load_policy
+from rules.jiaxing.high_cost_relief import high_cost_relief
+from rules.jiaxing.insurance_subsidy import insurance_subsidy
+from rules.jiaxing.medical_assistance import medical_assistance
+from rules.jiaxing.risk_monitoring import risk_monitoring
+
+POLICY = load_policy(__name__, "parameters.yaml")
+POLICY.calculations.update(
+    {
+        "medical-assistance": medical_assistance,
+        "insurance-subsidy": insurance_subsidy,
+        "risk-monitoring": risk_monitoring,
+        "high-cost-relief": high_cost_relief,
+        "indicators": indicators,
+    }
+)

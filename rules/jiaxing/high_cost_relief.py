@@ -1,0 +1,80 @@
+"""嘉兴 健全兜底保障机制 (二(三)12): individual self-pay to 30,000 or less, household to 50,000."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rules.core.allocation import allocate
+from rules.core.cases import HighCostReliefCase, HouseholdMember
+from rules.core.categories import Category
+from rules.core.money import ZERO, format_money
+from rules.core.policy import Policy
+from rules.core.trace import Outcome, Trace
+
+ELIGIBLE = {Category.EXTREME_POVERTY, Category.SUBSISTENCE_ALLOWANCE, Category.MARGINAL_SUBSISTENCE}
+
+
+def _eligible(policy: Policy, member: HouseholdMember, index: int, trace: Trace) -> bool:
+    categories = policy.categories_of(member.categories, f"members.{index}.categories")
+    reasons = []
+    if not ELIGIBLE.intersection(categories):
+        reasons.append("不是一类、二类或三类对象")
+    if not member.followed_treatment_guidance:
+        reasons.append("未执行就医指导方案")
+    if not member.referred:
+        reasons.append("未经规范转诊")
+    if reasons:
+        trace.step(f"成员 {index + 1}：{'，'.join(reasons)}，不予化解")
+    return not reasons
+
+
+def high_cost_relief(policy: Policy, case: HighCostReliefCase, trace: Trace) -> Outcome:
+    """Individuals first (to the individual limit), then the household (to the household limit)."""
+    individual = policy.param("high_cost_relief.individual_limit", case.date)
+    household = policy.param("high_cost_relief.household_limit", case.date)
+    trace.step(
+        "执行就医指导方案且经规范转诊的一类、二类、三类对象，经多重保障后个人自付化解在"
+        f" {format_money(individual.value)} 元以下（含本数）",
+        individual.citation,
+    )
+    eligible = [_eligible(policy, m, i, trace) for i, m in enumerate(case.members)]
+    relief = [ZERO for _ in case.members]
+    after = [m.self_pay for m in case.members]
+    for i, member in enumerate(case.members):
+        if eligible[i] and member.self_pay > individual.value:
+            relief[i] = member.self_pay - individual.value
+            after[i] = individual.value
+            trace.step(
+                f"成员 {i + 1}：自付 {format_money(member.self_pay)} 元，化解 {format_money(relief[i])} 元，"
+                f"个人自付降至 {format_money(individual.value)} 元",
+                individual.citation,
+            )
+    pooled = sum((after[i] for i in range(len(after)) if eligible[i]), Decimal(0))
+    if pooled > household.value:
+        excess = pooled - household.value
+        indices = [i for i in range(len(after)) if eligible[i]]
+        parts = allocate(excess, [after[i] for i in indices])
+        for i, part in zip(indices, parts, strict=True):
+            relief[i] += part
+            after[i] -= part
+        trace.step(
+            f"符合条件成员的家庭自付合计 {format_money(pooled)} 元，超过 {format_money(household.value)} 元，"
+            f"再化解 {format_money(excess)} 元（按各成员自付比例分配）",
+            household.citation,
+        )
+    else:
+        trace.step(
+            f"符合条件成员的家庭自付合计 {format_money(pooled)} 元，未超过 {format_money(household.value)} 元",
+            household.citation,
+        )
+    members = [
+        {"eligible": eligible[i], "relief": relief[i], "self_pay_after": after[i]} for i in range(len(case.members))
+    ]
+    values = {
+        "relief": sum(relief, ZERO),
+        "members": members,
+        "household_self_pay_after": sum(after, ZERO),
+        "individual_limit": individual.value,
+        "household_limit": household.value,
+    }
+    return Outcome(eligible=any(eligible), values=values, trace=trace)

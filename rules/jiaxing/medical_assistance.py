@@ -1,0 +1,129 @@
+"""嘉兴 医疗救助待遇 (二(二)7): ratio by class, the children's rule, the annual cap."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rules.core.cases import MedicalAssistanceCase
+from rules.core.categories import Category, Diagnosis
+from rules.core.dates import add_months
+from rules.core.money import ZERO, format_money, format_percent, round_money
+from rules.core.policy import ParameterValue, Policy
+from rules.core.trace import Outcome, Trace
+
+RATIO_KEYS: dict[Category, str] = {
+    Category.EXTREME_POVERTY: "medical_assistance.ratio.extreme_poverty",
+    Category.SUBSISTENCE_ALLOWANCE: "medical_assistance.ratio.subsistence_allowance",
+    Category.MARGINAL_SUBSISTENCE: "medical_assistance.ratio.marginal_subsistence",
+    Category.EXPENDITURE_POVERTY: "medical_assistance.ratio.expenditure_poverty",
+    Category.CHILD_IN_DIFFICULTY: "medical_assistance.ratio.child_in_difficulty",
+    Category.OTHER_SPECIAL_HARDSHIP: "medical_assistance.ratio.other_special_hardship",
+}
+CHILDREN_RULE = "children_severe_disease"
+CHILDREN_DIAGNOSES = {Diagnosis.CONGENITAL_HEART_DISEASE.value, Diagnosis.LEUKEMIA.value}
+LOW_INCOME = {Category.SUBSISTENCE_ALLOWANCE, Category.MARGINAL_SUBSISTENCE}
+
+
+def _children_rule(policy: Policy, case: MedicalAssistanceCase, trace: Trace) -> ParameterValue | None:
+    """本市户籍的0-14周岁（含14周岁）患先天性心脏病、白血病病种的参保儿童按80%救助."""
+    if case.age is None or not CHILDREN_DIAGNOSES.intersection(case.diagnoses):
+        return None
+    max_age = policy.param("medical_assistance.children_severe_disease.max_age", case.date)
+    if case.age > max_age.value:
+        trace.step(f"年龄 {case.age} 周岁，超过 {max_age.value} 周岁，不适用儿童重大疾病救助", max_age.citation)
+        return None
+    if case.local_household_registration is False:
+        trace.step("非本市户籍，不适用儿童重大疾病救助", max_age.citation)
+        return None
+    if case.local_household_registration is None:
+        trace.assume("未提供 local_household_registration，假定为本市户籍的参保儿童")
+    return policy.param("medical_assistance.ratio.children_severe_disease", case.date)
+
+
+def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace) -> Outcome:
+    """Assistance = the highest applicable ratio x the policy-scope self-pay, within the annual cap."""
+    day = case.date
+    categories = policy.categories_of(case.categories)
+    candidates: list[tuple[ParameterValue, str, Category | None]] = []
+    for category in categories:
+        if category in RATIO_KEYS:
+            candidates.append((policy.param(RATIO_KEYS[category], day), policy.name_of(category), category))
+        elif category is Category.ILLNESS_INDUCED_POVERTY and not LOW_INCOME.intersection(categories):
+            trace.step(
+                "因病纳入低保、低边的支出型困难人员按所纳入的低保或低边类别比例救助；请同时给出该类别",
+                policy.cite("二(二)7", "支出型贫困对象纳入低保或低边的按相应比例救助"),
+            )
+    child = _children_rule(policy, case, trace)
+    if child is not None:
+        candidates.append((child, "本市户籍0-14周岁患先天性心脏病、白血病的参保儿童", None))
+
+    costs_from = None
+    if case.recognized_on is not None and (
+        Category.ILLNESS_INDUCED_POVERTY in categories
+        or (Category.EXPENDITURE_POVERTY in categories and LOW_INCOME.intersection(categories))
+    ):
+        months = policy.param("medical_assistance.pre_recognition_months", day)
+        costs_from = add_months(case.recognized_on, -int(months.value))
+        trace.step(
+            f"新认定的因病纳入低保、低边的支出型困难人员：{costs_from.isoformat()} 起（认定前 {months.value} 个月）"
+            "发生的政策范围内医疗费用纳入救助范围",
+            months.citation,
+        )
+
+    cap = policy.param("medical_assistance.annual_cap", day)
+    if case.annual_cap is not None:
+        trace.assume(f"本办法规定年度最高救助额为 {format_money(cap.value)} 元，忽略输入的 annual_cap")
+    if case.deductible is not None:
+        trace.assume("本办法未规定医疗救助起付线，忽略输入的 deductible")
+    values: dict[str, object] = {
+        "applied_category": None,
+        "applied_rule": None,
+        "ratio": None,
+        "ratio_is_floor": False,
+        "deductible": ZERO,
+        "annual_cap": cap.value,
+        "amount": ZERO,
+        "costs_eligible_from": costs_from,
+    }
+    if not candidates:
+        trace.step(
+            "不属于本办法规定的医疗救助对象，亦不符合儿童重大疾病救助条件",
+            policy.cite("二(二)5", "医疗救助对象主要包括"),
+        )
+        return Outcome(eligible=False, values=values, trace=trace)
+
+    for ratio, label, _ in candidates:
+        floor = "不低于" if ratio.is_floor else ""
+        trace.step(f"{label}：救助比例{floor} {format_percent(ratio.value)}", ratio.citation)
+    ratio, label, category = max(candidates, key=lambda c: c[0].value)
+    if len(candidates) > 1:
+        trace.step(
+            f"同一对象符合多项救助政策，就高从优：按{label} {format_percent(ratio.value)} 救助，不重复享受",
+            policy.cite("二(二)7", "“同一对象”符合多项救助政策的，按照“就高、从优”原则,不重复享受"),
+        )
+    trace.step(
+        f"救助基数为政策范围内扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担 "
+        f"{format_money(case.eligible_self_pay)} 元，本办法未规定起付线",
+        policy.cite("二(二)7", "扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担部分，纳入医疗救助范围"),
+    )
+    computed = case.eligible_self_pay * ratio.value
+    received = case.assistance_received_this_year
+    if received is None:
+        received = ZERO
+        trace.assume("未提供 assistance_received_this_year，假定本年度尚未获得医疗救助")
+    remaining = max(cap.value - received, Decimal(0))
+    amount = min(computed, remaining)
+    trace.step(
+        f"{format_money(case.eligible_self_pay)} x {format_percent(ratio.value)} = {format_money(computed)} 元；"
+        f"年度最高救助额 {format_money(cap.value)} 元，本年度已获 {format_money(received)} 元，"
+        f"尚可救助 {format_money(remaining)} 元；本次救助 {format_money(amount)} 元",
+        cap.citation,
+    )
+    values.update(
+        applied_category=category.value if category else None,
+        applied_rule=category.value if category else CHILDREN_RULE,
+        ratio=ratio.value,
+        ratio_is_floor=ratio.is_floor,
+        amount=round_money(amount),
+    )
+    return Outcome(eligible=True, values=values, trace=trace)

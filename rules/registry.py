@@ -1,0 +1,62 @@
+"""Every policy the service knows, by jurisdiction, and the one entry point for calculations."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from rules.core.errors import NotDefinedByPolicy, UnknownJurisdiction
+from rules.core.policy import Policy
+from rules.core.trace import Outcome, Trace
+
+#: The calculations of the API contract, in the order of DESIGN.md.
+CALCULATIONS: dict[str, str] = {
+    "medical-assistance": "医疗救助",
+    "critical-illness-insurance": "大病保险",
+    "insurance-subsidy": "资助参保",
+    "risk-monitoring": "因病致贫返贫风险监测",
+    "high-cost-relief": "高额医疗费用化解",
+    "indicators": "工作目标指标",
+}
+
+
+@cache
+def policies() -> dict[str, Policy]:
+    """Policies by jurisdiction code, loaded (and checked) once."""
+    from rules import jiaxing
+
+    loaded = [jiaxing.POLICY]
+    return {policy.jurisdiction_code: policy for policy in loaded}
+
+
+def policy_for(jurisdiction: str) -> Policy:
+    try:
+        return policies()[jurisdiction]
+    except KeyError:
+        known = "、".join(f"{code} {p.jurisdiction_name}" for code, p in policies().items())
+        raise UnknownJurisdiction(
+            f"未知地区 {jurisdiction} / unknown jurisdiction", {"jurisdiction": [f"可用 / known: {known}"]}
+        ) from None
+
+
+def calculate(calculation: str, jurisdiction: str, case: Any) -> tuple[Policy, Outcome]:
+    """Run ``calculation`` for ``case`` under the policy of ``jurisdiction``.
+
+    Refuses (never guesses) when the policy lacks the rule or the date is outside its
+    in-force period.
+    """
+    policy = policy_for(jurisdiction)
+    rule = policy.calculations.get(calculation)
+    if rule is None:
+        raise NotDefinedByPolicy(
+            f"{policy.jurisdiction_name}的政策（{policy.document_number}）未规定{CALCULATIONS[calculation]}"
+            f" / {policy.id} does not define {calculation}",
+            {"jurisdiction": [f"{policy.document_number} 未规定{CALCULATIONS[calculation]}"]},
+        )
+    policy.check_in_force(case.date)
+    trace = Trace()
+    trace.step(
+        f"适用{policy.document_number}《{policy.title}》，施行期间 {policy.in_force.describe()}",
+        policy.in_force_citation,
+    )
+    return policy, rule(policy, case, trace)
