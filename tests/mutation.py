@@ -1,0 +1,83 @@
+"""Mutation run over the policy parameters: is every figure pinned down by a scenario?
+
+Each parameter value in rules/*/parameters.yaml is changed in turn (x0.9 and x1.1, keeping its
+decimals), the acceptance features are run, and the mutant counts as caught when a scenario
+fails. Prints the survivors and the score. Usage: python -m tests.mutation [--policy jiaxing]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VALUE = re.compile(r'(?P<date>\d{4}-\d{2}-\d{2}): "(?P<value>-?\d+(?:\.\d+)?)"')
+
+
+def mutants(value: str) -> list[str]:
+    number = Decimal(value)
+    exponent = Decimal(1).scaleb(Decimal(value).as_tuple().exponent)  # type: ignore[arg-type]
+    results = []
+    for factor in (Decimal("0.9"), Decimal("1.1")):
+        changed = (number * factor).quantize(exponent, rounding=ROUND_HALF_UP)
+        if changed == number:
+            changed = number + exponent * (1 if factor > 1 else -1)
+        results.append(str(changed))
+    return results
+
+
+def run_features() -> bool:
+    """True when the features pass (the mutant survived)."""
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "tests/step_defs"]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, check=False).returncode == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--policy", action="append", help="policy package (e.g. jiaxing); default all")
+    args = parser.parse_args()
+    files = sorted(ROOT.glob("rules/*/parameters.yaml"))
+    if args.policy:
+        files = [f for f in files if f.parent.name in args.policy]
+    if not run_features():
+        print("the features fail before any mutation: fix them first", file=sys.stderr)
+        return 2
+    caught = survived = 0
+    survivors = []
+    for path in files:
+        original = path.read_text(encoding="utf-8")
+        lines = original.splitlines(keepends=True)
+        key = "?"
+        for number, line in enumerate(lines):
+            header = re.match(r"^  ([\w.]+):\s*$", line)
+            if header:
+                key = header.group(1)
+            for match in VALUE.finditer(line):
+                for changed in mutants(match.group("value")):
+                    mutated = line[: match.start("value")] + changed + line[match.end("value") :]
+                    path.write_text("".join([*lines[:number], mutated, *lines[number + 1 :]]), encoding="utf-8")
+                    try:
+                        alive = run_features()
+                    finally:
+                        path.write_text(original, encoding="utf-8")
+                    label = f"{path.parent.name}: {key} {match.group('date')} {match.group('value')} -> {changed}"
+                    if alive:
+                        survived += 1
+                        survivors.append(label)
+                    else:
+                        caught += 1
+                    print(f"{'SURVIVED' if alive else 'caught  '} {label}", flush=True)
+    total = caught + survived
+    score = Decimal(100 * caught) / total if total else Decimal(0)
+    print(f"\nparameter mutants: {total}, caught: {caught}, survived: {survived}, score: {score:.1f}%")
+    for label in survivors:
+        print(f"  survivor: {label}")
+    return 0 if survived == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
