@@ -8,8 +8,8 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.parsing import Blueprint
 from api.schemas import calculations as s
 from rules.core import cases
 from rules.core.policy import Policy

@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, send_from_directory
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from swagger_ui_bundle import swagger_ui_path
 
+from api.parsing import Blueprint
 from api.schemas.reference import HealthSchema
 from rules.registry import policies
 

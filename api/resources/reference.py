@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from api.parsing import Blueprint
 from api.schemas.reference import CategoryQueryArgsSchema, CategorySchema, JurisdictionSchema
 from rules.core.policy import Policy
 from rules.registry import CALCULATIONS, policies

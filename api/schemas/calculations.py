@@ -23,7 +23,7 @@ class MedicalAssistanceRequestSchema(CalculationRequestSchema):
     eligible_self_pay = money("政策范围内个人负担（扣除基本医保、大病保险和其他补充医疗保险后）", required=True)
     assistance_received_this_year = money("本年度已获医疗救助金额")
     age = ma.fields.Integer(
-        load_default=None, validate=ma.validate.Range(0, 150), metadata={"description": "周岁年龄"}
+        strict=True, load_default=None, validate=ma.validate.Range(0, 150), metadata={"description": "周岁年龄"}
     )
     diagnoses = diagnoses_field()
     care_type = ma.fields.String(
@@ -45,7 +45,7 @@ class MedicalAssistanceResponseSchema(CalculationResponseSchema):
     applied_rule = ma.fields.String(
         allow_none=True, metadata={"description": "适用的比例规则（类别代码或 children_severe_disease）"}
     )
-    ratio = Ratio(allow_none=True, metadata={"description": "救助比例，如 \"0.90\"", "example": "0.90"})
+    ratio = Ratio(allow_none=True, metadata={"description": '救助比例，如 "0.90"', "example": "0.90"})
     ratio_is_floor = ma.fields.Boolean(metadata={"description": "比例是否为政策规定的下限（不低于）"})
     deductible = Money(allow_none=True, metadata={"description": "起付线（元）"})
     annual_cap = Money(allow_none=True, metadata={"description": "年度最高救助额（元）；null 表示不设限额"})
@@ -67,12 +67,12 @@ class InsuranceSubsidyRequestSchema(CalculationRequestSchema):
         load_default=None, metadata={"description": "是否处于民政部门认定的过渡期（渐退期）"}
     )
     enrolment_year = ma.fields.Integer(
-        load_default=None, validate=ma.validate.Range(2000, 2100), metadata={"description": "参保年度"}
+        strict=True, load_default=None, validate=ma.validate.Range(2000, 2100), metadata={"description": "参保年度"}
     )
 
 
 class InsuranceSubsidyResponseSchema(CalculationResponseSchema):
-    share = Ratio(allow_none=True, metadata={"description": "资助比例（占个人缴费），如 \"1.00\""})
+    share = Ratio(allow_none=True, metadata={"description": '资助比例（占个人缴费），如 "1.00"'})
     share_is_floor = ma.fields.Boolean()
     subsidy = Money(allow_none=True, metadata={"description": "资助金额（元），提供个人缴费标准时计算"})
     subsidised_from = DATE(allow_none=True, metadata={"description": "资助参保起始（认定当月的第一天）"})

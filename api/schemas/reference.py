@@ -23,12 +23,8 @@ class JurisdictionSchema(ma.Schema):
     code = ma.fields.String(required=True, metadata={"description": "GB/T 2260 代码"})
     name = ma.fields.String(required=True)
     policy = ma.fields.Nested(JurisdictionPolicySchema, required=True)
-    calculations = ma.fields.List(
-        ma.fields.String(), required=True, metadata={"description": "该地区政策规定的计算"}
-    )
-    not_defined = ma.fields.List(
-        ma.fields.String(), required=True, metadata={"description": "该地区政策未规定的计算"}
-    )
+    calculations = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "该地区政策规定的计算"})
+    not_defined = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "该地区政策未规定的计算"})
 
 
 class CategoryQueryArgsSchema(ma.Schema):

@@ -25,8 +25,18 @@ class Indicator:
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("subsidised_enrolment_rate", "资助困难群众参加基本医疗保险率", ("subsidised_enrollees",), "eligible_for_assistance"),
-    Indicator("supplementary_insurance_rate", "惠民型商业补充医疗保险投保率", ("supplementary_insured",), "basic_insured_last_year"),
+    Indicator(
+        "subsidised_enrolment_rate",
+        "资助困难群众参加基本医疗保险率",
+        ("subsidised_enrollees",),
+        "eligible_for_assistance",
+    ),
+    Indicator(
+        "supplementary_insurance_rate",
+        "惠民型商业补充医疗保险投保率",
+        ("supplementary_insured",),
+        "basic_insured_last_year",
+    ),
     Indicator("personal_burden_rate", "困难群众医疗费用个人负担率", ("personal_burden",), "total_medical_cost"),
     Indicator("warning_response_rate", "有效预警信息处置响应率", ("warning_responses",), "warning_problems"),
     Indicator("chronic_contract_rate", "“两慢病”家庭医生签约率", ("chronic_signed",), "chronic_patients"),
@@ -43,9 +53,7 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 #: Every figure an indicator can read.
-FIGURES: tuple[str, ...] = tuple(
-    dict.fromkeys(f for i in INDICATORS for f in (*i.numerator, i.denominator))
-)
+FIGURES: tuple[str, ...] = tuple(dict.fromkeys(f for i in INDICATORS for f in (*i.numerator, i.denominator)))
 
 COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
     ">=": operator.ge,

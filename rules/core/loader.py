@@ -20,8 +20,7 @@ class StrictLoader(yaml.SafeLoader):
                 line = key_node.start_mark.line + 1
                 first = seen[key].line + 1
                 raise ConfigurationError(
-                    f"{key_node.start_mark.name}: line {line}: duplicate key {key!r} "
-                    f"(first defined on line {first})"
+                    f"{key_node.start_mark.name}: line {line}: duplicate key {key!r} (first defined on line {first})"
                 )
             seen[key] = key_node.start_mark
         return super().construct_mapping(node, deep=deep)

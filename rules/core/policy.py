@@ -156,9 +156,7 @@ def _citation(policy_id: str, text: PolicyText, raw: Any, where: str) -> Citatio
     clause = str(_require(raw, "clause", f"{where}.citation"))
     quote = str(_require(raw, "quote", f"{where}.citation"))
     if not text.contains(quote):
-        raise ConfigurationError(
-            f"{where}: citation quote is not in {text.filename} (clause {clause}): {quote!r}"
-        )
+        raise ConfigurationError(f"{where}: citation quote is not in {text.filename} (clause {clause}): {quote!r}")
     return Citation(policy_id, clause, quote)
 
 
@@ -215,10 +213,15 @@ def _parameter(policy_id: str, text: PolicyText, key: str, raw: Any, where: str)
     )
 
 
+def read_data(package: str, filename: str) -> str:
+    """The text of a data file shipped inside ``package``."""
+    return resources.files(package).joinpath(filename).read_text(encoding="utf-8")
+
+
 def load_policy(package: str, filename: str) -> Policy:
     """Load ``filename`` from ``package`` (e.g. ``rules.jiaxing``, ``parameters.yaml``)."""
     name = f"{package.replace('.', '/')}/{filename}"
-    data = load_yaml(resources.files(package).joinpath(filename).read_text(encoding="utf-8"), name)
+    data = load_yaml(read_data(package, filename), name)
     meta = _require(data, "policy", name)
     policy_id = str(_require(meta, "id", name))
     text = PolicyText(str(_require(meta, "text", name)))

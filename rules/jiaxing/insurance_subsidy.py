@@ -62,7 +62,8 @@ def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) 
             values.update(subsidy_until=until)
             exit_citation = policy.cite("二(二)6", "医疗救助退出对象，当年资助参保继续有效，次年不再资助参保")
             trace.step(
-                f"{case.exited_on.isoformat()} 退出医疗救助：当年资助参保继续有效（至 {until.isoformat()}），次年不再资助",
+                f"{case.exited_on.isoformat()} 退出医疗救助：当年资助参保继续有效"
+                f"（至 {until.isoformat()}），次年不再资助",
                 exit_citation,
             )
             if day > until:

@@ -119,8 +119,8 @@ class Context:
 
     def set(self, spec: dict[str, Any], value: str | None) -> None:
         if "value" in spec:
-            self.body[spec["field"]] = spec["value"] if spec["type"] == "boolean" else self.convert(
-                spec["type"], spec["value"]
+            self.body[spec["field"]] = (
+                spec["value"] if spec["type"] == "boolean" else self.convert(spec["type"], spec["value"])
             )
         else:
             assert value is not None

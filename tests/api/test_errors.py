@@ -1,0 +1,205 @@
+"""Bad input gets a clear answer: 4xx with a stable code and field messages, never a 500."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+MEDICAL = "/v1/calculations/medical-assistance"
+VALID = {
+    "jurisdiction": "330400",
+    "date": "2023-06-01",
+    "categories": ["subsistence_allowance"],
+    "eligible_self_pay": "10000.00",
+}
+CALCULATIONS = [
+    "medical-assistance",
+    "critical-illness-insurance",
+    "insurance-subsidy",
+    "risk-monitoring",
+    "high-cost-relief",
+    "indicators",
+]
+
+
+def post(http: FlaskClient, body: Any, path: str = MEDICAL) -> tuple[int, dict[str, Any]]:
+    response = http.post(path, json=body)
+    return response.status_code, response.get_json()
+
+
+def raw(http: FlaskClient, data: str | bytes, path: str = MEDICAL) -> tuple[int, dict[str, Any]]:
+    response = http.post(path, data=data, content_type="application/json")
+    return response.status_code, response.get_json()
+
+
+def test_malformed_json_is_a_400_with_its_own_code(http: FlaskClient) -> None:
+    status, body = raw(http, '{"jurisdiction": ')
+    assert status == 400
+    assert body["code"] == "malformed_json"
+
+
+@pytest.mark.parametrize("data", ["[]", "null", '"text"', "42", "true"])
+def test_a_body_that_is_not_an_object_is_refused(http: FlaskClient, data: str) -> None:
+    status, body = raw(http, data)
+    assert status == 422
+    assert body["code"] == "validation_error"
+    assert "_schema" in body["errors"]
+
+
+def test_an_empty_body_names_every_missing_field(http: FlaskClient) -> None:
+    status, body = raw(http, b"")
+    assert status == 422
+    assert set(body["errors"]) >= {"jurisdiction", "date", "eligible_self_pay"}
+    assert "缺少必填字段" in body["errors"]["date"][0]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("eligible_self_pay", -1, "负数"),
+        ("eligible_self_pay", "-0.01", "负数"),
+        ("eligible_self_pay", "1.005", "两位小数"),
+        ("eligible_self_pay", 1.005, "两位小数"),
+        ("eligible_self_pay", "1e400", "上限"),
+        ("eligible_self_pay", "NaN", "有限"),
+        ("eligible_self_pay", "Infinity", "有限"),
+        ("eligible_self_pay", True, "数字"),
+        ("eligible_self_pay", "一万", "无效"),
+        ("eligible_self_pay", None, "null"),
+        ("date", "2023-02-30", "有效日期"),
+        ("date", "2023/06/01", "有效日期"),
+        ("date", 20230601, "有效日期"),
+        ("jurisdiction", "110000", "取值无效"),
+        ("jurisdiction", 330400, "字符串"),
+        ("categories", "subsistence_allowance", "列表"),
+        ("categories", ["no_such_category"], "取值无效"),
+        ("age", "ten", "整数"),
+        ("age", -1, "范围"),
+        ("age", 10.5, "整数"),
+        ("diagnoses", ["flu"], "取值无效"),
+        ("care_type", "home", "取值无效"),
+        ("recognized_on", "yesterday", "有效日期"),
+        ("local_household_registration", "perhaps", "布尔"),
+        ("unexpected", 1, "未知字段"),
+    ],
+)
+def test_each_bad_field_is_named_with_a_chinese_and_english_message(
+    http: FlaskClient, field: str, value: Any, fragment: str
+) -> None:
+    status, body = post(http, {**VALID, field: value})
+    assert status == 422, body
+    assert body["code"] == "validation_error"
+    (key,) = [k for k in body["errors"] if k.split(".")[0] == field]
+    assert fragment in " ".join(body["errors"][key])
+
+
+@pytest.mark.parametrize("literal", ["1e400", "1e-400", "10000.001", "-0.5"])
+def test_json_numbers_are_read_exactly_and_refused_when_not_money(http: FlaskClient, literal: str) -> None:
+    data = json.dumps(VALID).replace('"10000.00"', literal)
+    status, body = raw(http, data)
+    assert status == 422
+    assert "eligible_self_pay" in body["errors"]
+
+
+def test_a_json_number_is_read_without_float_rounding(http: FlaskClient) -> None:
+    # 0.1 + 0.2 style errors cannot happen: 10.05 x 90% = 9.045 -> 9.05 (half-up on the exact value)
+    status, body = raw(http, json.dumps(VALID).replace('"10000.00"', "10.05"))
+    assert status == 200
+    assert body["amount"] == "9.05"
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(http: FlaskClient, literal: str) -> None:
+    status, body = raw(http, json.dumps(VALID).replace('"10000.00"', literal))
+    assert status == 400
+    assert body["code"] == "malformed_json"
+
+
+def test_a_body_that_is_not_json_is_415(http: FlaskClient) -> None:
+    response = http.post(MEDICAL, data="jurisdiction=330400", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert response.get_json()["code"] == "unsupported_media_type"
+
+
+def test_a_category_the_policy_does_not_know_is_unknown_category(http: FlaskClient) -> None:
+    status, body = post(http, {**VALID, "categories": ["returned_to_poverty"]})
+    assert status == 422
+    assert body["code"] == "unknown_category"
+    assert "categories" in body["errors"]
+
+
+def test_a_date_before_the_policy_is_not_in_force(http: FlaskClient) -> None:
+    status, body = post(http, {**VALID, "date": "2022-12-31"})
+    assert status == 422
+    assert body["code"] == "not_in_force"
+    assert "date" in body["errors"]
+
+
+def test_a_calculation_the_policy_lacks_is_not_defined(http: FlaskClient) -> None:
+    body = {**VALID, "per_capita_disposable_income": "60000"}
+    body.pop("categories")
+    status, payload = post(http, body, "/v1/calculations/critical-illness-insurance")
+    assert status == 422
+    assert payload["code"] == "not_defined_by_policy"
+
+
+def test_nested_member_errors_are_named_by_path(http: FlaskClient) -> None:
+    body = {"jurisdiction": "330400", "date": "2023-06-01", "members": [{"self_pay": "1"}, {"self_pay": "x"}]}
+    status, payload = post(http, body, "/v1/calculations/high-cost-relief")
+    assert status == 422
+    assert list(payload["errors"]) == ["members.1.self_pay"]
+
+
+def test_an_oversized_body_is_a_json_413(http: FlaskClient) -> None:
+    status, body = raw(http, json.dumps({**VALID, "pad": "x" * (2 * 1024 * 1024)}))
+    assert status == 413
+    assert body["code"] == "payload_too_large"
+
+
+def test_unknown_paths_and_writes_answer_json(http: FlaskClient) -> None:
+    response = http.get("/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json()["code"] == "not_found"
+    response = http.delete(MEDICAL)
+    assert response.status_code == 405
+    assert response.get_json()["code"] == "method_not_allowed"
+    response = http.post("/v1/jurisdictions", json={})
+    assert response.status_code == 405
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+FIELDS = st.sampled_from(
+    ["jurisdiction", "date", "categories", "eligible_self_pay", "age", "members", "figures", "annual_self_pay"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.sampled_from(CALCULATIONS),
+    body=st.one_of(JSON, st.dictionaries(FIELDS, JSON, max_size=6)),
+)
+def test_no_body_produces_a_server_error(http: FlaskClient, path: str, body: Any) -> None:
+    response = http.post(f"/v1/calculations/{path}", data=json.dumps(body), content_type="application/json")
+    assert response.status_code in (200, 400, 422), response.get_data(as_text=True)
+    payload = response.get_json()
+    if response.status_code != 200:
+        assert set(payload) == {"code", "message", "errors"}
+
+
+def test_a_valid_request_is_answered_with_the_frame_of_every_calculation(http: FlaskClient) -> None:
+    status, body = post(http, VALID)
+    assert status == 200
+    assert body["amount"] == "9000.00"
+    assert body["jurisdiction"] == {"code": "330400", "name": "嘉兴市"}
+    assert body["policy"]["document_number"] == "嘉政办发〔2022〕58号"
+    assert {"eligible", "assumptions", "explanation"} <= set(body)
+    assert all(step["citation"]["quote"] for step in body["explanation"] if step["citation"])

@@ -1,0 +1,54 @@
+"""The published OpenAPI document: valid, readable, and identical to what the code generates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from openapi_spec_validator import validate
+
+from api.cli import spec_text
+
+SPEC_FILE = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
+
+
+def test_the_committed_spec_matches_the_code() -> None:
+    assert SPEC_FILE.read_text(encoding="utf-8") == spec_text(), (
+        "openapi/openapi.json is out of date: run `bingpin openapi` and commit it"
+    )
+
+
+def test_the_spec_is_valid_openapi_3() -> None:
+    validate(json.loads(SPEC_FILE.read_text(encoding="utf-8")))
+
+
+def test_chinese_stays_readable_in_the_committed_file() -> None:
+    text = SPEC_FILE.read_text(encoding="utf-8")
+    assert "医疗救助" in text
+    assert "\\u" not in text
+
+
+def test_money_is_documented_as_a_decimal_string() -> None:
+    spec = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+    schemas = spec["components"]["schemas"]
+    for name, field in [
+        ("MedicalAssistanceRequest", "eligible_self_pay"),
+        ("MedicalAssistanceResponse", "amount"),
+        ("MedicalAssistanceResponse", "ratio"),
+    ]:
+        prop = schemas[name]["properties"][field]
+        assert (prop["type"], prop["format"]) == ("string", "decimal"), (name, field, prop)
+
+
+def test_every_calculation_documents_its_errors() -> None:
+    spec = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+    for path, item in spec["paths"].items():
+        if path.startswith("/v1/calculations/"):
+            assert "422" in item["post"]["responses"], path
+            assert item["post"]["summary"], path
+
+
+def test_the_service_serves_the_same_document(http: FlaskClient) -> None:
+    served = http.get("/openapi.json").get_json()
+    assert served == json.loads(SPEC_FILE.read_text(encoding="utf-8"))

@@ -1,0 +1,76 @@
+"""The acceptance criteria keep their conventions: zh-CN, stable unique ids, clause tags,
+verbatim quotes, and only sentences of the controlled vocabulary."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import parse
+import pytest
+
+from rules.registry import policies
+from tests.conftest import MARK_TAGS
+from tests.features_index import FEATURES, Feature, all_features
+from tests.step_defs.grammar import STEPS
+
+ALL = all_features()
+POLICIES = {p.id: p for p in policies().values()}
+ID = re.compile(r"^[A-Z]{2}-[A-Z]{2,4}-\d{3}$")
+PHRASES = [(step.kind, parse.compile(step.phrase)) for step in STEPS]
+
+
+def by_feature() -> list[Feature]:
+    assert ALL, "no feature files found"
+    return ALL
+
+
+@pytest.mark.parametrize("feature", by_feature(), ids=lambda f: str(f.path.relative_to(FEATURES)))
+def test_each_feature_is_chinese_tagged_and_quotes_its_clauses_verbatim(feature: Feature) -> None:
+    assert feature.first_line == "# language: zh-CN"
+    (policy_id,) = feature.tagged("policy:")
+    assert policy_id in POLICIES, f"unknown policy {policy_id}"
+    assert [t for t in feature.tags if t in MARK_TAGS], "a jurisdiction tag such as @jiaxing"
+    assert feature.quotes, "the description quotes the clause: 二(二)7：“…”"
+    text = POLICIES[policy_id].text
+    for clause, quote in feature.quotes:
+        assert text.contains(quote), f"{clause}: quote not found verbatim in {text.filename}: {quote}"
+
+
+@pytest.mark.parametrize("feature", by_feature(), ids=lambda f: str(f.path.relative_to(FEATURES)))
+def test_each_scenario_has_one_id_one_tier_and_a_quoted_clause(feature: Feature) -> None:
+    (policy_id,) = feature.tagged("policy:")
+    quoted = {clause for clause, _ in feature.quotes}
+    ambiguities = {a.id for a in POLICIES[policy_id].ambiguities}
+    for scenario in feature.scenarios:
+        where = f"{feature.path.name}:{scenario.line} {scenario.name}"
+        ids = scenario.tagged("id:")
+        assert len(ids) == 1 and ID.match(ids[0]), f"{where}: one @id:XX-YY-nnn tag"
+        assert len([t for t in scenario.tags if t in ("core", "optional")]) == 1, f"{where}: @core or @optional"
+        clauses = scenario.tagged("clause:")
+        assert clauses, f"{where}: a @clause: tag"
+        for clause in clauses:
+            assert clause in quoted, f"{where}: clause {clause} is not quoted in the feature description"
+        for ambiguity in scenario.tagged("ambiguity:"):
+            assert ambiguity in ambiguities, f"{where}: unknown ambiguity {ambiguity}"
+
+
+def test_scenario_ids_are_unique_and_never_reused() -> None:
+    ids = Counter(i for f in by_feature() for s in f.scenarios for i in s.tagged("id:"))
+    assert not [i for i, n in ids.items() if n > 1], "duplicate scenario ids"
+    retired = {
+        line.strip()
+        for line in (FEATURES / "retired-ids.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert not retired & set(ids), "a retired id is used again"
+
+
+def test_every_step_is_exactly_one_sentence_of_the_vocabulary() -> None:
+    problems = []
+    for feature in by_feature():
+        for kind, text in feature.background + [step for s in feature.scenarios for step in s.steps]:
+            matches = [p for k, p in PHRASES if k == kind and p.parse(text)]
+            if len(matches) != 1:
+                problems.append(f"{feature.path.name}: {kind} {text!r} matches {len(matches)} phrases")
+    assert not problems, "\n".join(problems)
