@@ -56,7 +56,7 @@ def calculate(calculation: str, jurisdiction: str, case: Any) -> tuple[Policy, O
     policy.check_in_force(case.date)
     trace = Trace()
     trace.step(
-        f"适用{policy.document_number}《{policy.title}》，施行期间 {policy.in_force.describe()}",
+        f"适用{policy.document_number}《{policy.title}》（施行期间：{policy.in_force.describe()}）",
         policy.in_force_citation,
     )
     return policy, rule(policy, case, trace)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from flask import Flask
 
 from api import create_app
 from tests.http_client import Client
+from tests.live import served
 
 #: Tags that become pytest marks (select with -m); all other tags (id:, clause:, policy:,
 #: ambiguity:) are kept as data on the scenario.
@@ -40,3 +42,10 @@ def client(request: pytest.FixtureRequest) -> Client:
     if base_url:
         return Client(base_url=base_url)
     return Client(app=create_app())
+
+
+@pytest.fixture(scope="session")
+def live_url() -> Iterator[str]:
+    """The service under gunicorn on a loopback port, as a user starts it."""
+    with served() as url:
+        yield url

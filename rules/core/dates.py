@@ -20,8 +20,9 @@ class Period:
         return self.start <= day and (self.end is None or day <= self.end)
 
     def describe(self) -> str:
-        end = self.end.isoformat() if self.end else "（未规定截止日期）"
-        return f"{self.start.isoformat()} 至 {end}"
+        if self.end is None:
+            return f"自 {self.start.isoformat()} 起，未规定截止日期"
+        return f"{self.start.isoformat()} 至 {self.end.isoformat()}"
 
 
 def first_day_of_next_month(day: dt.date) -> dt.date:

@@ -1,0 +1,51 @@
+"""A real ``bingpin serve`` (gunicorn) on a free loopback port, for tests over HTTP."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def served(workers: int = 2, timeout: float = 30.0) -> Iterator[str]:
+    """Start the service with gunicorn, yield its base URL, stop it afterwards."""
+    port = free_port()
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    _, err = process.communicate(timeout=5)
+                    raise RuntimeError(f"bingpin serve did not start: {err.decode(errors='replace')}") from None
+                time.sleep(0.1)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
