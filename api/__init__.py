@@ -8,7 +8,7 @@ from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
 from api import errors, fields
-from api.resources import calculations, meta, reference
+from api.resources import calculations, comparisons, meta, reference
 
 VERSION = "1.0.0"
 
@@ -48,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     api = errors.Api(app)
     fields.register(api)
-    for blueprint in (calculations.blp, reference.blp, meta.blp):
+    for blueprint in (calculations.blp, comparisons.blp, reference.blp, meta.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(meta.docs)
     errors.register(app)

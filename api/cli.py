@@ -43,7 +43,22 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _conformance(argv: list[str]) -> int:
+    """Runs from a checkout of the suite: features/ and tests/ beside api/."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "features").is_dir() or not (root / "tests" / "conformance").is_dir():
+        print("bingpin conformance runs from a checkout of the suite (features/ and tests/)", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(root))
+    from tests.conformance.cli import main as conformance_main
+
+    return conformance_main(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["conformance"]:
+        return _conformance(argv[1:])
     parser = argparse.ArgumentParser(prog="bingpin", description="病贫 Bingpin reference service")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API with gunicorn")
@@ -55,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     openapi.add_argument("--output", default=str(SPEC_PATH))
     openapi.add_argument("--check", action="store_true", help="fail if the file differs from the code")
     openapi.set_defaults(run=_openapi)
+    commands.add_parser(
+        "conformance", help="run the acceptance suite against a service (see: bingpin conformance --help)"
+    )
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -34,7 +34,7 @@ def options(host: str, port: int, workers: int | None = None) -> dict[str, Any]:
     }
 
 
-class Server(BaseApplication):  # type: ignore[misc]
+class Server(BaseApplication):
     def __init__(self, settings: dict[str, Any]) -> None:
         self.settings = settings
         super().__init__()

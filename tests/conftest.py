@@ -26,6 +26,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
+    # Every tag is kept on the test function, for selection and reports by id, clause, tier.
+    function.__dict__.setdefault("scenario_tags", set()).add(tag)
     if tag in MARK_TAGS:
         return None  # pytest-bdd applies it as a mark
     return True  # kept as a tag only

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
@@ -41,7 +42,7 @@ class Feature:
 KINDS = {"Context": "given", "Action": "when", "Outcome": "then"}
 
 
-def _steps(steps: list[dict]) -> list[tuple[str, str]]:
+def _steps(steps: Any) -> list[tuple[str, str]]:
     """(kind, text) of each step; 而且/并且 take the kind of the step before."""
     result, kind = [], "given"
     for step in steps:
@@ -50,13 +51,13 @@ def _steps(steps: list[dict]) -> list[tuple[str, str]]:
     return result
 
 
-def _tags(node: dict) -> list[str]:
+def _tags(node: Any) -> list[str]:
     return [t["name"].lstrip("@") for t in node.get("tags", [])]
 
 
 def load(path: Path) -> Feature:
     text = path.read_text(encoding="utf-8")
-    document = Parser().parse(TokenScanner(text))
+    document: Any = Parser().parse(TokenScanner(text))
     node = document["feature"]
     quotes = [
         (m.group("clause"), m.group("quote"))

@@ -92,10 +92,10 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         )
         return Outcome(eligible=False, values=values, trace=trace)
 
-    for ratio, label, _ in candidates:
-        floor = "不低于" if ratio.is_floor else ""
-        trace.step(f"{label}：救助比例{floor} {format_percent(ratio.value)}", ratio.citation)
-    ratio, label, category = max(candidates, key=lambda c: c[0].value)
+    for candidate, name, _ in candidates:
+        floor = "不低于" if candidate.is_floor else ""
+        trace.step(f"{name}：救助比例{floor} {format_percent(candidate.value)}", candidate.citation)
+    ratio, label, applied = max(candidates, key=lambda c: c[0].value)
     if len(candidates) > 1:
         trace.step(
             f"同一对象符合多项救助政策，就高从优：按{label} {format_percent(ratio.value)} 救助，不重复享受",
@@ -120,8 +120,8 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         cap.citation,
     )
     values.update(
-        applied_category=category.value if category else None,
-        applied_rule=category.value if category else CHILDREN_RULE,
+        applied_category=applied.value if applied else None,
+        applied_rule=applied.value if applied else CHILDREN_RULE,
         ratio=ratio.value,
         ratio_is_floor=ratio.is_floor,
         amount=round_money(amount),
