@@ -1,16 +1,21 @@
-"""Mutation run over the policy parameters: is every figure pinned down by a scenario?
+"""Mutation run over the rules: is every figure and every comparison pinned down by a scenario?
 
-Each parameter value in rules/*/parameters.yaml is changed in turn (x0.9 and x1.1, keeping its
-decimals), the acceptance features are run, and the mutant counts as caught when a scenario
-fails. Prints the survivors and the score. Usage: python -m tests.mutation [--policy jiaxing]
+Two kinds of mutant, each applied alone: every parameter value in rules/*/parameters.yaml
+changed x0.9 and x1.1 (keeping its decimals), and every comparison operator in rules/**/*.py
+turned into its neighbour (> and >=, < and <=: the 超过/达到 boundary). The acceptance
+features run against each; a mutant is caught when a scenario fails. Prints every survivor
+and the score. Usage: python -m tests.mutation [--policy jiaxing] [--kind parameters|comparisons]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import subprocess
 import sys
+import tokenize
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -36,19 +41,62 @@ def run_features() -> bool:
     return subprocess.run(command, cwd=ROOT, capture_output=True, check=False).returncode == 0
 
 
+SWAPS = {">": ">=", ">=": ">", "<": "<=", "<=": "<"}
+
+
+def comparison_mutants(path: Path) -> list[tuple[int, int, str, str]]:
+    """(line, column, operator, replacement) for each comparison operator in the code."""
+    source = path.read_text(encoding="utf-8")
+    return [
+        (token.start[0], token.start[1], token.string, SWAPS[token.string])
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.OP and token.string in SWAPS
+    ]
+
+
+def mutate_comparisons(files: list[Path], record: Callable[[str, bool], None]) -> None:
+    for path in files:
+        original = path.read_text(encoding="utf-8")
+        lines = original.splitlines(keepends=True)
+        for line, column, operator, replacement in comparison_mutants(path):
+            text = lines[line - 1]
+            mutated = text[:column] + replacement + text[column + len(operator) :]
+            path.write_text("".join([*lines[: line - 1], mutated, *lines[line:]]), encoding="utf-8")
+            try:
+                alive = run_features()
+            finally:
+                path.write_text(original, encoding="utf-8")
+            record(f"{path.relative_to(ROOT)}:{line} {operator} -> {replacement}  | {text.strip()}", alive)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--policy", action="append", help="policy package (e.g. jiaxing); default all")
+    parser.add_argument("--kind", choices=["parameters", "comparisons", "all"], default="all")
     args = parser.parse_args()
     files = sorted(ROOT.glob("rules/*/parameters.yaml"))
+    code = sorted(p for p in ROOT.glob("rules/*/*.py") if p.parent.name not in ("texts",))
     if args.policy:
         files = [f for f in files if f.parent.name in args.policy]
+        code = [c for c in code if c.parent.name in args.policy]
     if not run_features():
         print("the features fail before any mutation: fix them first", file=sys.stderr)
         return 2
     caught = survived = 0
-    survivors = []
-    for path in files:
+    survivors: list[str] = []
+
+    def record(label: str, alive: bool) -> None:
+        nonlocal caught, survived
+        if alive:
+            survived += 1
+            survivors.append(label)
+        else:
+            caught += 1
+        print(f"{'SURVIVED' if alive else 'caught  '} {label}", flush=True)
+
+    if args.kind in ("comparisons", "all"):
+        mutate_comparisons(code, record)
+    for path in files if args.kind in ("parameters", "all") else []:
         original = path.read_text(encoding="utf-8")
         lines = original.splitlines(keepends=True)
         key = "?"
@@ -64,16 +112,12 @@ def main() -> int:
                         alive = run_features()
                     finally:
                         path.write_text(original, encoding="utf-8")
-                    label = f"{path.parent.name}: {key} {match.group('date')} {match.group('value')} -> {changed}"
-                    if alive:
-                        survived += 1
-                        survivors.append(label)
-                    else:
-                        caught += 1
-                    print(f"{'SURVIVED' if alive else 'caught  '} {label}", flush=True)
+                    record(
+                        f"{path.parent.name}: {key} {match.group('date')} {match.group('value')} -> {changed}", alive
+                    )
     total = caught + survived
     score = Decimal(100 * caught) / total if total else Decimal(0)
-    print(f"\nparameter mutants: {total}, caught: {caught}, survived: {survived}, score: {score:.1f}%")
+    print(f"\nmutants: {total}, caught: {caught}, survived: {survived}, score: {score:.1f}%")
     for label in survivors:
         print(f"  survivor: {label}")
     return 0 if survived == 0 else 1

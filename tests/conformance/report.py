@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from rules.registry import policies
 from tests.conformance.suite import Entry
 
 REPORT_VERSION = 1
@@ -179,9 +180,15 @@ def write_html(report: dict[str, Any], path: Path) -> None:
         for c in stale:
             out.append(f"<tr><td>{e(c['feature'])}</td><td>{e(c['clause'])}</td><td>{e(c['status'])}</td></tr>")
         out.append("</table>")
+    failed = [s for s in report["scenarios"] if s["status"] == "failed"]
+    if failed:
+        out.append("<h2>失败的场景 / failures</h2><ul>")
+        out.extend(f'<li><a href="#{e(s["id"])}">{e(s["id"])}</a> {e(s["name"])}</li>' for s in failed)
+        out.append("</ul>")
+    names = {p.id: f"{p.jurisdiction_name} · {p.document_number}" for p in policies().values()}
     tree: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for s in report["scenarios"]:
-        tree[f"{s['jurisdiction']} · {s['policy']}"][" ".join(s["clauses"])].append(s)
+        tree[names.get(s["policy"], s["policy"])][" ".join(s["clauses"])].append(s)
     for policy, clauses in tree.items():
         every = [s for group in clauses.values() for s in group]
         out.append(f"<h2>{e(policy)} {_counts(every)}</h2>")
