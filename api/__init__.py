@@ -7,8 +7,22 @@ from typing import Any
 from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
-from api import errors, fields
-from api.resources import calculations, comparisons, meta, reference
+from api import errors, fields, open_data
+from api.resources import (
+    ambiguities,
+    batch,
+    bulk,
+    calculations,
+    comparisons,
+    coverage,
+    features,
+    meta,
+    parameters,
+    policies,
+    reference,
+    review,
+    rules_catalog,
+)
 
 VERSION = "1.0.0"
 
@@ -48,10 +62,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     api = errors.Api(app)
     fields.register(api)
-    for blueprint in (calculations.blp, comparisons.blp, reference.blp, meta.blp):
+    for blueprint in (calculations.blp, batch.blp, comparisons.blp, reference.blp, meta.blp):
+        api.register_blueprint(blueprint)
+    for blueprint in (
+        policies.blp,
+        parameters.blp,
+        rules_catalog.blp,
+        features.blp,
+        coverage.blp,
+        ambiguities.blp,
+        bulk.blp,
+    ):
         api.register_blueprint(blueprint)
     app.register_blueprint(meta.docs)
+    app.register_blueprint(review.page)
     errors.register(app)
+    open_data.register(app)
 
     @app.after_request
     def _headers(response: Response) -> Response:

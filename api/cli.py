@@ -1,4 +1,5 @@
-"""The ``bingpin`` command: ``serve`` (gunicorn) and ``openapi`` (write or check the spec)."""
+"""The ``bingpin`` command: ``serve`` (gunicorn), ``openapi`` (write or check the spec), ``conformance``
+(run the suite) and ``review`` (write the review page as static HTML)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,23 @@ def _conformance(argv: list[str]) -> int:
     return conformance_main(argv)
 
 
+def _review(args: argparse.Namespace) -> int:
+    from api.catalog.results import load_results, report_path
+    from api.review import write_site
+
+    output = Path(args.output)
+    report = report_path(args.report)
+    if args.run_conformance:
+        report = output / "conformance" / "report.json"
+        status = _conformance(["--report", str(report.parent)])
+        if status not in (0, 1):
+            print("the conformance run did not produce a report", file=sys.stderr)
+            return status
+    index = write_site(output, load_results(report))
+    print(f"wrote {index}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["conformance"]:
@@ -73,6 +91,19 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "conformance", help="run the acceptance suite against a service (see: bingpin conformance --help)"
     )
+    review = commands.add_parser("review", help="write the review page for legal staff as static HTML")
+    review.add_argument("--output", required=True, help="directory for index.html and its assets")
+    review.add_argument(
+        "--report",
+        default=None,
+        help="report.json to show (default: $BINGPIN_CONFORMANCE_REPORT or reports/conformance/report.json)",
+    )
+    review.add_argument(
+        "--run-conformance",
+        action="store_true",
+        help="first run the suite against the built-in service (from a checkout) and show that result",
+    )
+    review.set_defaults(run=_review)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -73,7 +73,8 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
                 name = ""
             for field, texts in flatten(value, name).items():
                 flat.setdefault(field, []).extend(texts)
-        return flat
+        # Sorted: marshmallow lists unknown fields in set order, which differs between processes.
+        return dict(sorted(flat.items())) if prefix == "" else flat
     if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
         return {prefix or "_schema": [_translate(m) for m in messages]}
     if isinstance(messages, list):
@@ -104,7 +105,18 @@ class Api(flask_smorest.Api):
             original = getattr(error, "original_exception", None)
             if original is not None:
                 log.exception("unhandled error", exc_info=original)
-        return payload(code, data.get("message", message), errors), status, data.get("headers", {})
+        # The exception's own headers (``Allow`` on a 405) go with the JSON body.
+        headers = {key: value for key, value in error.get_headers() if key.lower() != "content-type"}
+        headers.update(data.get("headers") or {})
+        return payload(code, data.get("message", message), errors), status, headers
+
+
+def domain_error(error: BingpinError) -> tuple[dict[str, Any], int]:
+    """A domain error's payload and status: 422 with its own code (broken policy data: 500)."""
+    if error.code == "configuration_error":
+        log.error("configuration error: %s", error.message)
+        return payload(*CODES[500]), 500
+    return payload(error.code, error.message, error.errors), 422
 
 
 def register(app: Flask) -> None:
@@ -112,11 +124,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(BingpinError)
     def _domain(error: BingpinError) -> tuple[dict[str, Any], int]:
-        status = 500 if error.code == "configuration_error" else 422
-        if status == 500:
-            log.error("configuration error: %s", error.message)
-            return payload(*CODES[500]), 500
-        return payload(error.code, error.message, error.errors), status
+        return domain_error(error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[dict[str, Any], int]:

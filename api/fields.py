@@ -7,9 +7,11 @@ from typing import Any
 
 import marshmallow as ma
 
-from rules.core.money import MoneyFormatError, format_money, format_ratio, parse_money
+from rules.core.money import MAX_AMOUNT, MoneyFormatError, format_money, format_ratio, parse_money
 
 MONEY_PATTERN = r"^\d+(\.\d{1,2})?$"
+#: The canonical form of an amount a client sends as a string (at most 12 digits of yuan).
+MONEY_INPUT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 
 
 class Money(ma.fields.Field):
@@ -21,6 +23,9 @@ class Money(ma.fields.Field):
         metadata.setdefault("example", "10000.00")
         super().__init__(metadata=metadata, **kwargs)
 
+    #: The parser itself, for api.compiled (raises ``ValueError`` on bad input).
+    compiled_load = staticmethod(parse_money)
+
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else format_money(value)
 
@@ -29,6 +34,29 @@ class Money(ma.fields.Field):
             return parse_money(value)
         except MoneyFormatError as exc:
             raise ma.ValidationError(str(exc)) from None
+
+
+class MoneyInput(Money):
+    """An amount a client sends: a decimal string (canonical) or a JSON number, documented as both."""
+
+
+def _flag(value: Any) -> bool:
+    if value is True or value is False:
+        return value
+    raise ValueError("not a JSON boolean")
+
+
+class Flag(ma.fields.Boolean):
+    """A yes/no input: JSON ``true`` or ``false`` only (not ``"yes"``, ``1`` or ``"on"``), as documented."""
+
+    #: The parser itself, for api.compiled (raises ``ValueError`` on bad input).
+    compiled_load = staticmethod(_flag)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        try:
+            return _flag(value)
+        except ValueError:
+            raise self.make_error("invalid", input=value) from None
 
 
 class Ratio(ma.fields.Field):
@@ -45,8 +73,22 @@ class Percent(ma.fields.Field):
         return None if value is None else format_money(value)
 
 
+def money_input_property(self: Any, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """apispec: an input amount is a decimal string or a non-negative number of at most two decimals."""
+    if not isinstance(field, MoneyInput):
+        return {}
+    nullable = ret.pop("nullable", False)
+    text: dict[str, Any] = {"type": "string", "format": "decimal", "pattern": MONEY_INPUT_PATTERN}
+    if nullable:
+        text["nullable"] = True
+    number = {"type": "number", "minimum": 0, "maximum": int(MAX_AMOUNT), "multipleOf": 0.01}
+    return {"anyOf": [text, number]}
+
+
 def register(api: Any) -> None:
     """Document the fields as the strings they are (apispec would say ``number``)."""
     api.register_field(Money, "string", "decimal")
+    api.register_field(MoneyInput, None, None)
     api.register_field(Ratio, "string", "decimal")
     api.register_field(Percent, "string", "decimal")
+    api.ma_plugin.converter.add_attribute_function(money_input_property)

@@ -7,6 +7,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from api import serving_errors
+
 
 def default_workers() -> int:
     """2 x cores + 1 (gunicorn's advice for sync workers), capped at 8."""
@@ -27,6 +29,7 @@ def options(host: str, port: int, workers: int | None = None) -> dict[str, Any]:
         # Bound request lines and headers; bodies are bounded by MAX_CONTENT_LENGTH.
         "limit_request_line": 4094,
         "limit_request_fields": 50,
+        "limit_request_field_size": 8190,
         "max_requests": 10000,
         "max_requests_jitter": 1000,
         "accesslog": "-",
@@ -42,6 +45,8 @@ class Server(BaseApplication):
     def load_config(self) -> None:
         for key, value in self.settings.items():
             self.cfg.set(key, value)
+        # Errors gunicorn answers itself (request line too long...) are JSON too.
+        serving_errors.install()
 
     def load(self) -> Any:
         from api import create_app

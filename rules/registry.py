@@ -23,9 +23,9 @@ CALCULATIONS: dict[str, str] = {
 @cache
 def policies() -> dict[str, Policy]:
     """Policies by jurisdiction code, loaded (and checked) once."""
-    from rules import jiaxing
+    from rules import chengkou, jiaxing, longgang, shengzhou, wenzhou
 
-    loaded = [jiaxing.POLICY]
+    loaded = [jiaxing.POLICY, chengkou.POLICY, shengzhou.POLICY, wenzhou.POLICY, longgang.POLICY]
     return {policy.jurisdiction_code: policy for policy in loaded}
 
 

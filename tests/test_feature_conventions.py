@@ -9,6 +9,7 @@ from collections import Counter
 import parse
 import pytest
 
+from api.catalog.features import REVIEW_STATES
 from rules.registry import policies
 from tests.conftest import MARK_TAGS
 from tests.features_index import FEATURES, Feature, all_features
@@ -74,3 +75,28 @@ def test_every_step_is_exactly_one_sentence_of_the_vocabulary() -> None:
             if len(matches) != 1:
                 problems.append(f"{feature.path.name}: {kind} {text!r} matches {len(matches)} phrases")
     assert not problems, "\n".join(problems)
+
+
+def review_tag_problems(where: str, tags: list[str]) -> list[str]:
+    """At most one ``@review:`` tag, naming 拟定, 已审核 or 有异议 (no tag means 拟定)."""
+    states = [t.removeprefix("review:") for t in tags if t.startswith("review:")]
+    if len(states) > 1:
+        return [f"{where}: more than one review tag: {states}"]
+    known = "/".join(REVIEW_STATES)
+    return [f"{where}: review state {s!r} is not one of {known}" for s in states if s not in REVIEW_STATES]
+
+
+def test_review_tags_name_one_known_state() -> None:
+    problems = []
+    for feature in by_feature():
+        problems += review_tag_problems(feature.path.name, feature.tags)
+        for scenario in feature.scenarios:
+            problems += review_tag_problems(f"{feature.path.name}:{scenario.line}", scenario.tags)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_review_lint_refuses_unknown_and_repeated_states() -> None:
+    assert review_tag_problems("x", ["core", "review:已审核"]) == []
+    assert review_tag_problems("x", ["core"]) == []
+    assert review_tag_problems("x", ["review:通过"])
+    assert review_tag_problems("x", ["review:拟定", "review:已审核"])

@@ -113,19 +113,22 @@ def answer(calculation: str, jurisdiction: str, case: Any) -> dict[str, Any]:
     return shape(policy, case, outcome)
 
 
-def shape(policy: Policy, case: Any, outcome: Outcome) -> dict[str, Any]:
-    return {
+def shape(policy: Policy, case: Any, outcome: Outcome, explain: bool = True) -> dict[str, Any]:
+    """The answer's frame; ``explain=False`` (batches) leaves out the explanation."""
+    result: dict[str, Any] = {
         "jurisdiction": {"code": policy.jurisdiction_code, "name": policy.jurisdiction_name},
         "policy": {"id": policy.id, "document_number": policy.document_number, "title": policy.title},
         "date": case.date,
         "eligible": outcome.eligible,
         "assumptions": outcome.trace.assumptions,
-        "explanation": [
+    }
+    if explain:
+        result["explanation"] = [
             {"text": step.text, "citation": step.citation.as_dict() if step.citation else None}
             for step in outcome.trace.steps
-        ],
-        **outcome.values,
-    }
+        ]
+    result.update(outcome.values)
+    return result
 
 
 def _register(endpoint: Endpoint) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.fields import Money, Percent, Ratio
+from api.fields import Flag, Money, MoneyInput, Percent, Ratio
 from api.schemas.common import (
     CalculationRequestSchema,
     CalculationResponseSchema,
@@ -14,6 +14,7 @@ from api.schemas.common import (
     money,
 )
 from rules.core.indicators import FIGURES, INDICATORS
+from rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
 
 DATE = ma.fields.Date
 
@@ -34,7 +35,7 @@ class MedicalAssistanceRequestSchema(CalculationRequestSchema):
     deductible = money("当地规定的起付线（政策未规定具体数额时作为输入）")
     annual_cap = money("当地规定的年度限额（政策未规定具体数额时作为输入）")
     recognized_on = DATE(load_default=None, metadata={"description": "认定为救助对象的日期"})
-    local_household_registration = ma.fields.Boolean(
+    local_household_registration = Flag(
         load_default=None, metadata={"description": "是否本地户籍（嘉兴儿童重大疾病救助的条件）"}
     )
     per_capita_income = money("上年度城乡居民人均收入（因病致贫对象起付线的上限）")
@@ -63,11 +64,15 @@ class InsuranceSubsidyRequestSchema(CalculationRequestSchema):
     )
     recognized_on = DATE(load_default=None, metadata={"description": "新增认定为救助对象的日期"})
     exited_on = DATE(load_default=None, metadata={"description": "退出救助对象的日期"})
-    in_transition_period = ma.fields.Boolean(
-        load_default=None, metadata={"description": "是否处于民政部门认定的过渡期（渐退期）"}
-    )
+    in_transition_period = Flag(load_default=None, metadata={"description": "是否处于民政部门认定的过渡期（渐退期）"})
     enrolment_year = ma.fields.Integer(
         strict=True, load_default=None, validate=ma.validate.Range(2000, 2100), metadata={"description": "参保年度"}
+    )
+    enrolled_on = DATE(
+        load_default=None, metadata={"description": "参保缴费日期（城口：错过集中参保期的，不设待遇享受等待期）"}
+    )
+    already_enrolled_this_year = Flag(
+        load_default=None, metadata={"description": "认定时个人当年已自行参保缴费（温州：不退保费，次年资助参保）"}
     )
 
 
@@ -85,6 +90,30 @@ class RiskMonitoringRequestSchema(CalculationRequestSchema):
     annual_self_pay = money("年度医疗费用个人自付金额", required=True)
     monitoring_standard = money("监测标准（政策未规定数额时作为输入）")
     potential_threshold = money("潜在对象的自付费用标准（政策未规定数额时作为输入）")
+    attributes = ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf([a.value for a in Attribute])),
+        load_default=list,
+        validate=ma.validate.Length(max=len(Attribute)),
+        metadata={
+            "description": "人员身份（嵊州 2(1)1 的监测类别）: "
+            + "，".join(f"{a.value} {ATTRIBUTE_NAMES[a]}" for a in Attribute)
+        },
+    )
+    age = ma.fields.Integer(
+        strict=True,
+        load_default=None,
+        validate=ma.validate.Range(0, 150),
+        metadata={"description": "计算日期时的周岁年龄（嵊州：年满60周岁的农业劳动模范）"},
+    )
+    disability_grade = ma.fields.Integer(
+        strict=True,
+        load_default=None,
+        validate=ma.validate.Range(1, 4),
+        metadata={"description": "《中华人民共和国残疾人证》记载的残疾等级（1-4 级，一级最重）；未持证的不填"},
+    )
+    in_transition_period = Flag(
+        load_default=None, metadata={"description": "是否处于低保、低边家庭的渐退期内（民政部门认定）"}
+    )
 
 
 class RiskMonitoringResponseSchema(CalculationResponseSchema):
@@ -101,10 +130,8 @@ class RiskMonitoringResponseSchema(CalculationResponseSchema):
 class MemberSchema(ma.Schema):
     categories = categories_field()
     self_pay = money("经多重保障后的个人自付医疗费用", required=True)
-    followed_treatment_guidance = ma.fields.Boolean(
-        load_default=False, metadata={"description": "是否执行就医指导方案"}
-    )
-    referred = ma.fields.Boolean(load_default=False, metadata={"description": "是否经规范转诊"})
+    followed_treatment_guidance = Flag(load_default=False, metadata={"description": "是否执行就医指导方案"})
+    referred = Flag(load_default=False, metadata={"description": "是否经规范转诊"})
 
 
 class HighCostReliefRequestSchema(CalculationRequestSchema):
@@ -131,7 +158,7 @@ class HighCostReliefResponseSchema(CalculationResponseSchema):
 
 
 FiguresSchema = ma.Schema.from_dict(
-    {name: Money(metadata={"description": name}) for name in FIGURES},
+    {name: MoneyInput(metadata={"description": name}) for name in FIGURES},
     name="FiguresSchema",
 )
 
@@ -160,7 +187,7 @@ class CriticalIllnessRequestSchema(CalculationRequestSchema):
     eligible_self_pay = money("基本医保报销后政策范围内个人负担", required=True)
     per_capita_disposable_income = money("上年度居民人均可支配收入", required=True)
     annual_cap = money("年度封顶线（政策未规定数额时作为输入）")
-    registered_poor = ma.fields.Boolean(load_default=None, metadata={"description": "是否建档立卡贫困人员"})
+    registered_poor = Flag(load_default=None, metadata={"description": "是否建档立卡贫困人员"})
 
 
 class CriticalIllnessResponseSchema(CalculationResponseSchema):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.fields import Money
+from api.compiled import CompiledSchema
+from api.fields import MoneyInput
 from rules.core.categories import CATEGORY_NAMES, Category, Diagnosis
 from rules.registry import policies
 
@@ -38,13 +39,13 @@ def diagnoses_field() -> ma.fields.List:
     )
 
 
-def money(description: str, *, required: bool = False) -> Money:
+def money(description: str, *, required: bool = False) -> MoneyInput:
     options: dict[str, object] = {"required": True} if required else {"load_default": None}
-    return Money(metadata={"description": f"{description}（元，字符串或数字，最多两位小数）"}, **options)
+    return MoneyInput(metadata={"description": f"{description}（元，字符串或数字，最多两位小数）"}, **options)
 
 
-class CalculationRequestSchema(ma.Schema):
-    """Fields every calculation takes."""
+class CalculationRequestSchema(CompiledSchema):
+    """Fields every calculation takes (loaded through the compiled fast path)."""
 
     jurisdiction = jurisdiction_field()
     date = ma.fields.Date(
@@ -75,8 +76,8 @@ class PolicyRefSchema(ma.Schema):
     title = ma.fields.String(required=True)
 
 
-class CalculationResponseSchema(ma.Schema):
-    """The frame of every calculation's answer."""
+class CalculationResponseSchema(CompiledSchema):
+    """The frame of every calculation's answer (dumped through the compiled fast path)."""
 
     jurisdiction = ma.fields.Nested(JurisdictionRefSchema, required=True)
     policy = ma.fields.Nested(PolicyRefSchema, required=True)

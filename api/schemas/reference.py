@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from api.compiled import CompiledSchema
 from api.schemas.common import CitationSchema, PolicyRefSchema
 
 
@@ -19,7 +20,7 @@ class JurisdictionPolicySchema(PolicyRefSchema):
     in_force = ma.fields.Nested(InForceSchema, required=True)
 
 
-class JurisdictionSchema(ma.Schema):
+class JurisdictionSchema(CompiledSchema):
     code = ma.fields.String(required=True, metadata={"description": "GB/T 2260 代码"})
     name = ma.fields.String(required=True)
     policy = ma.fields.Nested(JurisdictionPolicySchema, required=True)
@@ -31,7 +32,7 @@ class CategoryQueryArgsSchema(ma.Schema):
     jurisdiction = ma.fields.String(metadata={"description": "只列出该地区政策的类别"})
 
 
-class CategorySchema(ma.Schema):
+class CategorySchema(CompiledSchema):
     code = ma.fields.String(required=True)
     name = ma.fields.String(required=True, metadata={"description": "政策原文中的名称"})
     label = ma.fields.String(allow_none=True, required=True, metadata={"description": "如 一类、二类"})
@@ -39,6 +40,6 @@ class CategorySchema(ma.Schema):
     citation = ma.fields.Nested(CitationSchema, required=True)
 
 
-class HealthSchema(ma.Schema):
+class HealthSchema(CompiledSchema):
     status = ma.fields.String(required=True)
     policies = ma.fields.Integer(required=True)

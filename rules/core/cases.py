@@ -44,6 +44,8 @@ class InsuranceSubsidyCase:
     exited_on: dt.date | None = None
     in_transition_period: bool | None = None
     enrolment_year: int | None = None
+    enrolled_on: dt.date | None = None
+    already_enrolled_this_year: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ class RiskMonitoringCase:
     monitoring_standard: Decimal | None = None
     potential_threshold: Decimal | None = None
     attributes: tuple[str, ...] = ()
+    age: int | None = None
+    disability_grade: int | None = None
+    in_transition_period: bool | None = None
 
 
 @dataclass(frozen=True)

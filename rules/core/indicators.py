@@ -50,6 +50,10 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("social_contribution_rate", "社会力量参与化解负担率", ("social_paid",), "total_medical_cost"),
     Indicator("basic_living_coverage_rate", "基本生活保障率", ("basic_living_covered",), "basic_living_eligible"),
     Indicator("high_cost_clearance_rate", "高额医疗费用动态清零化解率", ("high_cost_resolved",), "high_cost_total"),
+    # Targets of 温州 三(五) and 龙港 3(一)1, 3(一)2, 3(二)6, which state no formula (LG-AMB-009, WZ-AMB-012).
+    Indicator("assistance_implementation_rate", "医疗救助政策落实率", ("assistance_delivered",), "assistance_due"),
+    Indicator("chronic_report_timeliness_rate", "慢性病报告及时率", ("chronic_reports_on_time",), "chronic_reports"),
+    Indicator("pairing_coverage_rate", "低收入农户结对覆盖率", ("paired_households",), "low_income_households"),
 )
 
 #: Every figure an indicator can read.

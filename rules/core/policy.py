@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
@@ -50,15 +51,24 @@ class Parameter:
     values: tuple[tuple[dt.date, Decimal | None], ...]
     comparator: str | None = None
     kind: str | None = None
+    #: Each dated value as the ``ParameterValue`` that ``at`` hands out, built once (the hot path).
+    resolved: tuple[ParameterValue | None, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        resolved = tuple(
+            None
+            if value is None
+            else ParameterValue(self.key, value, self.unit, self.is_floor, self.citation, self.comparator, self.kind)
+            for _, value in self.values
+        )
+        object.__setattr__(self, "resolved", resolved)
 
     def at(self, day: dt.date) -> ParameterValue | None:
-        current: Decimal | None = None
-        for start, value in self.values:
+        current: ParameterValue | None = None
+        for (start, _), value in zip(self.values, self.resolved, strict=True):
             if start <= day:
                 current = value
-        if current is None:
-            return None
-        return ParameterValue(self.key, current, self.unit, self.is_floor, self.citation, self.comparator, self.kind)
+        return current
 
 
 @dataclass(frozen=True)
@@ -100,10 +110,24 @@ class Policy:
     calculations: dict[str, Calculation] = field(default_factory=dict)
 
     def cite(self, clause: str, quote: str) -> Citation:
-        """A citation of this policy, checked against its text (used by rules for steps)."""
-        if not self.text.contains(quote):
-            raise ConfigurationError(f"{self.id}: quote not in the policy text at {clause}: {quote!r}")
-        return Citation(self.id, clause, quote)
+        """A citation of this policy, checked against its text (used by rules for steps).
+
+        Rules cite literal quotes, so each is checked once and then served from a cache.
+        """
+        citation = self._citations.get((clause, quote))
+        if citation is None:
+            if not self.text.contains(quote):
+                raise ConfigurationError(f"{self.id}: quote not in the policy text at {clause}: {quote!r}")
+            citation = self._citations[(clause, quote)] = Citation(self.id, clause, quote)
+        return citation
+
+    @cached_property
+    def _citations(self) -> dict[tuple[str, str], Citation]:
+        return {}
+
+    @cached_property
+    def _category_codes(self) -> dict[str, Category]:
+        return {category.value: category for category in self.categories}
 
     def param(self, key: str, day: dt.date) -> ParameterValue:
         """The value of parameter ``key`` on ``day``; a missing one is a programming error."""
@@ -126,7 +150,8 @@ class Policy:
     def categories_of(self, codes: Iterable[str], field_name: str = "categories") -> list[Category]:
         """Map category codes to this policy's categories; unknown ones are refused."""
         result: list[Category] = []
-        unknown = [code for code in codes if code not in {c.value for c in self.categories}]
+        known = self._category_codes
+        unknown = [code for code in codes if code not in known]
         if unknown:
             accepted = "、".join(f"{c.value}（{e.name}）" for c, e in self.categories.items())
             raise UnknownCategory(
@@ -134,7 +159,7 @@ class Policy:
                 {field_name: [f"可用类别 / accepted: {accepted}"]},
             )
         for code in codes:
-            category = Category(code)
+            category = known[code]
             if category not in result:
                 result.append(category)
         return result

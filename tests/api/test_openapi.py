@@ -33,12 +33,16 @@ def test_money_is_documented_as_a_decimal_string() -> None:
     spec = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
     schemas = spec["components"]["schemas"]
     for name, field in [
-        ("MedicalAssistanceRequest", "eligible_self_pay"),
         ("MedicalAssistanceResponse", "amount"),
         ("MedicalAssistanceResponse", "ratio"),
     ]:
         prop = schemas[name]["properties"][field]
         assert (prop["type"], prop["format"]) == ("string", "decimal"), (name, field, prop)
+    # An input amount: the decimal string, or a JSON number (DESIGN.md principle 4).
+    prop = schemas["MedicalAssistanceRequest"]["properties"]["eligible_self_pay"]
+    text, number = prop["anyOf"]
+    assert (text["type"], text["format"]) == ("string", "decimal"), prop
+    assert (number["type"], number["minimum"]) == ("number", 0), prop
 
 
 def test_every_calculation_documents_its_errors() -> None:

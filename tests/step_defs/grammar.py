@@ -107,7 +107,7 @@ class Context:
     def convert(self, kind: str, text: str) -> Any:
         if kind == "money":
             return money(text)
-        if kind == "date":
+        if kind in ("date", "text"):
             return text
         if kind == "integer":
             return int(text)
@@ -115,6 +115,8 @@ class Context:
             return self.names(text)
         if kind == "diagnoses":
             return [lookup("diagnoses", n) for n in text.split("、") if n]
+        if kind == "attributes":
+            return [lookup("attributes", n) for n in text.split("、") if n]
         raise StepError(f"grammar: unknown type {kind}")
 
     def set(self, spec: dict[str, Any], value: str | None) -> None:
@@ -186,6 +188,10 @@ class Context:
         actual = self.resolve(spec["field"], index)
         kind, op = spec["type"], spec.get("op", "eq")
         where = spec["field"].replace("{index}", index or "")
+        if kind == "null":
+            if actual is not None:
+                raise self.fail(f"{where} 应为 null，实际为 {actual!r}")
+            return
         if kind == "boolean":
             if actual is not spec["value"]:
                 raise self.fail(f"{where} 应为 {spec['value']}，实际为 {actual!r}")
@@ -209,6 +215,7 @@ class Context:
             "date": lambda: value,
             "name": lambda: self.category_code(value),
             "level": lambda: lookup("levels", value),
+            "text": lambda: value,
         }[kind]()
         if actual != expected_text:
             raise self.fail(f"{where} 应为 {expected_text!r}（{value}），实际为 {actual!r}")

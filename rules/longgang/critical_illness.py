@@ -1,0 +1,49 @@
+"""龙港 增强大病保险减负功能 (3(三)9): 困难群众 起付线 -50%, ratio 80%以上, no cap; the standard
+起付线 and ratio are 温州's city-wide rule (温医保发〔2019〕13号 三(四))."""
+
+from __future__ import annotations
+
+from rules import wenzhou
+from rules.core.cases import CriticalIllnessCase
+from rules.core.critical_illness import Terms, settle
+from rules.core.money import format_money, format_percent
+from rules.core.policy import Policy
+from rules.core.trace import Outcome, Trace
+from rules.wenzhou.critical_illness import local_cap, standard
+
+
+def critical_illness(policy: Policy, case: CriticalIllnessCase, trace: Trace) -> Outcome:
+    """困难群众：温州统一起付线降低50%，支付比例不低于80%，不设封顶线；其他参保人员按温州统一标准."""
+    day = case.date
+    categories = policy.categories_of(case.categories)
+    city = wenzhou.POLICY
+    trace.step(
+        f"大病保险起付线和报销比例按温州全市统一标准（{city.document_number}）",
+        city.cite("三(四)", "降低并统一全市大病保险起付线"),
+    )
+    deductible, ratio = standard(city, case, trace)
+    if case.registered_poor is not None:
+        trace.assume("本方案未规定建档立卡贫困人员的大病保险待遇，忽略输入的 registered_poor")
+    if not categories:
+        cap = local_cap(city, case, trace)
+        return settle(case.eligible_self_pay, Terms(deductible, ratio.value, False, cap, ratio.citation), trace)
+
+    reduction = policy.param("critical_illness.hardship.deductible_reduction", day)
+    hardship_ratio = policy.param("critical_illness.hardship.ratio", day)
+    deductible = deductible * (1 - reduction.value)
+    names = "、".join(policy.name_of(c) for c in categories)
+    trace.step(
+        f"{names}属于困难群众：起付标准线降低 {format_percent(reduction.value)}，为 {format_money(deductible)} 元",
+        reduction.citation,
+    )
+    cap_citation = policy.cite("3(三)9", "取消大病保险封顶线")
+    trace.step(
+        f"支付比例不低于 {format_percent(hardship_ratio.value)}，取消大病保险封顶线",
+        hardship_ratio.citation,
+    )
+    if case.annual_cap is not None:
+        trace.assume("本方案取消困难群众的大病保险封顶线，忽略输入的 annual_cap")
+    terms = Terms(
+        deductible, hardship_ratio.value, hardship_ratio.is_floor, None, hardship_ratio.citation, cap_citation
+    )
+    return settle(case.eligible_self_pay, terms, trace)

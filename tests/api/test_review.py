@@ -1,0 +1,101 @@
+"""The review page: every policy's clauses with their scenarios, review states, the last
+conformance result (or a plain note that there is none), served with nothing from elsewhere,
+and the same page written as static files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from api import create_app
+from api.cli import main
+from rules.registry import policies
+
+
+def report(path: Path, statuses: dict[str, str]) -> Path:
+    path.write_text(
+        json.dumps(
+            {
+                "finished_at": "2024-05-01T08:00:00+00:00",
+                "target": {"description": "测试服务"},
+                "suite": {"version": "1.0.0"},
+                "scenarios": [{"id": i, "status": s} for i, s in statuses.items()],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def reviewed(tmp_path: Path) -> FlaskClient:
+    path = report(tmp_path / "report.json", {"JX-MA-001": "passed", "JX-MA-002": "failed"})
+    app: Flask = create_app({"CONFORMANCE_REPORT": str(path)})
+    return app.test_client()
+
+
+def test_the_page_shows_every_policy_and_its_clauses(reviewed: FlaskClient) -> None:
+    response = reviewed.get("/review")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for policy in policies().values():
+        assert policy.document_number in html
+        assert f'id="policy-{policy.id}"' in html
+    assert 'data-path="二(二)7"' in html
+    assert "一个年度内，一类对象全额救助" in html  # the clause, verbatim
+    assert "<th>假如</th>" in html and "<th>那么</th>" in html
+
+
+def test_each_scenario_shows_its_review_state_and_last_result(reviewed: FlaskClient) -> None:
+    html = reviewed.get("/review").get_data(as_text=True)
+    first = re.search(r'data-scenario="JX-MA-001".*?</caption>', html, re.S)
+    assert first and "结果：通过" in first.group(0) and "审核：拟定" in first.group(0)
+    second = re.search(r'data-scenario="JX-MA-002".*?</caption>', html, re.S)
+    assert second and "结果：失败" in second.group(0)
+    third = re.search(r'data-scenario="JX-MA-003".*?</caption>', html, re.S)
+    assert third and "结果：未运行" in third.group(0)
+    assert "测试服务" in html
+
+
+def test_datatables_become_tables_and_ambiguities_are_noted(reviewed: FlaskClient) -> None:
+    html = reviewed.get("/review").get_data(as_text=True)
+    assert '<table class="datatable"><thead><tr><th>数据项</th>' in html
+    assert 'id="amb-JX-AMB-004"' in html
+    assert "<dt>决定</dt>" in html
+
+
+def test_without_a_report_the_page_says_so(tmp_path: Path) -> None:
+    app = create_app({"CONFORMANCE_REPORT": str(tmp_path / "missing.json")})
+    html = app.test_client().get("/review").get_data(as_text=True)
+    assert "尚无一致性测试结果" in html
+    assert "结果：无结果" in html
+
+
+def test_the_page_loads_only_its_own_script_and_style(reviewed: FlaskClient) -> None:
+    response = reviewed.get("/review")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
+    html = response.get_data(as_text=True)
+    assert "<script>" not in html and "style=" not in html
+    assets = re.findall(r'(?:src|href)="([^"#][^"]*)"', html)
+    assert sorted(assets) == ["/review/assets/review.css", "/review/assets/review.js"]
+    for asset in assets:
+        with reviewed.get(asset) as answer:
+            assert answer.status_code == 200
+
+
+def test_the_static_build_writes_the_same_page_with_relative_assets(tmp_path: Path) -> None:
+    path = report(tmp_path / "report.json", {"JX-MA-001": "passed"})
+    out = tmp_path / "site"
+    assert main(["review", "--output", str(out), "--report", str(path)]) == 0
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert 'src="assets/review.js"' in html and 'href="assets/review.css"' in html
+    assert (out / "assets" / "review.js").is_file() and (out / "assets" / "review.css").is_file()
+    assert "结果：通过" in html
+    assert "http://" not in html and "https://" not in html

@@ -1,0 +1,92 @@
+"""Request bodies for the benchmark and the soak test, made from the policies themselves.
+
+Every jurisdiction, every calculation it defines, each category it recognises, a date inside its
+in-force period; a body is kept only if the reference app answers it with 200, so a run over HTTP
+expects 200 for each one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from typing import Any
+
+from api import create_app
+from rules.registry import policies
+
+MEDICAL = "/v1/calculations/medical-assistance"
+#: The README's example: a 最低生活保障家庭成员 in 嘉兴 with 10,000 yuan of policy-scope self-pay.
+README_CASE = {
+    "jurisdiction": "330400",
+    "date": "2023-06-01",
+    "categories": ["subsistence_allowance"],
+    "eligible_self_pay": "10000.00",
+    "assistance_received_this_year": "0.00",
+}
+
+
+def _day(code: str, offset: int) -> str:
+    period = policies()[code].in_force
+    day = period.start + dt.timedelta(days=offset)
+    if period.end is not None and day > period.end:
+        day = period.end
+    return day.isoformat()
+
+
+def _bodies(code: str, calculation: str, category: str, rng: random.Random) -> list[dict[str, Any]]:
+    amount = f"{rng.randint(0, 5_000_000) / 100:.2f}"
+    frame = {"jurisdiction": code, "date": _day(code, rng.randint(0, 300)), "categories": [category]}
+    if calculation == "medical-assistance":
+        return [{**frame, "eligible_self_pay": amount}, {**frame, "eligible_self_pay": amount, "annual_cap": "50000"}]
+    if calculation == "critical-illness-insurance":
+        return [{**frame, "eligible_self_pay": amount, "per_capita_disposable_income": "60000"}]
+    if calculation == "insurance-subsidy":
+        return [{**frame, "personal_contribution": "380.00", "tier": "1"}]
+    if calculation == "risk-monitoring":
+        return [
+            {**frame, "annual_self_pay": amount},
+            {**frame, "annual_self_pay": amount, "monitoring_standard": "9000"},
+        ]
+    if calculation == "high-cost-relief":
+        member = {"categories": [category], "self_pay": amount, "followed_treatment_guidance": True, "referred": True}
+        return [{"jurisdiction": code, "date": frame["date"], "members": [member]}]
+    if calculation == "indicators":
+        figures = {"subsidised_enrollees": "990", "eligible_for_assistance": "1000", "personal_burden": "80"}
+        return [{"jurisdiction": code, "date": frame["date"], "figures": {**figures, "total_medical_cost": "1000"}}]
+    return []
+
+
+def calculation_requests(seed: int = 6) -> list[tuple[str, dict[str, Any]]]:
+    """(path, body) for every calculation of every jurisdiction that answers 200."""
+    rng = random.Random(seed)
+    client = create_app().test_client()
+    found: list[tuple[str, dict[str, Any]]] = []
+    for code, policy in sorted(policies().items()):
+        for calculation in policy.calculations:
+            for category in sorted(policy.categories):
+                for body in _bodies(code, calculation, category.value, rng):
+                    path = f"/v1/calculations/{calculation}"
+                    if client.post(path, json=body).status_code == 200:
+                        found.append((path, body))
+    return found
+
+
+def medical_batch(size: int, seed: int = 6) -> dict[str, Any]:
+    """A year of 嘉兴 medical-assistance records: random classes, amounts and dates."""
+    rng = random.Random(seed)
+    codes = [c.value for c in policies()["330400"].categories]
+    cases = [
+        {
+            "date": f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "categories": [rng.choice(codes)],
+            "eligible_self_pay": f"{rng.randint(0, 20_000_000) / 100:.2f}",
+            "assistance_received_this_year": f"{rng.randint(0, 5_000_000) / 100:.2f}",
+        }
+        for _ in range(size)
+    ]
+    return {"jurisdiction": "330400", "cases": cases}
+
+
+def encode(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,101 @@
+"""The service under gunicorn with the project's serving configuration (api/serving.py), for the
+benchmark and the soak test: ``python -m tests.bench.server --port P [--set key=value ...]``.
+
+``--set`` overrides one gunicorn setting for an experiment (e.g. ``max_requests=0`` so that the
+soak test watches the same workers from start to end); the overrides are printed by the caller.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.live import ROOT, free_port
+
+
+def _value(text: str) -> Any:
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def main() -> None:
+    from api.serving import Server, default_workers, options
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    args = parser.parse_args()
+    settings = options("127.0.0.1", args.port, args.workers)
+    for item in args.set:
+        key, _, value = item.partition("=")
+        settings[key] = _value(value)
+    Server(settings).run()
+
+
+@contextmanager
+def serving(workers: int, overrides: tuple[str, ...] = (), timeout: float = 60.0) -> Iterator[tuple[str, int]]:
+    """Start the server, yield (base URL, master pid), stop it afterwards."""
+    port = free_port()
+    command = [sys.executable, "-m", "tests.bench.server", "--port", str(port), "--workers", str(workers)]
+    for item in overrides:
+        command += ["--set", item]
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bingpin-bench-{port}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
+                    if response.status == 200 and len(worker_pids(process.pid)) == workers:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
+        yield base_url, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.unlink(missing_ok=True)
+
+
+def worker_pids(master: int) -> list[int]:
+    """The gunicorn workers: the master's child processes."""
+    children: list[int] = []
+    for task in Path(f"/proc/{master}/task").glob("*"):
+        try:
+            children += [int(pid) for pid in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return sorted(children)
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of one process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+if __name__ == "__main__":
+    main()
