@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rules.chengkou.groups import LOW_INCOME, LOW_INCOME_QUOTE, STABLE
+from rules.core import enrolment
 from rules.core.cases import InsuranceSubsidyCase
 from rules.core.categories import Category
 from rules.core.errors import InvalidInput, NotInForce
@@ -99,24 +100,8 @@ def _low_income(
             share.citation,
         )
     coverage = _late_enrolment(policy, case, year, trace)
-    values: dict[str, object] = {
-        "share": share.value,
-        "share_is_floor": False,
-        "subsidy": None,
-        "subsidised_from": None,
-        "coverage_effective_from": coverage,
-        "subsidy_until": None,
-    }
-    if case.personal_contribution is None:
-        trace.assume("未提供 personal_contribution（一档个人缴费标准），只答复资助比例，不计算资助金额")
-    else:
-        subsidy = round_money(case.personal_contribution * share.value)
-        trace.step(
-            f"资助金额 = 一档个人缴费标准 {format_money(case.personal_contribution)} x {format_percent(share.value)}"
-            f" = {format_money(subsidy)} 元",
-            share.citation,
-        )
-        values.update(subsidy=subsidy)
+    values = enrolment.blank() | {"share": share.value, "coverage_effective_from": coverage}
+    enrolment.amount(case, share.value, share.citation, trace, values, contribution="一档个人缴费标准")
     return Outcome(eligible=True, values=values, trace=trace)
 
 
@@ -124,14 +109,7 @@ def _stable(policy: Policy, case: InsuranceSubsidyCase, year: int, trace: Trace)
     """稳定脱贫人口: 100 yuan for 2022, 50 yuan for 2023, nothing from 2024 (资助参保渐退)."""
     parameter = policy.parameters[STABLE_KEY]
     amount = parameter.at(dt.date(year, 1, 1))
-    values: dict[str, object] = {
-        "share": None,
-        "share_is_floor": False,
-        "subsidy": None,
-        "subsidised_from": None,
-        "coverage_effective_from": None,
-        "subsidy_until": None,
-    }
+    values = enrolment.blank()
     if case.tier is not None or case.personal_contribution is not None:
         trace.assume(
             "稳定脱贫人口按参保年度定额资助，与缴费档次和个人缴费标准无关，忽略输入的 tier、personal_contribution"
@@ -176,7 +154,4 @@ def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) 
         return _stable(policy, case, year, trace)
     names = "、".join(policy.name_of(c) for c in categories) or "无类别"
     trace.step(f"{names}：不属于本方案规定资助参保的对象", policy.cite("二(一)", LOW_INCOME_QUOTE))
-    values = dict.fromkeys(
-        ("share", "subsidy", "subsidised_from", "coverage_effective_from", "subsidy_until"), None
-    ) | {"share_is_floor": False}
-    return Outcome(eligible=False, values=values, trace=trace)
+    return Outcome(eligible=False, values=enrolment.blank(), trace=trace)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rules.chengkou.groups import LOW_INCOME, LOW_INCOME_QUOTE, STABLE, STABLE_QUOTE
+from rules.core.assistance import within_annual_cap
 from rules.core.cases import MedicalAssistanceCase
 from rules.core.categories import Category
 from rules.core.money import ZERO, format_money, format_percent, round_money
@@ -33,18 +34,8 @@ def _cap(policy: Policy, case: MedicalAssistanceCase, computed: Decimal, trace: 
     if case.annual_cap is None:
         trace.assume("本方案未规定年度救助限额的数额；未提供 annual_cap，未适用限额")
         return computed
-    received = case.assistance_received_this_year
-    if received is None:
-        received = ZERO
-        trace.assume("未提供 assistance_received_this_year，假定本年度尚未获得医疗救助")
-    remaining = max(case.annual_cap - received, Decimal(0))
-    amount = min(computed, remaining)
-    trace.step(
-        f"年度救助限额 {format_money(case.annual_cap)} 元（门诊和住院共用），本年度已获 {format_money(received)} 元，"
-        f"尚可救助 {format_money(remaining)} 元；本次救助 {format_money(amount)} 元",
-        policy.cite("三(七)", SHARED_LIMIT_QUOTE),
-    )
-    return amount
+    label = "年度救助限额（门诊和住院共用）"
+    return within_annual_cap(case, computed, case.annual_cap, label, policy.cite("三(七)", SHARED_LIMIT_QUOTE), trace)
 
 
 def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace) -> Outcome:

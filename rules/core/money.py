@@ -45,8 +45,9 @@ def round_money(value: Decimal) -> Decimal:
 
 
 def format_money(value: Decimal) -> str:
-    """``Decimal("9000")`` -> ``"9000.00"``."""
-    return f"{round_money(value):f}"
+    """``Decimal("9000")`` -> ``"9000.00"`` (rounded as :func:`round_money`, inlined: every
+    explanation step formats amounts)."""
+    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):f}"
 
 
 def format_ratio(value: Decimal) -> str:

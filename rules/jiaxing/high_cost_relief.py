@@ -5,27 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rules.core.allocation import allocate
-from rules.core.cases import HighCostReliefCase, HouseholdMember
+from rules.core.cases import HighCostReliefCase
 from rules.core.categories import Category
 from rules.core.money import ZERO, format_money
 from rules.core.policy import Policy
+from rules.core.relief import conditions_met
 from rules.core.trace import Outcome, Trace
 
 ELIGIBLE = {Category.EXTREME_POVERTY, Category.SUBSISTENCE_ALLOWANCE, Category.MARGINAL_SUBSISTENCE}
-
-
-def _eligible(policy: Policy, member: HouseholdMember, index: int, trace: Trace) -> bool:
-    categories = policy.categories_of(member.categories, f"members.{index}.categories")
-    reasons = []
-    if not ELIGIBLE.intersection(categories):
-        reasons.append("不是一类、二类或三类对象")
-    if not member.followed_treatment_guidance:
-        reasons.append("未执行就医指导方案")
-    if not member.referred:
-        reasons.append("未经规范转诊")
-    if reasons:
-        trace.step(f"成员 {index + 1}：{'，'.join(reasons)}，不予化解")
-    return not reasons
 
 
 def high_cost_relief(policy: Policy, case: HighCostReliefCase, trace: Trace) -> Outcome:
@@ -37,7 +24,10 @@ def high_cost_relief(policy: Policy, case: HighCostReliefCase, trace: Trace) -> 
         f" {format_money(individual.value)} 元以下（含本数）",
         individual.citation,
     )
-    eligible = [_eligible(policy, m, i, trace) for i, m in enumerate(case.members)]
+    eligible = [
+        conditions_met(policy, m, i, trace, classes=ELIGIBLE, outside="不是一类、二类或三类对象")
+        for i, m in enumerate(case.members)
+    ]
     relief = [ZERO for _ in case.members]
     after = [m.self_pay for m in case.members]
     for i, member in enumerate(case.members):

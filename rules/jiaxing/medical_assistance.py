@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from rules.core.assistance import within_annual_cap
 from rules.core.cases import MedicalAssistanceCase
 from rules.core.categories import Category, Diagnosis
 from rules.core.dates import add_months
@@ -107,18 +106,11 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         policy.cite("二(二)7", "扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担部分，纳入医疗救助范围"),
     )
     computed = case.eligible_self_pay * ratio.value
-    received = case.assistance_received_this_year
-    if received is None:
-        received = ZERO
-        trace.assume("未提供 assistance_received_this_year，假定本年度尚未获得医疗救助")
-    remaining = max(cap.value - received, Decimal(0))
-    amount = min(computed, remaining)
     trace.step(
-        f"{format_money(case.eligible_self_pay)} x {format_percent(ratio.value)} = {format_money(computed)} 元；"
-        f"年度最高救助额 {format_money(cap.value)} 元，本年度已获 {format_money(received)} 元，"
-        f"尚可救助 {format_money(remaining)} 元；本次救助 {format_money(amount)} 元",
-        cap.citation,
+        f"{format_money(case.eligible_self_pay)} x {format_percent(ratio.value)} = {format_money(computed)} 元",
+        ratio.citation,
     )
+    amount = within_annual_cap(case, computed, cap.value, "年度最高救助额", cap.citation, trace)
     values.update(
         applied_category=applied.value if applied else None,
         applied_rule=applied.value if applied else CHILDREN_RULE,

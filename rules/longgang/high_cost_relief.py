@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from rules.core.cases import HighCostReliefCase, HouseholdMember
+from rules.core.cases import HighCostReliefCase
 from rules.core.money import ZERO, format_money
 from rules.core.policy import Policy
+from rules.core.relief import conditions_met
 from rules.core.trace import Outcome, Trace
-
-
-def _eligible(policy: Policy, member: HouseholdMember, index: int, trace: Trace) -> bool:
-    """困难群众，执行就医指导方案，且经规范转诊."""
-    categories = policy.categories_of(member.categories, f"members.{index}.categories")
-    reasons = []
-    if not categories:
-        reasons.append("不属于本方案的困难群众")
-    if not member.followed_treatment_guidance:
-        reasons.append("未执行就医指导方案")
-    if not member.referred:
-        reasons.append("未经规范转诊")
-    if reasons:
-        trace.step(
-            f"成员 {index + 1}：{'，'.join(reasons)}，不予化解",
-            policy.cite("3(三)11", "对于执行就医指导方案、且经规范转诊的困难群众"),
-        )
-    return not reasons
 
 
 def high_cost_relief(policy: Policy, case: HighCostReliefCase, trace: Trace) -> Outcome:
@@ -34,8 +17,13 @@ def high_cost_relief(policy: Policy, case: HighCostReliefCase, trace: Trace) -> 
         f" {format_money(limit.value)} 元的，对超出部分予以补助化解",
         limit.citation,
     )
-    eligible = [_eligible(policy, m, i, trace) for i, m in enumerate(case.members)]
-    members = []
+    basis = policy.cite("3(三)11", "对于执行就医指导方案、且经规范转诊的困难群众")
+    eligible = [
+        conditions_met(policy, m, i, trace, classes=None, outside="不属于本方案的困难群众", citation=basis)
+        for i, m in enumerate(case.members)
+    ]
+    members: list[dict[str, object]] = []
+    total_relief, total_after = ZERO, ZERO
     for i, member in enumerate(case.members):
         relief, after = ZERO, member.self_pay
         if eligible[i]:
@@ -55,12 +43,14 @@ def high_cost_relief(policy: Policy, case: HighCostReliefCase, trace: Trace) -> 
                     limit.citation,
                 )
         members.append({"eligible": eligible[i], "relief": relief, "self_pay_after": after})
+        total_relief += relief
+        total_after += after
     if case.members[1:]:  # a household
         trace.step("本方案只规定困难人员个人自付的化解，未规定家庭自付上限：逐人化解（见 LG-AMB-008）")
     values = {
-        "relief": sum((m["relief"] for m in members), ZERO),
+        "relief": total_relief,
         "members": members,
-        "household_self_pay_after": sum((m["self_pay_after"] for m in members), ZERO),
+        "household_self_pay_after": total_after,
         "individual_limit": limit.value,
         "household_limit": None,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rules.core.assistance import within_annual_cap
 from rules.core.cases import MedicalAssistanceCase
 from rules.core.categories import Category
 from rules.core.money import ZERO, format_money, format_percent, round_money
@@ -69,17 +70,8 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         )
         amount, annual_cap = computed, None
     else:
-        received = case.assistance_received_this_year
-        if received is None:
-            received = ZERO
-            trace.assume("未提供 assistance_received_this_year，假定本年度尚未获得医疗救助（门诊和住院）")
-        remaining = max(cap.value - received, Decimal(0))
-        amount, annual_cap = min(computed, remaining), cap.value
-        trace.step(
-            f"救助限额每人每年 {format_money(cap.value)} 元（门诊和住院共用），本年度已获 {format_money(received)} 元，"
-            f"尚可救助 {format_money(remaining)} 元；本次救助 {format_money(amount)} 元",
-            cap.citation,
-        )
+        label = "救助限额每人每年（门诊和住院共用）"
+        amount, annual_cap = within_annual_cap(case, computed, cap.value, label, cap.citation, trace), cap.value
     values.update(
         applied_category=applied.value,
         applied_rule=applied.value,

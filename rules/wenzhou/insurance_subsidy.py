@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rules.core import enrolment
 from rules.core.cases import InsuranceSubsidyCase
 from rules.core.categories import Category
-from rules.core.dates import end_of_year, first_day_of_next_month
+from rules.core.dates import first_day_of_next_month
 from rules.core.policy import Policy
 from rules.core.trace import Outcome, Trace
 
@@ -52,19 +53,11 @@ def _start(policy: Policy, case: InsuranceSubsidyCase, trace: Trace, values: dic
 
 def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) -> Outcome:
     """特困、低保、低边和其他困难人员的个人缴费按规定予以补助（比例未规定）；新增次月生效；退出次年不再资助."""
-    day = case.date
     categories = policy.categories_of(case.categories)
     basis = policy.cite("三(三)", BASIS)
     if case.tier is not None:
         trace.assume("本方案未区分缴费档次，忽略输入的 tier")
-    values: dict[str, object] = {
-        "share": None,
-        "share_is_floor": False,
-        "subsidy": None,
-        "subsidised_from": None,
-        "coverage_effective_from": None,
-        "subsidy_until": None,
-    }
+    values = enrolment.blank()
     qualifying = [c for c in categories if c in SUBSIDISED]
     if not qualifying:
         trace.step("不属于本方案规定的资助参保对象", basis)
@@ -78,13 +71,7 @@ def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) 
     if case.exited_on is not None:
         if case.in_transition_period:
             trace.assume("本方案未规定渐退期，输入的渐退期按退出处理")
-        until = end_of_year(case.exited_on)
         citation = policy.cite("三(三)", "对退出对象，当年参保继续有效，次年不再资助")
-        trace.step(
-            f"{case.exited_on.isoformat()} 退出：当年参保继续有效（至 {until.isoformat()}），次年不再资助", citation
-        )
-        values.update(subsidy_until=until)
-        if day > until:
-            trace.step(f"计算日期 {day.isoformat()} 已是退出的次年，不再资助参保", citation)
+        if not enrolment.still_subsidised_after_exit(case, case.exited_on, citation, trace, values):
             return Outcome(eligible=False, values=values, trace=trace)
     return Outcome(eligible=True, values=values, trace=trace)

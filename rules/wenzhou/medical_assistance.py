@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rules.core.assistance import within_annual_cap
 from rules.core.cases import MedicalAssistanceCase
 from rules.core.categories import Category, Diagnosis
 from rules.core.errors import InvalidInput, NotDefinedByPolicy
@@ -161,17 +162,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
             f"同一对象属于多个类别，按救助金额最高的{policy.name_of(best.category)}计算，不重复享受"
             "（方案未规定，见 WZ-AMB-007）"
         )
-    received = case.assistance_received_this_year
-    if received is None:
-        received = ZERO
-        trace.assume("未提供 assistance_received_this_year，假定本年度尚未获得医疗救助")
-    remaining = max(cap.value - received, Decimal(0))
-    amount = min(best.computed, remaining)
-    trace.step(
-        f"年度救助封顶线 {format_money(cap.value)} 元，本年度已获 {format_money(received)} 元，"
-        f"尚可救助 {format_money(remaining)} 元；本次救助 {format_money(amount)} 元",
-        cap.citation,
-    )
+    amount = within_annual_cap(case, best.computed, cap.value, "年度救助封顶线", cap.citation, trace)
     values.update(
         applied_category=best.category.value,
         applied_rule=best.category.value,

@@ -1,0 +1,29 @@
+"""Medical assistance (医疗救助) arithmetic shared by every policy: what is left of a yearly limit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rules.core.cases import MedicalAssistanceCase
+from rules.core.citations import Citation
+from rules.core.money import ZERO, format_money
+from rules.core.trace import Trace
+
+
+def within_annual_cap(
+    case: MedicalAssistanceCase, computed: Decimal, cap: Decimal, label: str, citation: Citation, trace: Trace
+) -> Decimal:
+    """``computed``, but no more than what the yearly limit ``cap`` leaves after the assistance
+    already received this year (none received when not given, and said so)."""
+    received = case.assistance_received_this_year
+    if received is None:
+        received = ZERO
+        trace.assume("未提供 assistance_received_this_year，假定本年度尚未获得医疗救助")
+    remaining = max(cap - received, Decimal(0))
+    amount = min(computed, remaining)
+    trace.step(
+        f"{label} {format_money(cap)} 元，本年度已获 {format_money(received)} 元，"
+        f"尚可救助 {format_money(remaining)} 元；本次救助 {format_money(amount)} 元",
+        citation,
+    )
+    return amount
