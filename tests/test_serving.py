@@ -70,3 +70,24 @@ def test_the_jiaxing_features_pass_over_real_http(live_url: str, tmp_path: Path)
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert re.search(r"\d+ passed", result.stdout)
+
+
+def test_the_readme_comparison_answers_as_shown(live_url: str) -> None:
+    curls = re.findall(r"```sh\n(curl .+?)\n```", README, re.S)
+    shown = re.search(r"The answer's `headline`[^`]*`table`[^\n]*\n(?:[^\n]*\n)*?\n```json\n(.+?)\n```", README, re.S)
+    comparison = [c for c in curls if "/v1/comparisons/" in c]
+    assert comparison and shown, "README shows a comparison call and its table"
+    command = comparison[0].replace("\\\n", " ")
+    url = re.search(r"(http://\S+)", command)
+    body = re.search(r"-d '(.+?)'", command)
+    assert url and body
+    request = urllib.request.Request(
+        url.group(1).replace("http://127.0.0.1:8000", live_url),
+        data=body.group(1).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = json.loads(response.read())
+    expected = json.loads(shown.group(1))
+    assert {key: answer[key] for key in expected} == expected
