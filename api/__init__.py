@@ -82,6 +82,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers["X-Content-Type-Options"] = "nosniff"
+        if "Allow" in response.headers:  # werkzeug lists methods in set order, which varies by process
+            response.headers["Allow"] = ", ".join(sorted(response.headers["Allow"].split(", ")))
         if response.mimetype == "text/html":
             response.headers["Content-Security-Policy"] = (
                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "

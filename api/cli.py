@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the API with gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=None, help="default: 2 x CPU cores + 1, at most 8")
+    serve.add_argument("--workers", type=int, default=None, help="default: CPU cores + 1, at most 8 (2 threads each)")
     serve.set_defaults(run=_serve)
     openapi = commands.add_parser("openapi", help="write (or --check) openapi/openapi.json")
     openapi.add_argument("--output", default=str(SPEC_PATH))

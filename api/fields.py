@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
 
-from rules.core.money import MAX_AMOUNT, MoneyFormatError, format_money, format_ratio, parse_money
+from rules.core.money import CENT, MAX_AMOUNT, MoneyFormatError, format_money, format_ratio, parse_money
 
 MONEY_PATTERN = r"^\d+(\.\d{1,2})?$"
 #: The canonical form of an amount a client sends as a string (at most 12 digits of yuan).
 MONEY_INPUT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+
+
+_CANONICAL = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
+
+
+def _parse_money(raw: Any) -> Decimal:
+    """:func:`parse_money`, with a short way for the canonical string (``"9000.00"``): same result."""
+    if type(raw) is str and _CANONICAL.fullmatch(raw):
+        return Decimal(raw).quantize(CENT)
+    return parse_money(raw)
 
 
 class Money(ma.fields.Field):
@@ -24,7 +35,7 @@ class Money(ma.fields.Field):
         super().__init__(metadata=metadata, **kwargs)
 
     #: The parser itself, for api.compiled (raises ``ValueError`` on bad input).
-    compiled_load = staticmethod(parse_money)
+    compiled_load = staticmethod(_parse_money)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else format_money(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from api.compiled import CompiledSchema
@@ -65,6 +67,14 @@ class StepSchema(ma.Schema):
     citation = ma.fields.Nested(CitationSchema, allow_none=True, required=True)
 
 
+class Steps(ma.fields.List):
+    """The explanation as the calculation frame (``shape``) builds it: already plain strings in
+    StepSchema's form, so sent as it is rather than copied step by step (documented as the list)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return value
+
+
 class JurisdictionRefSchema(ma.Schema):
     code = ma.fields.String(required=True)
     name = ma.fields.String(required=True)
@@ -86,6 +96,4 @@ class CalculationResponseSchema(CompiledSchema):
     assumptions = ma.fields.List(
         ma.fields.String(), required=True, metadata={"description": "计算中采用的默认值与假定"}
     )
-    explanation = ma.fields.List(
-        ma.fields.Nested(StepSchema), required=True, metadata={"description": "计算步骤及其条款依据"}
-    )
+    explanation = Steps(ma.fields.Nested(StepSchema), required=True, metadata={"description": "计算步骤及其条款依据"})

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -115,6 +118,14 @@ def test_a_batch_has_a_larger_but_bounded_body_limit(http: FlaskClient) -> None:
     assert response.get_json()["code"] == "payload_too_large"
 
 
+def test_the_answer_is_written_byte_for_byte_as_the_app_writes_json(http: FlaskClient, app: Flask) -> None:
+    body = {"jurisdiction": "330400", "date": "2023-06-01", "cases": [CASE, {**CASE, "categories": ["x"]}, 1]}
+    response = http.post(f"{MEDICAL}/batch", json=body)
+    assert response.mimetype == "application/json"
+    with app.app_context():
+        assert response.get_data() == app.json.response(response.get_json()).get_data()
+
+
 def test_every_calculation_has_a_documented_batch(http: FlaskClient) -> None:
     spec = http.get("/openapi.json").get_json()
     for endpoint in ENDPOINTS:
@@ -178,3 +189,12 @@ def test_a_batch_answers_each_case_exactly_as_the_single_endpoint(
             assert (item["result"], item["error"]) == (expected, None)
         else:
             assert (item["result"], item["error"]) == (None, single.get_json())
+
+
+def test_the_readme_batch_example_is_answered(http: FlaskClient) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"## Batch calculations.*?```json\n(.+?)\n```", readme, re.S)
+    assert shown, "README shows a batch request"
+    status, answer = batch(http, json.loads(shown.group(1)))
+    assert status == 200
+    assert [item["result"]["amount"] for item in answer["results"]] == ["9000.00", "2500.50"]

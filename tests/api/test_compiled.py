@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from api.compiled import CompiledSchema, compile_dump, compile_load
 from api.resources.calculations import ENDPOINTS, shape
+from api.schemas.common import StepSchema
 from rules.core.errors import BingpinError
 from rules.registry import calculate
 from tests.api.strategies import bodies, mutated
@@ -62,6 +63,9 @@ def test_the_compiled_dump_writes_what_marshmallow_writes(data: st.DataObject, e
     schema = RESPONSES[endpoint.path]
     compiled = json.dumps(schema.dump(answer), ensure_ascii=False)
     assert compiled == json.dumps(ma.Schema.dump(schema, answer), ensure_ascii=False)
+    # The explanation is sent as built (api.schemas.common.Steps): it must be StepSchema's form already.
+    steps = answer.get("explanation", [])
+    assert json.dumps(StepSchema(many=True).dump(steps), ensure_ascii=False) == json.dumps(steps, ensure_ascii=False)
 
 
 class Hooked(CompiledSchema):

@@ -70,9 +70,11 @@ def run(
     duration: float | None = None,
     concurrency: int = 4,
     check: Callable[[Request, int, bytes], str | None] | None = None,
+    fresh_connections: bool = False,
 ) -> Result:
     """Send ``requests(i)`` for i = 0, 1, ... until ``total`` are sent or ``duration`` seconds
-    have passed (at least one bound is required), ``concurrency`` at a time."""
+    have passed (at least one bound is required), ``concurrency`` at a time; each thread keeps
+    its connection alive unless ``fresh_connections`` (then every worker gets some)."""
     if total is None and duration is None:
         raise ValueError("give total, duration or both: the load must stop by itself")
     host, port = _loopback(base_url)
@@ -106,6 +108,8 @@ def run(
                 problem = f"status {response.status}, expected {request.expect}"
             if problem:
                 errors.append(f"{request.method} {request.path}: {problem}")
+            if fresh_connections:
+                connection.close()
         connection.close()
         with lock:
             result.latencies.extend(latencies)

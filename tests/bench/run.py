@@ -90,19 +90,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="multiply every request count (e.g. 0.1 for a quick look)"
     )
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the scenarios, interleaved (default 3)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a gunicorn setting")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
 
-    results: list[tuple[Scenario, load.Result]] = []
+    plan = scenarios(args.scale)
+    merged = {scenario.name: load.Result() for scenario in plan}
     with serving(args.workers, tuple(args.set)) as (base_url, _):
-        for scenario in scenarios(args.scale):
+        for scenario in plan:  # warm every worker up on every path
             request = scenario.request
             load.run(
-                base_url, lambda _, r=request: r, total=max(5, scenario.total // 20), concurrency=scenario.concurrency
+                base_url,
+                lambda _, r=request: r,
+                total=max(10, scenario.total // 20),
+                concurrency=4,
+                fresh_connections=True,
             )
-            result = load.run(base_url, lambda _, r=request: r, total=scenario.total, concurrency=scenario.concurrency)
-            results.append((scenario, result))
+        # Rounds, each scenario in turn: a change in the machine's load falls on all of them alike.
+        for _ in range(args.rounds):
+            for scenario in plan:
+                request = scenario.request
+                part = load.run(
+                    base_url,
+                    lambda _, r=request: r,
+                    total=max(1, scenario.total // args.rounds),
+                    concurrency=scenario.concurrency,
+                )
+                merged[scenario.name].latencies += part.latencies
+                merged[scenario.name].errors += part.errors
+                merged[scenario.name].wall += part.wall
+    results = [(scenario, merged[scenario.name]) for scenario in plan]
     micro = in_process()
 
     overrides = f", overrides: {' '.join(args.set)}" if args.set else ""

@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with serving(args.workers, ("max_requests=0",)) as (base_url, master):
         booted = memory(master)
-        load.run(base_url, pick, duration=args.warmup, concurrency=args.concurrency)
+        # New connections for the warm-up, so that every worker serves every kind of request.
+        load.run(base_url, pick, duration=args.warmup, concurrency=args.concurrency, fresh_connections=True)
         before = memory(master)
         result = load.run(base_url, pick, duration=args.duration, concurrency=args.concurrency)
         after = memory(master)

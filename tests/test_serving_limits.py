@@ -1,0 +1,110 @@
+"""Limits and headers as gunicorn serves them (api/serving.py), over real HTTP on loopback."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from api.serving import options
+from tests.live import served
+
+MEDICAL = "/v1/calculations/medical-assistance"
+SAME_REQUESTS = [
+    (
+        "POST",
+        MEDICAL,
+        {
+            "jurisdiction": "330400",
+            "date": "2023-06-01",
+            "categories": ["subsistence_allowance"],
+            "eligible_self_pay": "10000.00",
+        },
+    ),
+    ("POST", MEDICAL, {"jurisdiction": "330400", "zeta": 1, "alpha": 2, "mid": 3, "eligible_self_pay": "x"}),
+    (
+        "POST",
+        f"{MEDICAL}/batch",
+        {"jurisdiction": "330400", "date": "2023-06-01", "cases": [{"eligible_self_pay": "1"}, {"b": 1, "a": 2}, 3]},
+    ),
+    ("GET", "/v1/categories", None),
+    ("GET", "/v1/nothing-here", None),
+    ("DELETE", MEDICAL, None),
+    ("OPTIONS", MEDICAL, None),
+    ("OPTIONS", "/v1/jurisdictions", None),
+]
+
+
+def _address(base_url: str) -> tuple[str, int]:
+    parts = urllib.parse.urlsplit(base_url)
+    return parts.hostname or "127.0.0.1", parts.port or 80
+
+
+def _raw(base_url: str, head: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send ``head`` as is (no body), read the whole answer."""
+    with socket.create_connection(_address(base_url), timeout=10) as sock:
+        sock.sendall(head)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+
+
+def _send(base_url: str, method: str, path: str, body: Any) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+    connection = http.client.HTTPConnection(*_address(base_url), timeout=10)
+    try:
+        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if data is not None else {}
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        kept = tuple(sorted((k.lower(), v) for k, v in response.getheaders() if k.lower() != "date"))
+        return response.status, kept, response.read()
+    finally:
+        connection.close()
+
+
+def test_the_settings_bound_time_and_request_size() -> None:
+    settings = options("127.0.0.1", 8000, 2)
+    assert 0 < settings["timeout"] <= 60 and 0 < settings["graceful_timeout"] <= settings["timeout"]
+    assert settings["keepalive"] > 0
+    assert settings["limit_request_line"] and settings["limit_request_fields"] and settings["limit_request_field_size"]
+    assert settings["max_requests"] > 0 and settings["max_requests_jitter"] > 0
+
+
+def test_a_body_over_the_limit_is_a_json_413_before_it_is_read(live_url: str) -> None:
+    for path, length in [(MEDICAL, 2 * 1024 * 1024), (f"{MEDICAL}/batch", 17 * 1024 * 1024)]:
+        head = f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+        status, headers, body = _raw(live_url, head.encode())
+        assert status == 413, body
+        assert headers["content-type"] == "application/json"
+        assert json.loads(body)["code"] == "payload_too_large"
+
+
+def test_errors_gunicorn_answers_itself_are_json_too(live_url: str) -> None:
+    status, headers, body = _raw(live_url, b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert status == 414
+    assert headers["content-type"] == "application/json"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert set(json.loads(body)) == {"code", "message", "errors"}
+
+
+def test_headers_say_nosniff_and_no_version(live_url: str) -> None:
+    for method, path, body in SAME_REQUESTS:
+        _, headers, _ = _send(live_url, method, path, body)
+        named = dict(headers)
+        assert named["x-content-type-options"] == "nosniff", path
+        assert not any(c.isdigit() for c in named.get("server", "")), named.get("server")
+        assert method == "OPTIONS" or named["content-type"].startswith("application/json"), path
+    status, headers, _ = _send(live_url, "GET", "/docs", None)
+    assert status == 200 and "default-src 'self'" in dict(headers)["content-security-policy"]
+
+
+def test_the_same_request_gets_the_same_bytes_from_every_worker_and_instance(live_url: str) -> None:
+    with served(workers=2) as other, ThreadPoolExecutor(max_workers=4) as pool:
+        for method, path, body in SAME_REQUESTS:
+            # Fresh connections, four at a time, to both instances: every worker of each answers some.
+            jobs = [pool.submit(_send, url, method, path, body) for _ in range(12) for url in (live_url, other)]
+            answers = {job.result() for job in jobs}
+            assert len(answers) == 1, (method, path, answers)
