@@ -79,7 +79,7 @@ def _low_income(
             share.citation,
         )
     share, category = max(shares, key=lambda pair: pair[0].value)
-    if len(shares) > 1:
+    if shares[1:]:  # several identities
         trace.step(
             f"按参保缴费时就高身份确定资助标准：{policy.name_of(category)}（{format_percent(share.value)}）",
             policy.cite("二(一)", "上述人员享受资助参保的标准，按参保缴费时就高身份确定"),

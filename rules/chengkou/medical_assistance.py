@@ -69,7 +69,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     for ratio, category in candidates:
         trace.step(f"{policy.name_of(category)}：救助比例不低于 {format_percent(ratio.value)}", ratio.citation)
     ratio, category = max(candidates, key=lambda pair: pair[0].value)
-    if len(candidates) > 1:
+    if candidates[1:]:  # several classes
         trace.step(
             f"属于多类低收入人口的，按其中最高的比例救助一次，不重复享受：{policy.name_of(category)} "
             f"不低于 {format_percent(ratio.value)}",

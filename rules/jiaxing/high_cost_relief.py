@@ -31,17 +31,18 @@ def high_cost_relief(policy: Policy, case: HighCostReliefCase, trace: Trace) -> 
     relief = [ZERO for _ in case.members]
     after = [m.self_pay for m in case.members]
     for i, member in enumerate(case.members):
-        if eligible[i] and member.self_pay > individual.value:
-            relief[i] = member.self_pay - individual.value
-            after[i] = individual.value
+        # 化解在3万元以下: only the part above the limit is relieved (nothing at the limit itself).
+        relief[i] = max(member.self_pay - individual.value, ZERO) if eligible[i] else ZERO
+        after[i] = member.self_pay - relief[i]
+        if relief[i]:
             trace.step(
                 f"成员 {i + 1}：自付 {format_money(member.self_pay)} 元，化解 {format_money(relief[i])} 元，"
                 f"个人自付降至 {format_money(individual.value)} 元",
                 individual.citation,
             )
     pooled = sum((after[i] for i in range(len(after)) if eligible[i]), Decimal(0))
-    if pooled > household.value:
-        excess = pooled - household.value
+    excess = max(pooled - household.value, ZERO)
+    if excess:
         indices = [i for i in range(len(after)) if eligible[i]]
         parts = allocate(excess, [after[i] for i in indices])
         for i, part in zip(indices, parts, strict=True):

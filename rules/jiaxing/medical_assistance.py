@@ -95,7 +95,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         floor = "不低于" if candidate.is_floor else ""
         trace.step(f"{name}：救助比例{floor} {format_percent(candidate.value)}", candidate.citation)
     ratio, label, applied = max(candidates, key=lambda c: c[0].value)
-    if len(candidates) > 1:
+    if candidates[1:]:  # several rules apply
         trace.step(
             f"同一对象符合多项救助政策，就高从优：按{label} {format_percent(ratio.value)} 救助，不重复享受",
             policy.cite("二(二)7", "“同一对象”符合多项救助政策的，按照“就高、从优”原则,不重复享受"),
