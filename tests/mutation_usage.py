@@ -1,8 +1,8 @@
 """A pytest plugin for the mutation run: records which policy parameters the features read.
 
 Loaded with ``-p tests.mutation_usage``; writes ``<policy package> <key>`` lines to the file
-named by BINGPIN_PARAMETER_USAGE. A parameter that no scenario reads (open data only) cannot
-be pinned down by the features, so the mutation run reports it apart from its score.
+named by BINGPIN_PARAMETER_USAGE. A parameter no calculation reads is open data only; the
+mutation run says so beside it, since only the open-data scenarios can pin it down.
 """
 
 from __future__ import annotations

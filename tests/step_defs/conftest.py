@@ -34,7 +34,7 @@ def build(step: Step) -> Callable[..., Any]:
         if has_value:
             return lambda context, value: context.check(step.spec, value, None)
         return lambda context: context.check(step.spec, None, None)
-    if step.action in ("members", "figures"):
+    if step.action in ("members", "figures", "parameters"):
         method = getattr(Context, step.action)
         return lambda context, datatable: method(context, datatable)
     method = getattr(Context, step.action)

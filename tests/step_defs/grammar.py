@@ -44,6 +44,7 @@ def load() -> tuple[dict[str, dict[str, str]], list[Step]]:
         else:
             action = raw["action"]
             kind = {"jurisdiction": "given", "members": "given", "figures": "given", "calculate": "when"}
+            # "parameters" reads open data and checks it: a then-step with a table.
             steps.append(Step(raw["phrase"], kind.get(action, "then"), action, {}))
     return data["vocabulary"], steps
 
@@ -234,6 +235,26 @@ class Context:
         clauses = [s["citation"]["clause"] for s in steps if isinstance(s, dict) and s.get("citation")]
         if clause not in clauses:
             raise self.fail(f"计算说明未引用条款 {clause}（引用了：{'、'.join(clauses)}）")
+
+    def parameters(self, table: list[list[str]]) -> None:
+        """Each row: parameter key, a date, the value in force that day ("无" when none)."""
+        code = self.body.get("jurisdiction")
+        policy = next(
+            (j["policy"]["id"] for j in self.client.cached_get("/v1/jurisdictions") if j["code"] == code), None
+        )
+        if policy is None:
+            raise StepError("须先给出地区")
+        for key, day, expected in table[1:]:
+            self.exchange = self.client.get(f"/v1/parameters/{policy}:{key}", {"date": day})
+            if self.exchange.status != 200:
+                raise self.fail(f"参数 {key} 未能读取（HTTP {self.exchange.status}）")
+            values = self.exchange.payload.get("values") or []
+            got = values[0]["value"] if values else None
+            if expected == "无":
+                if got is not None:
+                    raise self.fail(f"参数 {key} 在 {day} 不应有值，实际为 {got!r}")
+            elif got is None or Decimal(got) != Decimal(expected):
+                raise self.fail(f"参数 {key} 在 {day} 应为 {expected}，实际为 {got!r}")
 
     def indicator_absent(self, name: str) -> None:
         wanted = lookup("indicators", name)
