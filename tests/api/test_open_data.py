@@ -175,7 +175,7 @@ def test_features_are_the_acceptance_criteria_as_data(http: FlaskClient) -> None
     assert len(ids) == len(set(ids)) == sum(len(f.scenarios) for f in expected)
     feature = http.get("/v1/features/jiaxing/medical_assistance").get_json()
     scenario = next(s for s in feature["scenarios"] if s["id"] == "JX-MA-001")
-    assert scenario["clauses"] == ["二(二)7"] and scenario["tier"] == "core"
+    assert scenario["clauses"] == ["二(二)7", "二(二)5"] and scenario["tier"] == "core"
     assert scenario["review"] in ("拟定", "已审核", "有异议")
     assert scenario["calculations"] == ["medical-assistance"]
     assert [s["keyword"] for s in scenario["steps"]][:1] == ["假如"]
