@@ -19,6 +19,7 @@ from rules.core.cases import (
 )
 from rules.core.errors import InvalidInput, NotDefinedByPolicy, NotInForce, UnknownCategory
 from rules.registry import calculate, policy_for
+from tests.rules.outcomes import answer
 
 CHENGKOU = "500229"
 DAY = dt.date(2023, 6, 1)
@@ -34,14 +35,7 @@ LOW_INCOME = (
 
 
 def run(calculation: str, case: Any) -> dict[str, Any]:
-    _, outcome = calculate(calculation, CHENGKOU, case)
-    clauses = [s.citation.clause for s in outcome.trace.steps if s.citation]
-    return {
-        "eligible": outcome.eligible,
-        **outcome.values,
-        "assumptions": outcome.trace.assumptions,
-        "clauses": clauses,
-    }
+    return answer(calculation, CHENGKOU, case)
 
 
 def assist(**facts: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from rules.core.cases import (
 )
 from rules.core.errors import NotDefinedByPolicy, NotInForce
 from rules.registry import calculate, policy_for
+from tests.rules.outcomes import answer
 
 LONGGANG = "330383"
 DAY = dt.date(2023, 6, 1)
@@ -32,14 +33,7 @@ HARDSHIP = (
 
 
 def run(calculation: str, case: Any) -> dict[str, Any]:
-    _, outcome = calculate(calculation, LONGGANG, case)
-    citations = [(s.citation.policy, s.citation.clause) for s in outcome.trace.steps if s.citation]
-    return {
-        "eligible": outcome.eligible,
-        **outcome.values,
-        "assumptions": outcome.trace.assumptions,
-        "citations": citations,
-    }
+    return answer(calculation, LONGGANG, case)
 
 
 def assist(**facts: Any) -> dict[str, Any]:

@@ -19,20 +19,14 @@ from rules.core.cases import (
 )
 from rules.core.errors import InvalidInput, NotDefinedByPolicy, NotInForce, UnknownCategory
 from rules.registry import calculate, policy_for
+from tests.rules.outcomes import answer
 
 WENZHOU = "330300"
 DAY = dt.date(2020, 6, 1)
 
 
 def run(calculation: str, case: Any) -> dict[str, Any]:
-    _, outcome = calculate(calculation, WENZHOU, case)
-    clauses = [s.citation.clause for s in outcome.trace.steps if s.citation]
-    return {
-        "eligible": outcome.eligible,
-        **outcome.values,
-        "assumptions": outcome.trace.assumptions,
-        "clauses": clauses,
-    }
+    return answer(calculation, WENZHOU, case)
 
 
 def assist(**facts: Any) -> dict[str, Any]:
