@@ -6,10 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rules.chengkou.groups import LOW_INCOME, LOW_INCOME_QUOTE, STABLE, STABLE_QUOTE
-from rules.core.assistance import within_annual_cap
+from rules.core import assistance
 from rules.core.cases import MedicalAssistanceCase
 from rules.core.categories import Category
-from rules.core.money import ZERO, format_money, format_percent, round_money
+from rules.core.money import format_money, format_percent, round_money
 from rules.core.policy import ParameterValue, Policy
 from rules.core.trace import Outcome, Trace
 
@@ -35,7 +35,8 @@ def _cap(policy: Policy, case: MedicalAssistanceCase, computed: Decimal, trace: 
         trace.assume("本方案未规定年度救助限额的数额；未提供 annual_cap，未适用限额")
         return computed
     label = "年度救助限额（门诊和住院共用）"
-    return within_annual_cap(case, computed, case.annual_cap, label, policy.cite("三(七)", SHARED_LIMIT_QUOTE), trace)
+    limit = policy.cite("三(七)", SHARED_LIMIT_QUOTE)
+    return assistance.within_annual_cap(case, computed, case.annual_cap, label, limit, trace)
 
 
 def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace) -> Outcome:
@@ -45,16 +46,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     categories = policy.categories_of(case.categories)
     if case.deductible is not None:
         trace.assume("本方案未规定医疗救助起付线，忽略输入的 deductible")
-    values: dict[str, object] = {
-        "applied_category": None,
-        "applied_rule": None,
-        "ratio": None,
-        "ratio_is_floor": False,
-        "deductible": ZERO,
-        "annual_cap": case.annual_cap,
-        "amount": ZERO,
-        "costs_eligible_from": None,
-    }
+    values = assistance.blank(case.annual_cap)
     candidates: list[tuple[ParameterValue, Category]] = [
         (policy.param(RATIO_KEYS[c], day), c) for c in categories if c in RATIO_KEYS
     ]

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from rules.core.cases import MedicalAssistanceCase
 from rules.core.citations import Citation
 from rules.core.money import ZERO, format_money
 from rules.core.trace import Trace
+
+
+def blank(
+    annual_cap: Decimal | None, deductible: Decimal | None = ZERO, costs_eligible_from: dt.date | None = None
+) -> dict[str, object]:
+    """The answer's fields before a ratio applies: nothing applied, an amount of nothing."""
+    return {
+        "applied_category": None,
+        "applied_rule": None,
+        "ratio": None,
+        "ratio_is_floor": False,
+        "deductible": deductible,
+        "annual_cap": annual_cap,
+        "amount": ZERO,
+        "costs_eligible_from": costs_eligible_from,
+    }
 
 
 def within_annual_cap(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from rules.core.assistance import within_annual_cap
+from rules.core import assistance
 from rules.core.cases import MedicalAssistanceCase
 from rules.core.categories import Category, Diagnosis
 from rules.core.dates import add_months
-from rules.core.money import ZERO, format_money, format_percent, round_money
+from rules.core.money import format_money, format_percent, round_money
 from rules.core.policy import ParameterValue, Policy
 from rules.core.trace import Outcome, Trace
 
@@ -74,16 +74,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         trace.assume(f"本办法规定年度最高救助额为 {format_money(cap.value)} 元，忽略输入的 annual_cap")
     if case.deductible is not None:
         trace.assume("本办法未规定医疗救助起付线，忽略输入的 deductible")
-    values: dict[str, object] = {
-        "applied_category": None,
-        "applied_rule": None,
-        "ratio": None,
-        "ratio_is_floor": False,
-        "deductible": ZERO,
-        "annual_cap": cap.value,
-        "amount": ZERO,
-        "costs_eligible_from": costs_from,
-    }
+    values = assistance.blank(cap.value, costs_eligible_from=costs_from)
     if not candidates:
         trace.step(
             "不属于本办法规定的医疗救助对象，亦不符合儿童重大疾病救助条件",
@@ -110,7 +101,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         f"{format_money(case.eligible_self_pay)} x {format_percent(ratio.value)} = {format_money(computed)} 元",
         ratio.citation,
     )
-    amount = within_annual_cap(case, computed, cap.value, "年度最高救助额", cap.citation, trace)
+    amount = assistance.within_annual_cap(case, computed, cap.value, "年度最高救助额", cap.citation, trace)
     values.update(
         applied_category=applied.value if applied else None,
         applied_rule=applied.value if applied else CHILDREN_RULE,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rules.core.assistance import within_annual_cap
+from rules.core import assistance
 from rules.core.cases import MedicalAssistanceCase
 from rules.core.categories import Category
-from rules.core.money import ZERO, format_money, format_percent, round_money
+from rules.core.money import format_money, format_percent, round_money
 from rules.core.policy import Policy
 from rules.core.trace import Outcome, Trace
 
@@ -35,16 +35,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         trace.assume(
             f"本方案规定救助限额为每人每年 {format_money(cap.value)} 元（特困人员不设限额），忽略输入的 annual_cap"
         )
-    values: dict[str, object] = {
-        "applied_category": None,
-        "applied_rule": None,
-        "ratio": None,
-        "ratio_is_floor": False,
-        "deductible": deductible.value,
-        "annual_cap": cap.value,
-        "amount": ZERO,
-        "costs_eligible_from": None,
-    }
+    values = assistance.blank(cap.value, deductible.value)
     if not categories:
         trace.step("不属于本方案的困难群众，不予医疗救助", policy.cite("2", SCOPE))
         return Outcome(eligible=False, values=values, trace=trace)
@@ -71,7 +62,8 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         amount, annual_cap = computed, None
     else:
         label = "救助限额每人每年（门诊和住院共用）"
-        amount, annual_cap = within_annual_cap(case, computed, cap.value, label, cap.citation, trace), cap.value
+        amount = assistance.within_annual_cap(case, computed, cap.value, label, cap.citation, trace)
+        annual_cap = cap.value
     values.update(
         applied_category=applied.value,
         applied_rule=applied.value,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rules.core.assistance import within_annual_cap
+from rules.core import assistance
 from rules.core.cases import MedicalAssistanceCase
 from rules.core.categories import Category, Diagnosis
 from rules.core.errors import InvalidInput, NotDefinedByPolicy
@@ -133,16 +133,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     cap = policy.param("medical_assistance.annual_cap", day)
     if case.annual_cap is not None:
         trace.assume(f"本方案规定年度救助封顶线为 {format_money(cap.value)} 元，忽略输入的 annual_cap")
-    values: dict[str, object] = {
-        "applied_category": None,
-        "applied_rule": None,
-        "ratio": None,
-        "ratio_is_floor": False,
-        "deductible": None,
-        "annual_cap": cap.value,
-        "amount": ZERO,
-        "costs_eligible_from": None,
-    }
+    values = assistance.blank(cap.value, None)
     if not categories:
         trace.step("不属于本方案所列的贫困人员，不予医疗救助", policy.cite("三(一)", "我市户籍贫困人员主要包括"))
         return Outcome(eligible=False, values=values, trace=trace)
@@ -162,7 +153,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
             f"同一对象属于多个类别，按救助金额最高的{policy.name_of(best.category)}计算，不重复享受"
             "（方案未规定，见 WZ-AMB-007）"
         )
-    amount = within_annual_cap(case, best.computed, cap.value, "年度救助封顶线", cap.citation, trace)
+    amount = assistance.within_annual_cap(case, best.computed, cap.value, "年度救助封顶线", cap.citation, trace)
     values.update(
         applied_category=best.category.value,
         applied_rule=best.category.value,
