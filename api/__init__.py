@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
-from api import errors, fields, open_data
-from api.resources import (
+from bingpin.api import errors, fields, open_data
+from bingpin.api.resources import (
     ambiguities,
     batch,
     bulk,

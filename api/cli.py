@@ -13,7 +13,7 @@ SPEC_PATH = Path("openapi/openapi.json")
 
 def spec_text() -> str:
     """The OpenAPI document of the app, as committed in openapi/openapi.json."""
-    from api import create_app
+    from bingpin.api import create_app
 
     app = create_app()
     with app.test_request_context():
@@ -38,27 +38,21 @@ def _openapi(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from api.serving import serve
+    from bingpin.api.serving import serve
 
     serve(host=args.host, port=args.port, workers=args.workers)
     return 0
 
 
 def _conformance(argv: list[str]) -> int:
-    """Runs from a checkout of the suite: features/ and tests/ beside api/."""
-    root = Path(__file__).resolve().parents[1]
-    if not (root / "features").is_dir() or not (root / "tests" / "conformance").is_dir():
-        print("bingpin conformance runs from a checkout of the suite (features/ and tests/)", file=sys.stderr)
-        return 2
-    sys.path.insert(0, str(root))
-    from tests.conformance.cli import main as conformance_main
+    from bingpin.features.conformance.cli import main as conformance_main
 
     return conformance_main(argv)
 
 
 def _review(args: argparse.Namespace) -> int:
-    from api.catalog.results import load_results, report_path
-    from api.review import write_site
+    from bingpin.api.catalog.results import load_results, report_path
+    from bingpin.api.review import write_site
 
     output = Path(args.output)
     report = report_path(args.report)

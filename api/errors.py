@@ -11,7 +11,7 @@ import marshmallow as ma
 from flask import Flask
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from rules.core.errors import BingpinError
+from bingpin.rules.core.errors import BingpinError
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from rules.core.money import CENT, MAX_AMOUNT, MoneyFormatError, format_money, format_ratio, parse_money
+from bingpin.rules.core.money import CENT, MAX_AMOUNT, MoneyFormatError, format_money, format_ratio, parse_money
 
 MONEY_PATTERN = r"^\d+(\.\d{1,2})?$"
 #: The canonical form of an amount a client sends as a string (at most 12 digits of yuan).

@@ -15,7 +15,7 @@ from flask import Flask, Response, request
 from flask_smorest import abort
 from werkzeug.datastructures import Headers
 
-from api.parsing import Blueprint
+from bingpin.api.parsing import Blueprint
 
 CACHE_CONTROL = "public, max-age=300"
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}

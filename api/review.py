@@ -10,11 +10,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from api.catalog.coverage import coverage_data, summary
-from api.catalog.data import ambiguities_data, by_id, features, policy_data, tree
-from api.catalog.features import Feature, Scenario, Step
-from api.catalog.results import STATUS_NAMES, Results
-from rules.core.clauses import Clause, split_paths
+from bingpin.api.catalog.coverage import coverage_data, summary
+from bingpin.api.catalog.data import ambiguities_data, by_id, features, policy_data, tree
+from bingpin.api.catalog.features import Feature, Scenario, Step
+from bingpin.api.catalog.results import STATUS_NAMES, Results
+from bingpin.rules.core.clauses import Clause, split_paths
 
 TIERS = {"core": "必选", "optional": "可选"}
 STATUS_LABELS = {"covered": "有场景", "covered_by_subclauses": "下级条款有场景", "gap": "缺口：可计算而无场景"}
@@ -181,7 +181,7 @@ ASSETS = ("review.css", "review.js")
 def write_site(output: Path, results: Results) -> Path:
     """The page as static files: ``output/index.html`` and ``output/assets/`` (works offline)."""
     (output / "assets").mkdir(parents=True, exist_ok=True)
-    static = resources.files("api").joinpath("static")
+    static = resources.files("bingpin.api").joinpath("static")
     for name in ASSETS:
         (output / "assets" / name).write_text(static.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
     index = output / "index.html"

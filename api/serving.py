@@ -7,7 +7,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from api import serving_errors
+from bingpin.api import serving_errors
 
 
 def default_workers() -> int:
@@ -55,7 +55,7 @@ class Server(BaseApplication):
         serving_errors.install()
 
     def load(self) -> Any:
-        from api import create_app
+        from bingpin.api import create_app
 
         return create_app()
 

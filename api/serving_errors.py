@@ -12,7 +12,7 @@ import socket
 
 from gunicorn import util
 
-from api.errors import CODES, payload
+from bingpin.api.errors import CODES, payload
 
 #: Statuses gunicorn itself may answer, besides those in api.errors.CODES.
 GUNICORN_CODES = {

@@ -1,5 +1,5 @@
 """WSGI entry point for any server: ``gunicorn api.wsgi:app``."""
 
-from api import create_app
+from bingpin.api import create_app
 
 app = create_app()

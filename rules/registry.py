@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from rules.core.errors import NotDefinedByPolicy, UnknownJurisdiction
-from rules.core.policy import Policy
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.core.errors import NotDefinedByPolicy, UnknownJurisdiction
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome, Trace
 
 #: The calculations of the API contract, in the order of DESIGN.md.
 CALCULATIONS: dict[str, str] = {
@@ -23,7 +23,7 @@ CALCULATIONS: dict[str, str] = {
 @cache
 def policies() -> dict[str, Policy]:
     """Policies by jurisdiction code, loaded (and checked) once."""
-    from rules import chengkou, jiaxing, longgang, shengzhou, wenzhou
+    from bingpin.rules import chengkou, jiaxing, longgang, shengzhou, wenzhou
 
     loaded = [jiaxing.POLICY, chengkou.POLICY, shengzhou.POLICY, wenzhou.POLICY, longgang.POLICY]
     return {policy.jurisdiction_code: policy for policy in loaded}

@@ -24,7 +24,7 @@ def free_port() -> int:
 def served(workers: int = 2, timeout: float = 30.0) -> Iterator[str]:
     """Start the service with gunicorn, yield its base URL, stop it afterwards."""
     port = free_port()
-    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)]
+    command = [sys.executable, "-m", "bingpin.api.cli", "serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base_url = f"http://127.0.0.1:{port}"
     try:

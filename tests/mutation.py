@@ -21,6 +21,8 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from tests.source_tree import source_tree
+
 ROOT = Path(__file__).resolve().parents[1]
 VALUE = re.compile(r'(?P<date>\d{4}-\d{2}-\d{2}): "(?P<value>-?\d+(?:\.\d+)?)"')
 
@@ -42,10 +44,13 @@ def mutants(value: str) -> list[str]:
 NOT_RULES = {"clauses.py", "citations.py", "loader.py", "money.py"}
 
 
+SOURCE: dict[str, str] = {}  # PYTHONPATH that reads the (mutated) checkout, set by main()
+
+
 def run_features(*extra: str, env: dict[str, str] | None = None) -> bool:
     """True when the features pass (the mutant survived)."""
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *extra, "tests/step_defs"]
-    environment = {**os.environ, **(env or {})}
+    environment = {**os.environ, **SOURCE, **(env or {})}
     return subprocess.run(command, cwd=ROOT, capture_output=True, check=False, env=environment).returncode == 0
 
 
@@ -88,6 +93,12 @@ def mutate_comparisons(files: list[Path], record: Callable[[str, bool], None]) -
 
 
 def main() -> int:
+    with source_tree() as directory:
+        SOURCE["PYTHONPATH"] = os.pathsep.join(filter(None, [str(directory), os.environ.get("PYTHONPATH")]))
+        return mutation_run()
+
+
+def mutation_run() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--policy", action="append", help="policy package (e.g. jiaxing); default all")
     parser.add_argument("--kind", choices=["parameters", "comparisons", "all"], default="all")

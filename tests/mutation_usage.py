@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-import rules
-from rules.core.policy import Parameter
+import bingpin.rules
+from bingpin.rules.core.policy import Parameter
 
 _read: set[int] = set()
 _original_at = Parameter.at
@@ -36,8 +36,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if not target:
         return
     lines = []
-    for module in pkgutil.iter_modules(rules.__path__):
-        policy = getattr(importlib.import_module(f"rules.{module.name}"), "POLICY", None)
+    for module in pkgutil.iter_modules(bingpin.rules.__path__):
+        policy = getattr(importlib.import_module(f"bingpin.rules.{module.name}"), "POLICY", None)
         if policy is None:
             continue
         lines += [f"{module.name} {key}" for key, p in policy.parameters.items() if id(p) in _read]

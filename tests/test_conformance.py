@@ -14,16 +14,16 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.conformance import suite
+from bingpin.features.conformance import suite
+from bingpin.features.conformance.plugin import Selection
 from tests.conformance.altered import altered
-from tests.conformance.plugin import Selection
 from tests.live import ROOT
 
 SCHEMA = json.loads((ROOT / "docs" / "conformance-report.schema.json").read_text(encoding="utf-8"))
 
 
 def bingpin(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "api.cli", *args]
+    command = [sys.executable, "-m", "bingpin.api.cli", *args]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
 
 

@@ -9,11 +9,11 @@ from collections import Counter
 import parse
 import pytest
 
-from api.catalog.features import REVIEW_STATES
-from rules.registry import policies
-from tests.conftest import MARK_TAGS
-from tests.features_index import FEATURES, Feature, all_features
-from tests.step_defs.grammar import STEPS
+from bingpin.api.catalog.features import REVIEW_STATES
+from bingpin.features.conformance.grammar import STEPS
+from bingpin.features.conformance.index import FEATURES, Feature, all_features
+from bingpin.features.conformance.steps import MARK_TAGS
+from bingpin.rules.registry import policies
 
 ALL = all_features()
 POLICIES = {p.id: p for p in policies().values()}

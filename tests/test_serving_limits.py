@@ -9,7 +9,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from api.serving import options
+from bingpin.api.serving import options
 from tests.live import served
 
 MEDICAL = "/v1/calculations/medical-assistance"

@@ -10,9 +10,9 @@ from collections import defaultdict
 from functools import cache
 from typing import Any
 
-from api.catalog.data import by_id, jurisdiction_ref, parameter_id, scenarios_of, tree
-from rules.core.clauses import split_paths
-from rules.core.policy import Policy
+from bingpin.api.catalog.data import by_id, jurisdiction_ref, parameter_id, scenarios_of, tree
+from bingpin.rules.core.clauses import split_paths
+from bingpin.rules.core.policy import Policy
 
 #: covered: scenarios cite the clause; covered_by_subclauses: only its sub-clauses are cited;
 #: gap: computable content and no scenario at all.

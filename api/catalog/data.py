@@ -8,11 +8,11 @@ from typing import Any
 
 import marshmallow as ma
 
-from api import fields as wire
-from api.catalog.features import Feature, Scenario, load_features
-from rules.core.clauses import Clause, ClauseTree, clause_tree, split_paths
-from rules.core.policy import Parameter, Policy
-from rules.registry import CALCULATIONS, policies
+from bingpin.api import fields as wire
+from bingpin.api.catalog.features import Feature, Scenario, load_features
+from bingpin.rules.core.clauses import Clause, ClauseTree, clause_tree, split_paths
+from bingpin.rules.core.policy import Parameter, Policy
+from bingpin.rules.registry import CALCULATIONS, policies
 
 #: Which calculation a parameter serves, by the first segment of its key.
 PARAMETER_CALCULATIONS = {
@@ -235,7 +235,7 @@ def rule_clauses(calculation: str) -> list[dict[str, Any]]:
 @cache
 def rules_data() -> list[dict[str, Any]]:
     """Each calculation: inputs and outputs (from its schemas), who defines it, the clauses behind it."""
-    from api.resources.calculations import ENDPOINTS
+    from bingpin.api.resources.calculations import ENDPOINTS
 
     result = []
     for endpoint in ENDPOINTS:

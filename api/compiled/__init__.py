@@ -18,9 +18,9 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import types
 
-from api.compiled.common import Fallback
-from api.compiled.dump import compile_dump
-from api.compiled.load import compile_load
+from bingpin.api.compiled.common import Fallback
+from bingpin.api.compiled.dump import compile_dump
+from bingpin.api.compiled.load import compile_load
 
 __all__ = ["CompiledSchema", "Fallback", "compile_dump", "compile_load"]
 

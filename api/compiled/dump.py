@@ -9,7 +9,7 @@ import marshmallow as ma
 from marshmallow.schema import POST_DUMP, PRE_DUMP
 from marshmallow.utils import missing
 
-from api.compiled.common import Serialize, generate, plain, plain_field
+from bingpin.api.compiled.common import Serialize, generate, plain, plain_field
 
 _DUMP_HOOKS = (PRE_DUMP, POST_DUMP)
 

@@ -10,7 +10,7 @@ import marshmallow as ma
 from marshmallow.schema import POST_LOAD, PRE_LOAD, VALIDATES, VALIDATES_SCHEMA
 from marshmallow.utils import missing
 
-from api.compiled.common import Convert, Fallback, generate, plain, plain_field
+from bingpin.api.compiled.common import Convert, Fallback, generate, plain, plain_field
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LOAD_HOOKS = (PRE_LOAD, POST_LOAD, VALIDATES, VALIDATES_SCHEMA)

@@ -7,9 +7,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Page
 
-from api.catalog.data import ambiguities_data
-from api.open_data import PagedBlueprint, not_found
-from api.schemas.ambiguities import AmbiguityQueryArgsSchema, AmbiguitySchema
+from bingpin.api.catalog.data import ambiguities_data
+from bingpin.api.open_data import PagedBlueprint, not_found
+from bingpin.api.schemas.ambiguities import AmbiguityQueryArgsSchema, AmbiguitySchema
 
 blp = PagedBlueprint(
     "ambiguities",

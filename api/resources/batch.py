@@ -19,13 +19,13 @@ from flask import current_app, request
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 
-from api import errors
-from api.compiled import Fallback, compile_dump, compile_load
-from api.parsing import Blueprint
-from api.resources.calculations import ENDPOINTS, Endpoint, shape
-from api.schemas import batch as s
-from rules.core.errors import BingpinError
-from rules.registry import CALCULATIONS, calculate
+from bingpin.api import errors
+from bingpin.api.compiled import Fallback, compile_dump, compile_load
+from bingpin.api.parsing import Blueprint
+from bingpin.api.resources.calculations import ENDPOINTS, Endpoint, shape
+from bingpin.api.schemas import batch as s
+from bingpin.rules.core.errors import BingpinError
+from bingpin.rules.registry import CALCULATIONS, calculate
 
 log = logging.getLogger(__name__)
 

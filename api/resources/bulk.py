@@ -7,8 +7,8 @@ from typing import Any
 from flask import current_app
 from flask.views import MethodView
 
-from api.catalog.coverage import coverage_data
-from api.catalog.data import (
+from bingpin.api.catalog.coverage import coverage_data
+from bingpin.api.catalog.data import (
     ambiguities_data,
     by_id,
     categories_data,
@@ -18,9 +18,9 @@ from api.catalog.data import (
     policy_data,
     rules_data,
 )
-from api.catalog.features import feature_data, features_dir
-from api.open_data import PagedBlueprint
-from api.schemas.bulk import BulkSchema
+from bingpin.api.catalog.features import feature_data, features_dir
+from bingpin.api.open_data import PagedBlueprint
+from bingpin.api.schemas.bulk import BulkSchema
 
 blp = PagedBlueprint(
     "bulk",

@@ -9,12 +9,12 @@ from typing import Any
 import marshmallow as ma
 from flask.views import MethodView
 
-from api.parsing import Blueprint
-from api.schemas import calculations as s
-from rules.core import cases
-from rules.core.policy import Policy
-from rules.core.trace import Outcome
-from rules.registry import calculate
+from bingpin.api.parsing import Blueprint
+from bingpin.api.schemas import calculations as s
+from bingpin.rules.core import cases
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome
+from bingpin.rules.registry import calculate
 
 blp = Blueprint(
     "calculations",

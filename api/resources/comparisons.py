@@ -7,13 +7,13 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.parsing import Blueprint
-from api.resources.calculations import ENDPOINTS, Endpoint, answer
-from api.schemas import comparisons as s
-from rules.core.errors import CalculationRefused, NotDefinedByPolicy
-from rules.core.money import format_money, format_percent
-from rules.core.policy import Policy
-from rules.registry import CALCULATIONS, policies
+from bingpin.api.parsing import Blueprint
+from bingpin.api.resources.calculations import ENDPOINTS, Endpoint, answer
+from bingpin.api.schemas import comparisons as s
+from bingpin.rules.core.errors import CalculationRefused, NotDefinedByPolicy
+from bingpin.rules.core.money import format_money, format_percent
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.registry import CALCULATIONS, policies
 
 blp = Blueprint(
     "comparisons",

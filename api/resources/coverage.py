@@ -7,9 +7,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Page
 
-from api.catalog.coverage import coverage_data
-from api.open_data import PagedBlueprint
-from api.schemas.coverage import CoverageQueryArgsSchema, CoverageSchema
+from bingpin.api.catalog.coverage import coverage_data
+from bingpin.api.open_data import PagedBlueprint
+from bingpin.api.schemas.coverage import CoverageQueryArgsSchema, CoverageSchema
 
 blp = PagedBlueprint(
     "coverage",

@@ -7,10 +7,10 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Page
 
-from api.catalog.data import features
-from api.catalog.features import feature_data
-from api.open_data import PagedBlueprint, not_found
-from api.schemas.features import FeatureQueryArgsSchema, FeatureSchema
+from bingpin.api.catalog.data import features
+from bingpin.api.catalog.features import feature_data
+from bingpin.api.open_data import PagedBlueprint, not_found
+from bingpin.api.schemas.features import FeatureQueryArgsSchema, FeatureSchema
 
 blp = PagedBlueprint(
     "features",

@@ -9,9 +9,9 @@ from flask import Response, send_from_directory
 from flask.views import MethodView
 from swagger_ui_bundle import swagger_ui_path
 
-from api.parsing import Blueprint
-from api.schemas.reference import HealthSchema
-from rules.registry import policies
+from bingpin.api.parsing import Blueprint
+from bingpin.api.schemas.reference import HealthSchema
+from bingpin.rules.registry import policies
 
 blp = Blueprint("meta", __name__, description="服务状态")
 

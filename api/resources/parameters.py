@@ -10,9 +10,9 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Page
 
-from api.catalog.data import find_parameter, parameter_data, parameters_data
-from api.open_data import PagedBlueprint, not_found
-from api.schemas.parameters import ParameterDateArgsSchema, ParameterQueryArgsSchema, ParameterSchema
+from bingpin.api.catalog.data import find_parameter, parameter_data, parameters_data
+from bingpin.api.open_data import PagedBlueprint, not_found
+from bingpin.api.schemas.parameters import ParameterDateArgsSchema, ParameterQueryArgsSchema, ParameterSchema
 
 blp = PagedBlueprint(
     "parameters",

@@ -7,10 +7,10 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Page
 
-from api.catalog.data import by_id, clauses_data, policy_data
-from api.open_data import PagedBlueprint, not_found
-from api.schemas.policies import ClauseTreeSchema, PolicyQueryArgsSchema, PolicySchema
-from rules.core.policy import Policy
+from bingpin.api.catalog.data import by_id, clauses_data, policy_data
+from bingpin.api.open_data import PagedBlueprint, not_found
+from bingpin.api.schemas.policies import ClauseTreeSchema, PolicyQueryArgsSchema, PolicySchema
+from bingpin.rules.core.policy import Policy
 
 blp = PagedBlueprint(
     "policies",

@@ -7,10 +7,10 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import abort
 
-from api.parsing import Blueprint
-from api.schemas.reference import CategoryQueryArgsSchema, CategorySchema, JurisdictionSchema
-from rules.core.policy import Policy
-from rules.registry import CALCULATIONS, policies
+from bingpin.api.parsing import Blueprint
+from bingpin.api.schemas.reference import CategoryQueryArgsSchema, CategorySchema, JurisdictionSchema
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.registry import CALCULATIONS, policies
 
 blp = Blueprint("reference", __name__, url_prefix="/v1", description="地区与救助对象类别")
 

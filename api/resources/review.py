@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, current_app
 
-from api.catalog.results import load_results, report_path
-from api.review import render_page
+from bingpin.api.catalog.results import load_results, report_path
+from bingpin.api.review import render_page
 
 #: The page is HTML for people, not part of the JSON API: a plain Flask blueprint, like /docs.
 page = FlaskBlueprint("review", __name__, static_folder="../static", static_url_path="/review/assets")

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.catalog.data import rules_data
-from api.open_data import PagedBlueprint, not_found
-from api.schemas.rules_catalog import RuleSchema
+from bingpin.api.catalog.data import rules_data
+from bingpin.api.open_data import PagedBlueprint, not_found
+from bingpin.api.schemas.rules_catalog import RuleSchema
 
 blp = PagedBlueprint(
     "rules",

@@ -12,9 +12,9 @@ from typing import Any
 
 import marshmallow as ma
 
-from api.compiled import CompiledSchema
-from api.errors import ErrorSchema
-from rules.registry import policies
+from bingpin.api.compiled import CompiledSchema
+from bingpin.api.errors import ErrorSchema
+from bingpin.rules.registry import policies
 
 #: Most cases one batch may carry (more answer 422).
 MAX_CASES = 10_000

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.schemas.ambiguities import AmbiguitySchema
-from api.schemas.coverage import CoverageSchema
-from api.schemas.features import FeatureSchema
-from api.schemas.parameters import ParameterSchema
-from api.schemas.policies import ClauseSchema, PolicySchema
-from api.schemas.reference import CategorySchema
-from api.schemas.rules_catalog import RuleSchema
+from bingpin.api.schemas.ambiguities import AmbiguitySchema
+from bingpin.api.schemas.coverage import CoverageSchema
+from bingpin.api.schemas.features import FeatureSchema
+from bingpin.api.schemas.parameters import ParameterSchema
+from bingpin.api.schemas.policies import ClauseSchema, PolicySchema
+from bingpin.api.schemas.reference import CategorySchema
+from bingpin.api.schemas.rules_catalog import RuleSchema
 
 
 class BulkPolicySchema(PolicySchema):

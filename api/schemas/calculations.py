@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.fields import Flag, Money, MoneyInput, Percent, Ratio
-from api.schemas.common import (
+from bingpin.api.fields import Flag, Money, MoneyInput, Percent, Ratio
+from bingpin.api.schemas.common import (
     CalculationRequestSchema,
     CalculationResponseSchema,
     CitationSchema,
@@ -13,8 +13,8 @@ from api.schemas.common import (
     diagnoses_field,
     money,
 )
-from rules.core.indicators import FIGURES, INDICATORS
-from rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
+from bingpin.rules.core.indicators import FIGURES, INDICATORS
+from bingpin.rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
 
 DATE = ma.fields.Date
 

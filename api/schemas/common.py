@@ -6,10 +6,10 @@ from typing import Any
 
 import marshmallow as ma
 
-from api.compiled import CompiledSchema
-from api.fields import MoneyInput
-from rules.core.categories import CATEGORY_NAMES, Category, Diagnosis
-from rules.registry import policies
+from bingpin.api.compiled import CompiledSchema
+from bingpin.api.fields import MoneyInput
+from bingpin.rules.core.categories import CATEGORY_NAMES, Category, Diagnosis
+from bingpin.rules.registry import policies
 
 
 def jurisdiction_field() -> ma.fields.String:

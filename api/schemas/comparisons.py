@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.errors import ErrorSchema
-from api.schemas.common import JurisdictionRefSchema, PolicyRefSchema
-from rules.registry import policies
+from bingpin.api.errors import ErrorSchema
+from bingpin.api.schemas.common import JurisdictionRefSchema, PolicyRefSchema
+from bingpin.rules.registry import policies
 
 
 def request_schema(name: str, calculation: type[ma.Schema]) -> type[ma.Schema]:

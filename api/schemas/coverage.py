@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.catalog.coverage import STATUSES
-from api.schemas.common import JurisdictionRefSchema
-from api.schemas.policies import policy_field
+from bingpin.api.catalog.coverage import STATUSES
+from bingpin.api.schemas.common import JurisdictionRefSchema
+from bingpin.api.schemas.policies import policy_field
 
 
 class CoverageQueryArgsSchema(ma.Schema):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.catalog.features import REVIEW_STATES
-from api.schemas.policies import policy_field
+from bingpin.api.catalog.features import REVIEW_STATES
+from bingpin.api.schemas.policies import policy_field
 
 TABLE = ma.fields.List(ma.fields.List(ma.fields.String()))
 

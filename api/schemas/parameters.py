@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.schemas.common import CitationSchema, JurisdictionRefSchema
-from api.schemas.policies import policy_field
+from bingpin.api.schemas.common import CitationSchema, JurisdictionRefSchema
+from bingpin.api.schemas.policies import policy_field
 
 
 class ParameterQueryArgsSchema(ma.Schema):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.schemas.common import CitationSchema, JurisdictionRefSchema, PolicyRefSchema
-from rules.registry import policies
+from bingpin.api.schemas.common import CitationSchema, JurisdictionRefSchema, PolicyRefSchema
+from bingpin.rules.registry import policies
 
 
 def policy_field(description: str = "只列出该政策的条目（政策 id）") -> ma.fields.String:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.compiled import CompiledSchema
-from api.schemas.common import CitationSchema, PolicyRefSchema
+from bingpin.api.compiled import CompiledSchema
+from bingpin.api.schemas.common import CitationSchema, PolicyRefSchema
 
 
 class InForceSchema(ma.Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.schemas.common import JurisdictionRefSchema
+from bingpin.api.schemas.common import JurisdictionRefSchema
 
 
 class RuleFieldSchema(ma.Schema):

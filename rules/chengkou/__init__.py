@@ -6,11 +6,11 @@ registered, so the service answers ``not_defined_by_policy``.
 
 from __future__ import annotations
 
-from rules.chengkou.critical_illness import critical_illness_insurance
-from rules.chengkou.insurance_subsidy import insurance_subsidy
-from rules.chengkou.medical_assistance import medical_assistance
-from rules.chengkou.risk_monitoring import risk_monitoring
-from rules.core.policy import load_policy
+from bingpin.rules.chengkou.critical_illness import critical_illness_insurance
+from bingpin.rules.chengkou.insurance_subsidy import insurance_subsidy
+from bingpin.rules.chengkou.medical_assistance import medical_assistance
+from bingpin.rules.chengkou.risk_monitoring import risk_monitoring
+from bingpin.rules.core.policy import load_policy
 
 POLICY = load_policy(__name__, "parameters.yaml")
 POLICY.calculations.update(

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rules.chengkou.groups import PRIORITY, STABLE, STABLE_QUOTE
-from rules.core.cases import CriticalIllnessCase
-from rules.core.critical_illness import Terms, settle
-from rules.core.money import format_money, format_percent
-from rules.core.policy import Policy
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.chengkou.groups import PRIORITY, STABLE, STABLE_QUOTE
+from bingpin.rules.core.cases import CriticalIllnessCase
+from bingpin.rules.core.critical_illness import Terms, settle
+from bingpin.rules.core.money import format_money, format_percent
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome, Trace
 
 TILT_QUOTE = "过渡期内，继续对特困人员、低保对象、返贫致贫人口实施倾斜支付政策"
 

@@ -4,7 +4,7 @@ monitoring."""
 
 from __future__ import annotations
 
-from rules.core.categories import Category
+from bingpin.rules.core.categories import Category
 
 #: 7类低收入人口: 民政部门认定 (特困人员, 低保对象, 低保边缘户) and 乡村振兴部门认定
 #: (返贫致贫人口, 脱贫不稳定户, 边缘易致贫户, 突发严重困难户), in the order of 二(一).

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rules.chengkou.groups import LOW_INCOME, LOW_INCOME_QUOTE, STABLE
-from rules.core import enrolment
-from rules.core.cases import InsuranceSubsidyCase
-from rules.core.categories import Category
-from rules.core.errors import InvalidInput, NotInForce
-from rules.core.money import format_money, format_percent, round_money
-from rules.core.policy import Policy
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.chengkou.groups import LOW_INCOME, LOW_INCOME_QUOTE, STABLE
+from bingpin.rules.core import enrolment
+from bingpin.rules.core.cases import InsuranceSubsidyCase
+from bingpin.rules.core.categories import Category
+from bingpin.rules.core.errors import InvalidInput, NotInForce
+from bingpin.rules.core.money import format_money, format_percent, round_money
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome, Trace
 
 SHARE_KEYS: dict[Category, str] = {c: f"insurance_subsidy.share.{c.value}" for c in LOW_INCOME}
 TIER_2_KEY = "insurance_subsidy.share.tier_2"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rules.chengkou.groups import LOW_INCOME, LOW_INCOME_QUOTE, STABLE, STABLE_QUOTE
-from rules.core import assistance
-from rules.core.cases import MedicalAssistanceCase
-from rules.core.categories import Category
-from rules.core.money import format_money, format_percent, round_money
-from rules.core.policy import ParameterValue, Policy
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.chengkou.groups import LOW_INCOME, LOW_INCOME_QUOTE, STABLE, STABLE_QUOTE
+from bingpin.rules.core import assistance
+from bingpin.rules.core.cases import MedicalAssistanceCase
+from bingpin.rules.core.categories import Category
+from bingpin.rules.core.money import format_money, format_percent, round_money
+from bingpin.rules.core.policy import ParameterValue, Policy
+from bingpin.rules.core.trace import Outcome, Trace
 
 RATIO_KEYS: dict[Category, str] = {c: f"medical_assistance.ratio.{c.value}" for c in LOW_INCOME}
 SHARED_LIMIT_QUOTE = "统筹加大门诊慢特病救助保障，门诊和住院救助共用年度救助限额"

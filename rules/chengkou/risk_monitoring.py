@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from rules.chengkou.groups import LOW_INCOME
-from rules.core.cases import RiskMonitoringCase
-from rules.core.errors import InvalidInput
-from rules.core.money import format_money
-from rules.core.policy import Policy
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.chengkou.groups import LOW_INCOME
+from bingpin.rules.core.cases import RiskMonitoringCase
+from bingpin.rules.core.errors import InvalidInput
+from bingpin.rules.core.money import format_money
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome, Trace
 
 MONITORED_QUOTE = (
     "7类低收入人员当年内符合政策范围内的医疗费用，经基本医保、大病保险和医疗救助后，"

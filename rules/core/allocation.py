@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rules.core.money import CENT
+from bingpin.rules.core.money import CENT
 
 
 def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:

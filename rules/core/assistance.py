@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from rules.core.cases import MedicalAssistanceCase
-from rules.core.citations import Citation
-from rules.core.money import ZERO, format_money
-from rules.core.trace import Trace
+from bingpin.rules.core.cases import MedicalAssistanceCase
+from bingpin.rules.core.citations import Citation
+from bingpin.rules.core.money import ZERO, format_money
+from bingpin.rules.core.trace import Trace
 
 
 def blank(

@@ -31,7 +31,7 @@ class PolicyText:
 
     def __init__(self, filename: str) -> None:
         self.filename = filename
-        self.text = resources.files("rules.texts").joinpath(filename).read_text(encoding="utf-8")
+        self.text = resources.files("bingpin.rules.texts").joinpath(filename).read_text(encoding="utf-8")
         self._squashed = squash(self.text)
 
     def contains(self, quote: str) -> bool:

@@ -16,8 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from rules.core.errors import ConfigurationError
-from rules.core.loader import load_yaml
+from bingpin.rules.core.errors import ConfigurationError
+from bingpin.rules.core.loader import load_yaml
 
 STRUCTURE_FILE = "structure.yaml"
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
@@ -229,7 +229,7 @@ def _build(start: _Start, text: str, end: int) -> Clause:
 
 @cache
 def _structure() -> dict[str, Any]:
-    raw = resources.files("rules.texts").joinpath(STRUCTURE_FILE).read_text(encoding="utf-8")
+    raw = resources.files("bingpin.rules.texts").joinpath(STRUCTURE_FILE).read_text(encoding="utf-8")
     data = load_yaml(raw, f"rules/texts/{STRUCTURE_FILE}")
     if not isinstance(data, dict):
         raise ConfigurationError(f"rules/texts/{STRUCTURE_FILE}: expected a mapping of file names")
@@ -247,5 +247,5 @@ def clause_tree(filename: str) -> ClauseTree:
     settings = _structure().get(filename)
     if settings is None:
         raise ConfigurationError(f"rules/texts/{STRUCTURE_FILE}: no structure for {filename}")
-    text = resources.files("rules.texts").joinpath(filename).read_text(encoding="utf-8")
+    text = resources.files("bingpin.rules.texts").joinpath(filename).read_text(encoding="utf-8")
     return parse(filename, text, settings)

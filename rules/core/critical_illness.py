@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rules.core.citations import Citation
-from rules.core.money import format_money, format_percent, round_money
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.core.citations import Citation
+from bingpin.rules.core.money import format_money, format_percent, round_money
+from bingpin.rules.core.trace import Outcome, Trace
 
 
 @dataclass(frozen=True)

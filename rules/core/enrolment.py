@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from rules.core.cases import InsuranceSubsidyCase
-from rules.core.citations import Citation
-from rules.core.dates import end_of_year, first_day_of_next_month
-from rules.core.money import format_money, format_percent, round_money
-from rules.core.trace import Trace
+from bingpin.rules.core.cases import InsuranceSubsidyCase
+from bingpin.rules.core.citations import Citation
+from bingpin.rules.core.dates import end_of_year, first_day_of_next_month
+from bingpin.rules.core.money import format_money, format_percent, round_money
+from bingpin.rules.core.trace import Trace
 
 Values = dict[str, object]
 

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rules.core.cases import IndicatorsCase
-from rules.core.policy import Policy
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.core.cases import IndicatorsCase
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome, Trace
 
 
 @dataclass(frozen=True)

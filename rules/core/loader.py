@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from rules.core.errors import ConfigurationError
+from bingpin.rules.core.errors import ConfigurationError
 
 
 class StrictLoader(yaml.SafeLoader):

@@ -14,12 +14,12 @@ from functools import cached_property
 from importlib import resources
 from typing import Any
 
-from rules.core.categories import Category
-from rules.core.citations import Citation, PolicyText
-from rules.core.dates import Period
-from rules.core.errors import ConfigurationError, NotInForce, UnknownCategory
-from rules.core.loader import load_yaml
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.core.categories import Category
+from bingpin.rules.core.citations import Citation, PolicyText
+from bingpin.rules.core.dates import Period
+from bingpin.rules.core.errors import ConfigurationError, NotInForce, UnknownCategory
+from bingpin.rules.core.loader import load_yaml
+from bingpin.rules.core.trace import Outcome, Trace
 
 UNITS = {"yuan", "ratio", "percent", "years", "months", "count"}
 COMPARATORS = {">=", "<=", ">", "<"}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from rules.core.cases import HouseholdMember
-from rules.core.categories import Category
-from rules.core.citations import Citation
-from rules.core.policy import Policy
-from rules.core.trace import Trace
+from bingpin.rules.core.cases import HouseholdMember
+from bingpin.rules.core.categories import Category
+from bingpin.rules.core.citations import Citation
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Trace
 
 
 def conditions_met(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rules.core.citations import Citation
+from bingpin.rules.core.citations import Citation
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rules.core.indicators import indicators
-from rules.core.policy import load_policy
-from rules.jiaxing.high_cost_relief import high_cost_relief
-from rules.jiaxing.insurance_subsidy import insurance_subsidy
-from rules.jiaxing.medical_assistance import medical_assistance
-from rules.jiaxing.risk_monitoring import risk_monitoring
+from bingpin.rules.core.indicators import indicators
+from bingpin.rules.core.policy import load_policy
+from bingpin.rules.jiaxing.high_cost_relief import high_cost_relief
+from bingpin.rules.jiaxing.insurance_subsidy import insurance_subsidy
+from bingpin.rules.jiaxing.medical_assistance import medical_assistance
+from bingpin.rules.jiaxing.risk_monitoring import risk_monitoring
 
 POLICY = load_policy(__name__, "parameters.yaml")
 POLICY.calculations.update(

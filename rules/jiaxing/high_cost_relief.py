@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rules.core.allocation import allocate
-from rules.core.cases import HighCostReliefCase
-from rules.core.categories import Category
-from rules.core.money import ZERO, format_money
-from rules.core.policy import Policy
-from rules.core.relief import conditions_met
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.core.allocation import allocate
+from bingpin.rules.core.cases import HighCostReliefCase
+from bingpin.rules.core.categories import Category
+from bingpin.rules.core.money import ZERO, format_money
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.relief import conditions_met
+from bingpin.rules.core.trace import Outcome, Trace
 
 ELIGIBLE = {Category.EXTREME_POVERTY, Category.SUBSISTENCE_ALLOWANCE, Category.MARGINAL_SUBSISTENCE}
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rules.core import enrolment
-from rules.core.cases import InsuranceSubsidyCase
-from rules.core.categories import Category
-from rules.core.money import format_percent
-from rules.core.policy import Policy
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.core import enrolment
+from bingpin.rules.core.cases import InsuranceSubsidyCase
+from bingpin.rules.core.categories import Category
+from bingpin.rules.core.money import format_percent
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome, Trace
 
 FULL_SHARE = (
     Category.EXTREME_POVERTY,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rules.core.cases import RiskMonitoringCase
-from rules.core.money import format_money
-from rules.core.policy import Policy
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.core.cases import RiskMonitoringCase
+from bingpin.rules.core.money import format_money
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome, Trace
 
 
 def risk_monitoring(policy: Policy, case: RiskMonitoringCase, trace: Trace) -> Outcome:

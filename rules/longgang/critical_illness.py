@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from rules import wenzhou
-from rules.core.cases import CriticalIllnessCase
-from rules.core.critical_illness import Terms, settle
-from rules.core.money import format_money, format_percent
-from rules.core.policy import Policy
-from rules.core.trace import Outcome, Trace
-from rules.wenzhou.critical_illness import local_cap, standard
+from bingpin.rules import wenzhou
+from bingpin.rules.core.cases import CriticalIllnessCase
+from bingpin.rules.core.critical_illness import Terms, settle
+from bingpin.rules.core.money import format_money, format_percent
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome, Trace
+from bingpin.rules.wenzhou.critical_illness import local_cap, standard
 
 
 def critical_illness(policy: Policy, case: CriticalIllnessCase, trace: Trace) -> Outcome:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from rules.core.cases import HighCostReliefCase
-from rules.core.money import ZERO, format_money
-from rules.core.policy import Policy
-from rules.core.relief import conditions_met
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.core.cases import HighCostReliefCase
+from bingpin.rules.core.money import ZERO, format_money
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.relief import conditions_met
+from bingpin.rules.core.trace import Outcome, Trace
 
 
 def high_cost_relief(policy: Policy, case: HighCostReliefCase, trace: Trace) -> Outcome:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rules.core import assistance
-from rules.core.cases import MedicalAssistanceCase
-from rules.core.categories import Category
-from rules.core.money import format_money, format_percent, round_money
-from rules.core.policy import Policy
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.core import assistance
+from bingpin.rules.core.cases import MedicalAssistanceCase
+from bingpin.rules.core.categories import Category
+from bingpin.rules.core.money import format_money, format_percent, round_money
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome, Trace
 
 #: 2 适用对象: 特困、低保、低边、纳入低保低边的因病致贫对象、其他特殊困难人员 (统称困难群众).
 HARDSHIP = (

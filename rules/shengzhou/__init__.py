@@ -8,9 +8,9 @@ calculations are not registered, so the service answers ``not_defined_by_policy`
 
 from __future__ import annotations
 
-from rules.core.indicators import indicators
-from rules.core.policy import load_policy
-from rules.shengzhou.risk_monitoring import risk_monitoring
+from bingpin.rules.core.indicators import indicators
+from bingpin.rules.core.policy import load_policy
+from bingpin.rules.shengzhou.risk_monitoring import risk_monitoring
 
 POLICY = load_policy(__name__, "parameters.yaml")
 POLICY.calculations.update(

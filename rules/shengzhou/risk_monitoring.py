@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rules.core.cases import RiskMonitoringCase
-from rules.core.errors import InvalidInput
-from rules.core.money import format_money
-from rules.core.policy import Policy
-from rules.core.trace import Outcome, Trace
-from rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
+from bingpin.rules.core.cases import RiskMonitoringCase
+from bingpin.rules.core.errors import InvalidInput
+from bingpin.rules.core.money import format_money
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome, Trace
+from bingpin.rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
 
 CLAUSE = "2(1)1"
 LEVEL_NAMES = {"key": "重点对象", "watch": "关注对象", "potential": "潜在对象"}

@@ -5,11 +5,11 @@ City-wide: its 大病保险 standard also applies in 龙港 (a 温州 county-lev
 
 from __future__ import annotations
 
-from rules.core.indicators import indicators
-from rules.core.policy import load_policy
-from rules.wenzhou.critical_illness import critical_illness
-from rules.wenzhou.insurance_subsidy import insurance_subsidy
-from rules.wenzhou.medical_assistance import medical_assistance
+from bingpin.rules.core.indicators import indicators
+from bingpin.rules.core.policy import load_policy
+from bingpin.rules.wenzhou.critical_illness import critical_illness
+from bingpin.rules.wenzhou.insurance_subsidy import insurance_subsidy
+from bingpin.rules.wenzhou.medical_assistance import medical_assistance
 
 POLICY = load_policy(__name__, "parameters.yaml")
 POLICY.calculations.update(

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rules.core.cases import CriticalIllnessCase
-from rules.core.critical_illness import Terms, deductible_from_income, settle
-from rules.core.money import format_money, format_percent
-from rules.core.policy import ParameterValue, Policy
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.core.cases import CriticalIllnessCase
+from bingpin.rules.core.critical_illness import Terms, deductible_from_income, settle
+from bingpin.rules.core.money import format_money, format_percent
+from bingpin.rules.core.policy import ParameterValue, Policy
+from bingpin.rules.core.trace import Outcome, Trace
 
 
 def standard(policy: Policy, case: CriticalIllnessCase, trace: Trace) -> tuple[Decimal, ParameterValue]:

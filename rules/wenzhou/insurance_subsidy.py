@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rules.core import enrolment
-from rules.core.cases import InsuranceSubsidyCase
-from rules.core.categories import Category
-from rules.core.dates import first_day_of_next_month
-from rules.core.policy import Policy
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.core import enrolment
+from bingpin.rules.core.cases import InsuranceSubsidyCase
+from bingpin.rules.core.categories import Category
+from bingpin.rules.core.dates import first_day_of_next_month
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome, Trace
 
 #: 三(三) names 特困、低保、低边 and 其他困难人员; 纳入低保、低边的因病致贫人员 are 低保/低边 members (WZ-AMB-009).
 SUBSIDISED = {

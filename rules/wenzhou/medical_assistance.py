@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rules.core import assistance
-from rules.core.cases import MedicalAssistanceCase
-from rules.core.categories import Category, Diagnosis
-from rules.core.errors import InvalidInput, NotDefinedByPolicy
-from rules.core.money import ZERO, format_money, format_percent, round_money
-from rules.core.policy import ParameterValue, Policy
-from rules.core.trace import Outcome, Trace
+from bingpin.rules.core import assistance
+from bingpin.rules.core.cases import MedicalAssistanceCase
+from bingpin.rules.core.categories import Category, Diagnosis
+from bingpin.rules.core.errors import InvalidInput, NotDefinedByPolicy
+from bingpin.rules.core.money import ZERO, format_money, format_percent, round_money
+from bingpin.rules.core.policy import ParameterValue, Policy
+from bingpin.rules.core.trace import Outcome, Trace
 
 RATIO_KEYS: dict[Category, str] = {
     category: f"medical_assistance.ratio.{category.value}"

@@ -15,7 +15,7 @@ from typing import Any
 import marshmallow as ma
 from hypothesis import strategies as st
 
-from api.fields import Money
+from bingpin.api.fields import Money
 
 #: Dates around the policies' in-force periods (most answers computed, some refused).
 FIRST_DAY = dt.date(2022, 6, 1)

@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.resources.calculations import ENDPOINTS
-from api.schemas.batch import MAX_BATCH_BYTES, MAX_CASES
-from rules.registry import policies
+from bingpin.api.resources.calculations import ENDPOINTS
+from bingpin.api.schemas.batch import MAX_BATCH_BYTES, MAX_CASES
+from bingpin.rules.registry import policies
 from tests.api.strategies import mutated
 
 MEDICAL = "/v1/calculations/medical-assistance"

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.compiled import CompiledSchema, compile_dump, compile_load
-from api.resources.calculations import ENDPOINTS, shape
-from api.schemas.common import StepSchema
-from rules.core.errors import BingpinError
-from rules.registry import calculate
+from bingpin.api.compiled import CompiledSchema, compile_dump, compile_load
+from bingpin.api.resources.calculations import ENDPOINTS, shape
+from bingpin.api.schemas.common import StepSchema
+from bingpin.rules.core.errors import BingpinError
+from bingpin.rules.registry import calculate
 from tests.api.strategies import bodies, mutated
 
 REQUESTS = {endpoint.path: endpoint.request() for endpoint in ENDPOINTS}

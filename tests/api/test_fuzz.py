@@ -25,8 +25,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
-from api import create_app
-from api.errors import CODES
+from bingpin.api import create_app
+from bingpin.api.errors import CODES
 
 EXAMPLES = int(os.environ.get("BINGPIN_FUZZ_EXAMPLES", "8"))
 RANDOM = os.environ.get("BINGPIN_FUZZ_RANDOM", "") not in ("", "0")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from api import create_app
+from bingpin.api import create_app
 
 MEDICAL = "/v1/calculations/medical-assistance"
 

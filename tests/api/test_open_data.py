@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from api.catalog.features import load_features
-from rules.registry import CALCULATIONS, policies
+from bingpin.api.catalog.features import load_features
+from bingpin.rules.registry import CALCULATIONS, policies
 
 POLICY_IDS = sorted(p.id for p in policies().values())
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from api.cli import spec_text
+from bingpin.api.cli import spec_text
 
 SPEC_FILE = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
 

@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api import create_app
-from api.cli import main
-from rules.registry import policies
+from bingpin.api import create_app
+from bingpin.api.cli import main
+from bingpin.rules.registry import policies
 
 
 def report(path: Path, statuses: dict[str, str]) -> Path:

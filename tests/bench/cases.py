@@ -12,8 +12,8 @@ import json
 import random
 from typing import Any
 
-from api import create_app
-from rules.registry import policies
+from bingpin.api import create_app
+from bingpin.rules.registry import policies
 
 MEDICAL = "/v1/calculations/medical-assistance"
 #: The README's example: a 最低生活保障家庭成员 in 嘉兴 with 10,000 yuan of policy-scope self-pay.

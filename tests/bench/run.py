@@ -16,10 +16,10 @@ import sys
 import timeit
 from dataclasses import dataclass
 
-from api.resources.calculations import ENDPOINTS
-from api.schemas.calculations import MedicalAssistanceRequestSchema
-from api.serving import default_workers
-from rules.registry import calculate
+from bingpin.api.resources.calculations import ENDPOINTS
+from bingpin.api.schemas.calculations import MedicalAssistanceRequestSchema
+from bingpin.api.serving import default_workers
+from bingpin.rules.registry import calculate
 from tests.bench import cases, load
 from tests.bench.server import serving
 

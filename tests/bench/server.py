@@ -30,7 +30,7 @@ def _value(text: str) -> Any:
 
 
 def main() -> None:
-    from api.serving import Server, default_workers, options
+    from bingpin.api.serving import Server, default_workers, options
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)

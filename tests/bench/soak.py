@@ -16,7 +16,7 @@ import json
 import sys
 from collections import Counter
 
-from api.serving import default_workers
+from bingpin.api.serving import default_workers
 from tests.bench import cases, load
 from tests.bench.server import rss_kib, serving, worker_pids
 

@@ -10,7 +10,7 @@ from typing import Any
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from rules.registry import policies
+from bingpin.rules.registry import policies
 from tests.live import ROOT
 
 SCREENSHOTS = Path(os.environ.get("BINGPIN_SCREENSHOTS", ROOT / "reports" / "screenshots"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules.registry import calculate
+from bingpin.rules.registry import calculate
 
 
 def answer(calculation: str, jurisdiction: str, case: Any) -> dict[str, Any]:

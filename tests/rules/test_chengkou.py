@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from rules.core.cases import (
+from bingpin.rules.core.cases import (
     CriticalIllnessCase,
     HighCostReliefCase,
     HouseholdMember,
@@ -17,8 +17,8 @@ from rules.core.cases import (
     MedicalAssistanceCase,
     RiskMonitoringCase,
 )
-from rules.core.errors import InvalidInput, NotDefinedByPolicy, NotInForce, UnknownCategory
-from rules.registry import calculate, policy_for
+from bingpin.rules.core.errors import InvalidInput, NotDefinedByPolicy, NotInForce, UnknownCategory
+from bingpin.rules.registry import calculate, policy_for
 from tests.rules.outcomes import answer
 
 CHENGKOU = "500229"

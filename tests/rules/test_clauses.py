@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from api.catalog.features import load_features
-from rules.core.citations import squash
-from rules.core.clauses import Clause, ClauseTree, clause_tree, parse, split_paths
-from rules.core.errors import ConfigurationError
-from rules.core.policy import Policy
-from rules.registry import policies
+from bingpin.api.catalog.features import load_features
+from bingpin.rules.core.citations import squash
+from bingpin.rules.core.clauses import Clause, ClauseTree, clause_tree, parse, split_paths
+from bingpin.rules.core.errors import ConfigurationError
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.registry import policies
 
 POLICIES = sorted(policies().values(), key=lambda p: p.id)
 FEATURES = load_features()

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from rules.core import policy as policy_module
-from rules.core.allocation import allocate
-from rules.core.citations import PolicyText
-from rules.core.dates import Period, add_months, end_of_year, first_day_of_next_month
-from rules.core.errors import ConfigurationError
-from rules.core.loader import load_yaml
-from rules.core.money import MoneyFormatError, format_money, format_ratio, parse_money, round_money
+from bingpin.rules.core import policy as policy_module
+from bingpin.rules.core.allocation import allocate
+from bingpin.rules.core.citations import PolicyText
+from bingpin.rules.core.dates import Period, add_months, end_of_year, first_day_of_next_month
+from bingpin.rules.core.errors import ConfigurationError
+from bingpin.rules.core.loader import load_yaml
+from bingpin.rules.core.money import MoneyFormatError, format_money, format_ratio, parse_money, round_money
 
 
 @pytest.mark.parametrize(
@@ -132,7 +132,7 @@ parameters:
 
 def _load(monkeypatch: pytest.MonkeyPatch, text: str) -> policy_module.Policy:
     monkeypatch.setattr(policy_module, "read_data", lambda package, filename: text)
-    return policy_module.load_policy("rules.example", "parameters.yaml")
+    return policy_module.load_policy("bingpin.rules.example", "parameters.yaml")
 
 
 def test_a_value_without_a_citation_fails_loading(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from rules.core.cases import (
+from bingpin.rules.core.cases import (
     HighCostReliefCase,
     HouseholdMember,
     IndicatorsCase,
@@ -15,8 +15,8 @@ from rules.core.cases import (
     MedicalAssistanceCase,
     RiskMonitoringCase,
 )
-from rules.core.errors import NotDefinedByPolicy, NotInForce, UnknownCategory
-from rules.registry import calculate
+from bingpin.rules.core.errors import NotDefinedByPolicy, NotInForce, UnknownCategory
+from bingpin.rules.registry import calculate
 
 DAY = dt.date(2023, 6, 1)
 

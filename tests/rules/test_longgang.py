@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from rules.core.cases import (
+from bingpin.rules.core.cases import (
     CriticalIllnessCase,
     HighCostReliefCase,
     HouseholdMember,
@@ -17,8 +17,8 @@ from rules.core.cases import (
     MedicalAssistanceCase,
     RiskMonitoringCase,
 )
-from rules.core.errors import NotDefinedByPolicy, NotInForce
-from rules.registry import calculate, policy_for
+from bingpin.rules.core.errors import NotDefinedByPolicy, NotInForce
+from bingpin.rules.registry import calculate, policy_for
 from tests.rules.outcomes import answer
 
 LONGGANG = "330383"

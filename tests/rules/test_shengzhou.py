@@ -7,9 +7,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from rules.core.cases import IndicatorsCase, RiskMonitoringCase
-from rules.core.errors import InvalidInput, NotDefinedByPolicy, NotInForce, UnknownCategory
-from rules.registry import calculate, policies
+from bingpin.rules.core.cases import IndicatorsCase, RiskMonitoringCase
+from bingpin.rules.core.errors import InvalidInput, NotDefinedByPolicy, NotInForce, UnknownCategory
+from bingpin.rules.registry import calculate, policies
 
 SHENGZHOU = "330683"
 DAY = dt.date(2023, 6, 1)

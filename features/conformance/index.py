@@ -10,7 +10,7 @@ from typing import Any
 from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
 
-from api.catalog.features import features_dir
+from bingpin.api.catalog.features import features_dir
 
 FEATURES = features_dir()  # the one place that says where the features are
 QUOTE_LINE = re.compile(r"^\s*(?P<clause>[^\s：]+)：“(?P<quote>.+)”\s*$")

@@ -11,8 +11,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from rules.registry import policies
-from tests.conformance.suite import Entry
+from bingpin.features.conformance.suite import Entry
+from bingpin.rules.registry import policies
 
 REPORT_VERSION = 1
 STATUSES = ("passed", "failed", "waived", "skipped")

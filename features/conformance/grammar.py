@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from tests.http_client import Client, Exchange
+from bingpin.features.conformance.http_client import Client, Exchange
 
-GRAMMAR_FILE = Path(__file__).resolve().parents[2] / "features" / "grammar.yaml"
+GRAMMAR_FILE = Path(__file__).resolve().parents[1] / "grammar.yaml"
 MONEY_IN = re.compile(r"^\d+(\.\d{1,2})?$")
 MONEY_OUT = re.compile(r"^-?\d+\.\d{2}$")
 OPS = {"eq": operator.eq, "ge": operator.ge, "le": operator.le}

@@ -8,9 +8,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from rules.core.citations import PolicyText
-from rules.registry import policies
-from tests.features_index import FEATURES, Feature, Scenario, all_features
+from bingpin.features.conformance.index import FEATURES, Feature, Scenario, all_features
+from bingpin.rules.core.citations import PolicyText
+from bingpin.rules.registry import policies
 
 MARK_POLICIES = {"jiaxing", "wenzhou", "longgang", "shengzhou", "chengkou"}
 

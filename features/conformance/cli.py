@@ -6,16 +6,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conformance import report as reports
-from tests.conformance import suite
-from tests.conformance.plugin import Recorder, Selection, run
-from tests.features_index import FEATURES
-
-ROOT = FEATURES.parent
+from bingpin.features.conformance import report as reports
+from bingpin.features.conformance import suite
+from bingpin.features.conformance.index import FEATURES
+from bingpin.features.conformance.plugin import Recorder, Selection, run
 
 
 def read_waivers(path: Path | None) -> dict[str, str]:
@@ -44,7 +43,16 @@ def conformance(args: argparse.Namespace) -> int:
         return 2
     selection = Selection(policies=args.policy or [], tags=args.tags or [])
     recorder = Recorder(selection)
-    pytest_args = [str(ROOT / "tests" / "step_defs"), "--rootdir", str(ROOT)]
+    pytest_args = [
+        str(Path(__file__).with_name("scenarios.py")),
+        "--rootdir",
+        str(FEATURES),
+        "-c",
+        os.devnull,  # the vendor's own pytest configuration and conftests play no part
+        "--noconftest",
+        "-p",
+        "bingpin.features.conformance.steps",
+    ]
     if args.base_url:
         pytest_args += ["--base-url", args.base_url]
     started = dt.datetime.now(dt.UTC)
