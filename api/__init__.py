@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
-from bingpin.api import errors, fields, open_data
+from bingpin.api import enums, errors, fields, open_data
 from bingpin.api.resources import (
     ambiguities,
     batch,
@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     api = errors.Api(app)
     fields.register(api)
+    enums.register(api)
     for blueprint in (calculations.blp, batch.blp, comparisons.blp, reference.blp, meta.blp):
         api.register_blueprint(blueprint)
     for blueprint in (
