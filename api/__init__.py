@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
-from bingpin.api import enums, errors, fields, open_data
+from bingpin.api import enums, errors, fields, open_data, rendered
 from bingpin.api.resources import (
     ambiguities,
     batch,
@@ -92,4 +92,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             )
         return response
 
+    app.wsgi_app = rendered.RenderedOnce(app.wsgi_app)  # type: ignore[method-assign]
     return app

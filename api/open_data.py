@@ -1,8 +1,9 @@
 """HTTP conventions of the open data: pagination links, ETag with 304, Cache-Control, CORS.
 
 JSON views use flask-smorest's ``etag`` and ``paginate``; the hook below gives every other GET
-answer under /v1 and /review (CSV, bulk download, the review page) an ETag from its body, answers
-``If-None-Match`` with 304, and lets any origin read GET answers.
+answer under /v1 and /review and the spec (CSV, bulk download, the review page, /openapi.json) an
+ETag from its body, answers ``If-None-Match`` with 304, and lets any origin read GET answers.
+api/rendered.py keeps each GET answer of the open data as bytes once rendered.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bingpin.api.parsing import Blueprint
 
 CACHE_CONTROL = "public, max-age=300"
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
-CACHED_PREFIXES = ("/v1/", "/review")
+CACHED_PREFIXES = ("/v1/", "/review", "/openapi.json")
 EXPOSED = "ETag, X-Pagination, Link"
 #: The review page loads only what this service serves: no inline script or style, no CDN.
 REVIEW_CSP = (
