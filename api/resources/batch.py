@@ -14,15 +14,14 @@ import logging
 from typing import Any
 
 import marshmallow as ma
-import orjson
-from flask import current_app, request
+from flask import request
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 
 from bingpin.api import errors
 from bingpin.api.compiled import Fallback, compile_dump, compile_load
 from bingpin.api.parsing import Blueprint
-from bingpin.api.resources.calculations import ENDPOINTS, Endpoint, shape
+from bingpin.api.resources.calculations import ENDPOINTS, Endpoint, respond, shape
 from bingpin.api.schemas import batch as s
 from bingpin.rules.core.errors import BingpinError
 from bingpin.rules.registry import CALCULATIONS, calculate
@@ -103,16 +102,6 @@ class Runner:
 
 
 RUNNERS = {endpoint.path: Runner(endpoint) for endpoint in ENDPOINTS}
-
-
-def respond(answer: dict[str, Any]) -> ResponseReturnValue:
-    """The answer as JSON: orjson writes the same bytes as the app's JSON provider, 20 times faster
-    (UTF-8, compact, keys in order, a final newline); anything it cannot write goes the usual way."""
-    try:
-        data = orjson.dumps(answer, option=orjson.OPT_APPEND_NEWLINE)
-    except orjson.JSONEncodeError:
-        return current_app.json.response(answer)
-    return current_app.response_class(data, mimetype="application/json")
 
 
 def _register(endpoint: Endpoint) -> None:
