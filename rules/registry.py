@@ -39,11 +39,18 @@ def policy_for(jurisdiction: str) -> Policy:
         ) from None
 
 
-def calculate(calculation: str, jurisdiction: str, case: Any) -> tuple[Policy, Outcome]:
+@cache
+def _applied(jurisdiction: str) -> str:
+    """The first step of every calculation under a policy: which text applies, and when."""
+    policy = policies()[jurisdiction]
+    return f"适用{policy.document_number}《{policy.title}》（施行期间：{policy.in_force.describe()}）"
+
+
+def calculate(calculation: str, jurisdiction: str, case: Any, explain: bool = True) -> tuple[Policy, Outcome]:
     """Run ``calculation`` for ``case`` under the policy of ``jurisdiction``.
 
     Refuses (never guesses) when the policy lacks the rule or the date is outside its
-    in-force period.
+    in-force period. ``explain=False``: the outcome's trace keeps no steps (assumptions only).
     """
     policy = policy_for(jurisdiction)
     rule = policy.calculations.get(calculation)
@@ -54,9 +61,6 @@ def calculate(calculation: str, jurisdiction: str, case: Any) -> tuple[Policy, O
             {"jurisdiction": [f"{policy.document_number} 未规定{CALCULATIONS[calculation]}"]},
         )
     policy.check_in_force(case.date)
-    trace = Trace()
-    trace.step(
-        f"适用{policy.document_number}《{policy.title}》（施行期间：{policy.in_force.describe()}）",
-        policy.in_force_citation,
-    )
+    trace = Trace(explain=explain)
+    trace.step(_applied(jurisdiction), policy.in_force_citation)
     return policy, rule(policy, case, trace)

@@ -71,7 +71,7 @@ class Runner:
             return 422, None, errors.payload(*errors.CODES[422], errors.flatten({"json": error.messages}))
         try:
             case = self.endpoint.build(args)
-            policy, outcome = calculate(self.endpoint.path, args["jurisdiction"], case)
+            policy, outcome = calculate(self.endpoint.path, args["jurisdiction"], case, explain)
             result = self.dump(shape(policy, case, outcome, explain=explain))
         except BingpinError as error:
             payload, status = errors.domain_error(error)

@@ -38,9 +38,10 @@ def within_annual_cap(
         trace.assume("未提供 assistance_received_this_year，假定本年度尚未获得医疗救助")
     remaining = max(cap - received, Decimal(0))
     amount = min(computed, remaining)
-    trace.step(
-        f"{label} {format_money(cap)} 元，本年度已获 {format_money(received)} 元，"
-        f"尚可救助 {format_money(remaining)} 元；本次救助 {format_money(amount)} 元",
-        citation,
-    )
+    if trace.explain:
+        trace.step(
+            f"{label} {format_money(cap)} 元，本年度已获 {format_money(received)} 元，"
+            f"尚可救助 {format_money(remaining)} 元；本次救助 {format_money(amount)} 元",
+            citation,
+        )
     return amount

@@ -16,13 +16,16 @@ class Step:
 
 @dataclass
 class Trace:
-    """Collects the explanation of one calculation."""
+    """Collects the explanation of one calculation; with ``explain=False`` (an answer sent without
+    its explanation) steps are not kept, and rules may skip building them: assumptions always are."""
 
     steps: list[Step] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    explain: bool = True
 
     def step(self, text: str, citation: Citation | None = None) -> None:
-        self.steps.append(Step(text, citation))
+        if self.explain:
+            self.steps.append(Step(text, citation))
 
     def assume(self, text: str) -> None:
         if text not in self.assumptions:

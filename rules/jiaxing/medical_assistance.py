@@ -82,25 +82,26 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         )
         return Outcome(eligible=False, values=values, trace=trace)
 
-    for candidate, name, _ in candidates:
-        floor = "不低于" if candidate.is_floor else ""
-        trace.step(f"{name}：救助比例{floor} {format_percent(candidate.value)}", candidate.citation)
     ratio, label, applied = max(candidates, key=lambda c: c[0].value)
-    if candidates[1:]:  # several rules apply
-        trace.step(
-            f"同一对象符合多项救助政策，就高从优：按{label} {format_percent(ratio.value)} 救助，不重复享受",
-            policy.cite("二(二)7", "“同一对象”符合多项救助政策的，按照“就高、从优”原则,不重复享受"),
-        )
-    trace.step(
-        f"救助基数为政策范围内扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担 "
-        f"{format_money(case.eligible_self_pay)} 元，本办法未规定起付线",
-        policy.cite("二(二)7", "扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担部分，纳入医疗救助范围"),
-    )
     computed = case.eligible_self_pay * ratio.value
-    trace.step(
-        f"{format_money(case.eligible_self_pay)} x {format_percent(ratio.value)} = {format_money(computed)} 元",
-        ratio.citation,
-    )
+    if trace.explain:  # the steps' text is built only when the answer carries it
+        for candidate, name, _ in candidates:
+            floor = "不低于" if candidate.is_floor else ""
+            trace.step(f"{name}：救助比例{floor} {format_percent(candidate.value)}", candidate.citation)
+        if candidates[1:]:  # several rules apply
+            trace.step(
+                f"同一对象符合多项救助政策，就高从优：按{label} {format_percent(ratio.value)} 救助，不重复享受",
+                policy.cite("二(二)7", "“同一对象”符合多项救助政策的，按照“就高、从优”原则,不重复享受"),
+            )
+        trace.step(
+            f"救助基数为政策范围内扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担 "
+            f"{format_money(case.eligible_self_pay)} 元，本办法未规定起付线",
+            policy.cite("二(二)7", "扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担部分，纳入医疗救助范围"),
+        )
+        trace.step(
+            f"{format_money(case.eligible_self_pay)} x {format_percent(ratio.value)} = {format_money(computed)} 元",
+            ratio.citation,
+        )
     amount = assistance.within_annual_cap(case, computed, cap.value, "年度最高救助额", cap.citation, trace)
     values.update(
         applied_category=applied.value if applied else None,
