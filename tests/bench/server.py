@@ -1,5 +1,6 @@
 """The service under gunicorn with the project's serving configuration (api/serving.py), for the
 benchmark and the soak test: ``python -m tests.bench.server --port P [--set key=value ...]``.
+``--app trivial`` serves the benchmark's floor (tests/bench/trivial.py) with the same settings.
 
 ``--set`` overrides one gunicorn setting for an experiment (e.g. ``max_requests=0`` so that the
 soak test watches the same workers from start to end); the overrides are printed by the caller.
@@ -32,8 +33,17 @@ def _value(text: str) -> Any:
 def main() -> None:
     from bingpin.api.serving import Server, default_workers, options
 
+    class Trivial(Server):
+        """The serving configuration and gunicorn setup of the service, loading the trivial app."""
+
+        def load(self) -> Any:
+            from tests.bench.trivial import create_app
+
+            return create_app()
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--app", choices=("bingpin", "trivial"), default="bingpin")
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
@@ -41,14 +51,17 @@ def main() -> None:
     for item in args.set:
         key, _, value = item.partition("=")
         settings[key] = _value(value)
-    Server(settings).run()
+    (Trivial if args.app == "trivial" else Server)(settings).run()
 
 
 @contextmanager
-def serving(workers: int, overrides: tuple[str, ...] = (), timeout: float = 60.0) -> Iterator[tuple[str, int]]:
-    """Start the server, yield (base URL, master pid), stop it afterwards."""
+def serving(
+    workers: int, overrides: tuple[str, ...] = (), timeout: float = 60.0, app: str = "bingpin"
+) -> Iterator[tuple[str, int]]:
+    """Start the server (``app``: bingpin or trivial), yield (base URL, master pid), stop it afterwards."""
     port = free_port()
     command = [sys.executable, "-m", "tests.bench.server", "--port", str(port), "--workers", str(workers)]
+    command += ["--app", app]
     for item in overrides:
         command += ["--set", item]
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bingpin-bench-{port}.log"
