@@ -56,3 +56,28 @@ def test_every_calculation_documents_its_errors() -> None:
 def test_the_service_serves_the_same_document(http: FlaskClient) -> None:
     served = http.get("/openapi.json").get_json()
     assert served == json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+
+
+def test_each_enumeration_is_one_named_component() -> None:
+    """A client gets one class per code list, with named members: no enum is written inline."""
+    spec = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+    schemas = spec["components"]["schemas"]
+    inline: list[str] = []
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            if "enum" in node and path.rsplit("/", 1)[0] != "/components/schemas":
+                inline.append(path)
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}/{index}")
+
+    walk(spec, "")
+    assert not inline
+    enums = {name: schema for name, schema in schemas.items() if "enum" in schema}
+    assert {"JurisdictionCode", "CategoryCode", "CareType", "DiagnosisCode"} <= set(enums)
+    for name, schema in enums.items():
+        assert len(schema["x-enum-varnames"]) == len(schema["enum"]) == len(schema["x-enum-descriptions"]), name
+        assert all(varname.isidentifier() and varname.isupper() for varname in schema["x-enum-varnames"]), name
