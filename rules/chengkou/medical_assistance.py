@@ -58,28 +58,29 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
             "同时属于7类低收入人口的，不是未纳入低收入人口监测范围的稳定脱贫人口：按7类低收入人口救助",
             policy.cite("二(一)", "未纳入低收入人口监测范围的稳定脱贫人口"),
         )
-    for ratio, category in candidates:
-        trace.step(f"{policy.name_of(category)}：救助比例不低于 {format_percent(ratio.value)}", ratio.citation)
     ratio, category = max(candidates, key=lambda pair: pair[0].value)
-    if candidates[1:]:  # several classes
+    computed = case.eligible_self_pay * ratio.value
+    if trace.explain:  # the steps' text is built only when the answer carries it
+        for each, member in candidates:
+            trace.step(f"{policy.name_of(member)}：救助比例不低于 {format_percent(each.value)}", each.citation)
+        if candidates[1:]:  # several classes
+            trace.step(
+                f"属于多类低收入人口的，按其中最高的比例救助一次，不重复享受：{policy.name_of(category)} "
+                f"不低于 {format_percent(ratio.value)}",
+                ratio.citation,
+            )
+        if case.care_type == "outpatient":
+            trace.step("门诊慢特病救助与住院救助适用同一救助比例", policy.cite("三(七)", SHARED_LIMIT_QUOTE))
         trace.step(
-            f"属于多类低收入人口的，按其中最高的比例救助一次，不重复享受：{policy.name_of(category)} "
-            f"不低于 {format_percent(ratio.value)}",
+            "救助基数为经基本医保、大病保险支付后的政策范围内个人自付医疗费用 "
+            f"{format_money(case.eligible_self_pay)} 元，本方案未规定起付线",
+            policy.cite("三(七)", "政策范围内个人自付医疗费用救助比例"),
+        )
+        trace.step(
+            f"{format_money(case.eligible_self_pay)} x {format_percent(ratio.value)} = {format_money(computed)} 元"
+            "（按政策下限计算）",
             ratio.citation,
         )
-    if case.care_type == "outpatient":
-        trace.step("门诊慢特病救助与住院救助适用同一救助比例", policy.cite("三(七)", SHARED_LIMIT_QUOTE))
-    trace.step(
-        f"救助基数为经基本医保、大病保险支付后的政策范围内个人自付医疗费用 {format_money(case.eligible_self_pay)} 元，"
-        "本方案未规定起付线",
-        policy.cite("三(七)", "政策范围内个人自付医疗费用救助比例"),
-    )
-    computed = case.eligible_self_pay * ratio.value
-    trace.step(
-        f"{format_money(case.eligible_self_pay)} x {format_percent(ratio.value)} = {format_money(computed)} 元"
-        "（按政策下限计算）",
-        ratio.citation,
-    )
     amount = _cap(policy, case, computed, trace)
     values.update(
         applied_category=category.value,

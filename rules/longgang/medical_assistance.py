@@ -41,24 +41,26 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         return Outcome(eligible=False, values=values, trace=trace)
 
     applied = Category.EXTREME_POVERTY if Category.EXTREME_POVERTY in categories else categories[0]
-    names = "、".join(policy.name_of(c) for c in categories)
-    trace.step(f"{names}：属于困难群众，救助比例不低于 {format_percent(ratio.value)}", ratio.citation)
-    if case.care_type == "outpatient":
-        trace.step(
-            "门诊目录范围内医疗费用与住院同比例救助，共用年度救助限额",
-            policy.cite("3(三)9", "门诊目录范围内医疗费用与住院同比例救助、共用年度救助限额"),
-        )
-    trace.step(f"不设起付线（{format_money(deductible.value)} 元）", deductible.citation)
     computed = max(case.eligible_self_pay - deductible.value, Decimal(0)) * ratio.value
-    trace.step(
-        f"{format_money(case.eligible_self_pay)} x {format_percent(ratio.value)} = {format_money(computed)} 元",
-        ratio.citation,
-    )
-    if applied is Category.EXTREME_POVERTY:
+    if trace.explain:  # the steps' text is built only when the answer carries it
+        names = "、".join(policy.name_of(c) for c in categories)
+        trace.step(f"{names}：属于困难群众，救助比例不低于 {format_percent(ratio.value)}", ratio.citation)
+        if case.care_type == "outpatient":
+            trace.step(
+                "门诊目录范围内医疗费用与住院同比例救助，共用年度救助限额",
+                policy.cite("3(三)9", "门诊目录范围内医疗费用与住院同比例救助、共用年度救助限额"),
+            )
+        trace.step(f"不设起付线（{format_money(deductible.value)} 元）", deductible.citation)
         trace.step(
-            f"{policy.name_of(applied)}取消救助限额：本次救助 {format_money(computed)} 元",
-            policy.cite("3(三)9", "其中特困人员取消救助限额"),
+            f"{format_money(case.eligible_self_pay)} x {format_percent(ratio.value)} = {format_money(computed)} 元",
+            ratio.citation,
         )
+    if applied is Category.EXTREME_POVERTY:
+        if trace.explain:
+            trace.step(
+                f"{policy.name_of(applied)}取消救助限额：本次救助 {format_money(computed)} 元",
+                policy.cite("3(三)9", "其中特困人员取消救助限额"),
+            )
         amount, annual_cap = computed, None
     else:
         label = "救助限额每人每年（门诊和住院共用）"

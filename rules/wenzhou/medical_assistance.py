@@ -86,14 +86,16 @@ def _deductible(policy: Policy, case: MedicalAssistanceCase, category: Category,
         return ZERO
     if category is Category.SUBSISTENCE_ALLOWANCE:
         stated = policy.param("medical_assistance.deductible.subsistence_allowance", case.date)
-        trace.step(f"{name}：不设医疗救助起付线（{format_money(stated.value)} 元）", stated.citation)
+        if trace.explain:
+            trace.step(f"{name}：不设医疗救助起付线（{format_money(stated.value)} 元）", stated.citation)
         return stated.value
     citation = policy.cite("三(五)", LOCAL_DEDUCTIBLE[category])
     if case.deductible is None:
         trace.assume(f"未提供 deductible（当地规定的起付线），{name}的起付线按 0 元计算")
         trace.step(f"{name}：起付线由当地规定，未提供，按 0 元计算", citation)
         return ZERO
-    trace.step(f"{name}：按当地规定的起付线 {format_money(case.deductible)} 元", citation)
+    if trace.explain:
+        trace.step(f"{name}：按当地规定的起付线 {format_money(case.deductible)} 元", citation)
     return case.deductible
 
 
@@ -101,13 +103,14 @@ def _option(policy: Policy, case: MedicalAssistanceCase, category: Category, tra
     ratio = policy.param(RATIO_KEYS[category], case.date)
     deductible = _deductible(policy, case, category, trace)
     computed = max(case.eligible_self_pay - deductible, Decimal(0)) * ratio.value
-    floor = "不低于" if ratio.is_floor else ""
-    trace.step(
-        f"{policy.name_of(category)}：救助比例{floor} {format_percent(ratio.value)}，"
-        f"({format_money(case.eligible_self_pay)} - {format_money(deductible)}) x {format_percent(ratio.value)}"
-        f" = {format_money(computed)} 元",
-        ratio.citation,
-    )
+    if trace.explain:  # the step's text is built only when the answer carries it
+        floor = "不低于" if ratio.is_floor else ""
+        trace.step(
+            f"{policy.name_of(category)}：救助比例{floor} {format_percent(ratio.value)}，"
+            f"({format_money(case.eligible_self_pay)} - {format_money(deductible)}) x {format_percent(ratio.value)}"
+            f" = {format_money(computed)} 元",
+            ratio.citation,
+        )
     return Option(category, ratio, deductible, computed)
 
 
@@ -141,14 +144,15 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     _rare_diseases(policy, case, trace)
     if case.deductible is not None and not LOCAL_DEDUCTIBLE.keys() & set(categories):
         trace.assume("特困供养人员全额解决、最低生活保障家庭成员不设起付线，忽略输入的 deductible")
-    trace.step(
-        f"救助基数为扣除基本医保、大病保险和其他补充医疗保险补偿后的住院自负合规医疗费用 "
-        f"{format_money(case.eligible_self_pay)} 元",
-        policy.cite("三(五)", "扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担部分，纳入医疗救助范围"),
-    )
+    if trace.explain:
+        trace.step(
+            f"救助基数为扣除基本医保、大病保险和其他补充医疗保险补偿后的住院自负合规医疗费用 "
+            f"{format_money(case.eligible_self_pay)} 元",
+            policy.cite("三(五)", "扣除基本医保、大病保险和其他补充医疗保险补偿后的个人负担部分，纳入医疗救助范围"),
+        )
     options = [_option(policy, case, category, trace) for category in categories]
     best = max(options, key=lambda o: (o.computed, o.ratio.value))
-    if options[1:]:  # several classes
+    if options[1:] and trace.explain:  # several classes
         trace.step(
             f"同一对象属于多个类别，按救助金额最高的{policy.name_of(best.category)}计算，不重复享受"
             "（方案未规定，见 WZ-AMB-007）"
