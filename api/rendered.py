@@ -30,7 +30,8 @@ CONDITIONAL = (
     "HTTP_RANGE",
 )
 MAX_ENTRIES = 2048
-MAX_BYTES = 128 * 1024 * 1024
+#: At most this much per worker (the largest answer, /v1/bulk.json, is under 1 MiB).
+MAX_BYTES = 32 * 1024 * 1024
 
 Key = tuple[str, str, str, str, str]
 Entry = tuple[str, list[tuple[str, str]], bytes]
