@@ -2,23 +2,32 @@
 
 ``tox -e bench`` or ``python -m tests.bench.run``. In one run, two servers with the same gunicorn
 settings (api/serving.py's ``options`` and ``Server``): the service, and the floor, a trivial Flask
-app with one JSON endpoint doing one Decimal multiply per person (tests/bench/trivial.py). Each
-scenario sends a fixed number of requests at a fixed concurrency, in rounds that interleave both
-servers (a change in the machine's load falls on all scenarios alike). Prints requests/s, p50
-and p99, each as a ratio to the trivial app (one request: 1 person; a 1,000-case batch: 1,000
-persons), the targets, and one calculation in-process. Figures depend on the machine and on what
-else runs on it: compare ratios, and re-run before drawing conclusions.
+app with one JSON endpoint doing one Decimal multiply per person (tests/bench/trivial.py), sent
+the same request bodies. Each scenario sends a fixed number of requests at a fixed concurrency,
+in rounds; in every round the trivial app is measured right before the scenario with the same
+count and concurrency (one person for one request, 1,000 persons for a 1,000-case batch), so a
+change in the machine's load falls on both sides of each ratio. Prints requests/s, p50 and p99
+of each scenario and of the trivial app beside it, their ratios (all rounds together, and the
+range over rounds), the targets, and one calculation in-process. Figures depend on the machine
+and on what else runs on it: compare ratios, and re-run before drawing conclusions.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
+import time
 import timeit
+from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from werkzeug.test import EnvironBuilder
+
+from bingpin.api import create_app
 from bingpin.api.resources.calculations import ENDPOINTS
 from bingpin.api.schemas.calculations import MedicalAssistanceRequestSchema
 from bingpin.api.serving import default_workers
@@ -33,50 +42,105 @@ ONE, THOUSAND = "trivial: 1 person", "trivial: 1,000 persons"
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    app: str
     request: load.Request
     total: int
     concurrency: int
-    floor: str
+    floor: load.Request
+    floor_name: str
+
+
+@dataclass
+class Measured:
+    """A scenario's requests and those of the trivial app measured beside it, round by round."""
+
+    scenario: Scenario
+    own: load.Result = field(default_factory=load.Result)
+    floor: load.Result = field(default_factory=load.Result)
+    rounds: list[tuple[float, float]] = field(default_factory=list)
+
+    def add(self, own: load.Result, floor: load.Result) -> None:
+        for total, part in ((self.own, own), (self.floor, floor)):
+            total.latencies += part.latencies
+            total.errors += part.errors
+            total.wall += part.wall
+        self.rounds.append((own.per_second / floor.per_second, own.percentile(0.5) / floor.percentile(0.5)))
+
+    @property
+    def rate(self) -> float:
+        """Requests/s as a ratio to the trivial app's."""
+        return self.own.per_second / self.floor.per_second
+
+    @property
+    def p50(self) -> float:
+        """p50 as a ratio to the trivial app's."""
+        return self.own.percentile(0.5) / self.floor.percentile(0.5)
 
 
 def scenarios(scale: float) -> list[Scenario]:
     batch = cases.encode(cases.medical_batch(1000))
     single = cases.encode(cases.README_CASE)
+    one = load.Request("POST", trivial.PATH, trivial.body(1))
+    thousand = load.Request("POST", trivial.PATH, trivial.body(1000))
 
     def count(n: int) -> int:
         return max(10, int(n * scale))
 
     def get(name: str, path: str) -> Scenario:
-        return Scenario(name, "bingpin", load.Request("GET", path), count(6000), 4, ONE)
+        return Scenario(name, load.Request("GET", path), count(4000), 4, one, ONE)
 
     return [
-        Scenario(ONE, "trivial", load.Request("POST", trivial.PATH, trivial.body(1)), count(6000), 4, ONE),
-        Scenario(THOUSAND, "trivial", load.Request("POST", trivial.PATH, trivial.body(1000)), count(150), 1, THOUSAND),
         get("GET /v1/parameters?page_size=20", "/v1/parameters?page_size=20"),
         get("GET /v1/policies", "/v1/policies"),
         get("GET /v1/categories", "/v1/categories"),
         get("GET /healthz", "/healthz"),
+        Scenario("POST medical-assistance", load.Request("POST", cases.MEDICAL, single), count(4000), 4, one, ONE),
         Scenario(
-            "POST medical-assistance", "bingpin", load.Request("POST", cases.MEDICAL, single), count(6000), 4, ONE
-        ),
-        Scenario(
-            "batch 1,000 cases",
-            "bingpin",
-            load.Request("POST", f"{cases.MEDICAL}/batch", batch),
-            count(60),
-            1,
-            THOUSAND,
+            "batch 1,000 cases", load.Request("POST", f"{cases.MEDICAL}/batch", batch), count(60), 1, thousand, THOUSAND
         ),
         Scenario(
             "batch 1,000, explain=false",
-            "bingpin",
             load.Request("POST", f"{cases.MEDICAL}/batch?explain=false", batch),
             count(90),
             1,
+            thousand,
             THOUSAND,
         ),
     ]
+
+
+def always(request: load.Request) -> Callable[[int], load.Request]:
+    return lambda _: request
+
+
+def cpu_time(app: Any, request: load.Request, number: int) -> float:
+    """Microseconds of this thread's CPU per request, the app called as WSGI in-process (best of 7):
+    what the app itself costs, whatever else the machine runs."""
+    environ = EnvironBuilder(
+        method=request.method, path=request.path, data=request.body, headers=list(request.headers.items())
+    ).get_environ()
+
+    def call() -> None:
+        answered: list[str] = []
+        each = {**environ, "wsgi.input": io.BytesIO(request.body or b"")}
+        body = app(each, lambda status, headers, exc_info=None: answered.append(status))
+        b"".join(body)
+        getattr(body, "close", lambda: None)()
+        if not answered[0].startswith(str(request.expect)):
+            raise RuntimeError(f"{request.method} {request.path}: {answered[0]}")
+
+    call()
+    return min(timeit.repeat(call, number=number, repeat=7, timer=time.thread_time)) / number * 1e6
+
+
+def in_process_table(plan: list[Scenario]) -> list[str]:
+    """Each scenario's CPU time per request in-process, beside the trivial app's for the same body."""
+    service, floor = create_app(), trivial.create_app()
+    lines = [f"{'in-process, CPU µs per request':<31} {'service':>9} {'trivial app':>12} {'x':>6}"]
+    for scenario in plan:
+        number = 3 if scenario.floor_name == THOUSAND else 500
+        own, base = cpu_time(service, scenario.request, number), cpu_time(floor, scenario.floor, number)
+        lines.append(f"{scenario.name:<31} {own:>9.1f} {base:>12.1f} {own / base:>6.2f}")
+    return lines
 
 
 def in_process() -> float:
@@ -89,46 +153,38 @@ def in_process() -> float:
     return best / number * 1e6
 
 
-def report(results: dict[str, tuple[Scenario, load.Result]]) -> list[str]:
-    """One line per scenario: its figures and their ratios to the trivial app (its floor)."""
+def report(results: list[Measured]) -> list[str]:
+    """One line per scenario: its figures, the trivial app's beside it, and their ratios."""
     lines = [
-        f"{'scenario':<32} {'n':>6} {'conc':>4} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
-        f" {'vs trivial':<22} {'req/s x':>7} {'p50 x':>7} {'p99 x':>7} {'errors':>6}",
+        f"{'scenario':<31} {'n':>5} {'conc':>4} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} | {'trivial app':<22}"
+        f" {'req/s':>6} {'p50 ms':>7} | {'req/s x':>7} {'(rounds)':>11} {'p50 x':>7} {'(rounds)':>13} {'errors':>6}",
     ]
-    for scenario, result in results.values():
-        floor = results[scenario.floor][1]
-        p50, p99 = result.percentile(0.5), result.percentile(0.99)
+    for measured in results:
+        own, floor, scenario = measured.own, measured.floor, measured.scenario
+        rates = [rate for rate, _ in measured.rounds]
+        p50s = [p50 for _, p50 in measured.rounds]
         lines.append(
-            f"{scenario.name:<32} {result.count:>6} {scenario.concurrency:>4} {result.per_second:>8.0f}"
-            f" {p50 * 1000:>8.2f} {p99 * 1000:>8.2f} {scenario.floor:<22}"
-            f" {result.per_second / floor.per_second:>7.2f} {p50 / floor.percentile(0.5):>7.2f}"
-            f" {p99 / floor.percentile(0.99):>7.2f} {len(result.errors):>6}"
+            f"{scenario.name:<31} {own.count:>5} {scenario.concurrency:>4} {own.per_second:>6.0f}"
+            f" {own.percentile(0.5) * 1000:>7.2f} {own.percentile(0.99) * 1000:>7.2f} | {scenario.floor_name:<22}"
+            f" {floor.per_second:>6.0f} {floor.percentile(0.5) * 1000:>7.2f} | {measured.rate:>7.2f}"
+            f" {f'{min(rates):.2f}-{max(rates):.2f}':>11} {measured.p50:>7.2f} {f'{min(p50s):.2f}-{max(p50s):.2f}':>13}"
+            f" {len(own.errors) + len(floor.errors):>6}"
         )
     return lines
 
 
-def targets(results: dict[str, tuple[Scenario, load.Result]]) -> list[tuple[str, str, bool]]:
+def targets(results: list[Measured]) -> list[tuple[str, str, bool]]:
     """(target, figure, met) for each target of the service, as ratios to the trivial app."""
-
-    def rate(name: str) -> float:
-        return results[name][1].per_second / results[ONE][1].per_second
-
-    def p50(name: str) -> float:
-        return results[name][1].percentile(0.5) / results[THOUSAND][1].percentile(0.5)
-
+    by_name = {measured.scenario.name: measured for measured in results}
     found = [
-        (f"{name}: req/s >= 0.8x the trivial app", f"{rate(name):.2f}x", rate(name) >= 0.8)
+        (f"{name}: req/s >= 0.8x the trivial app", f"{by_name[name].rate:.2f}x", by_name[name].rate >= 0.8)
         for name in ("GET /v1/parameters?page_size=20", "GET /v1/policies", "GET /v1/categories")
     ]
-    found.append(
-        (
-            "one calculation: req/s >= 0.75x the trivial app",
-            f"{rate('POST medical-assistance'):.2f}x",
-            rate("POST medical-assistance") >= 0.75,
-        )
-    )
+    single = by_name["POST medical-assistance"].rate
+    found.append(("one calculation: req/s >= 0.75x the trivial app", f"{single:.2f}x", single >= 0.75))
     for name in ("batch 1,000 cases", "batch 1,000, explain=false"):
-        found.append((f"{name}: p50 <= 5x the trivial app's 1,000 persons", f"{p50(name):.2f}x", p50(name) <= 5))
+        p50 = by_name[name].p50
+        found.append((f"{name}: p50 <= 5x the trivial app's 1,000 persons", f"{p50:.2f}x", p50 <= 5))
     return found
 
 
@@ -144,36 +200,33 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     plan = scenarios(args.scale)
-    merged = {scenario.name: load.Result() for scenario in plan}
+    results = [Measured(scenario) for scenario in plan]
     with ExitStack() as stack:
         urls = {
             app: stack.enter_context(serving(args.workers, tuple(args.set), app=app))[0]
             for app in ("trivial", "bingpin")
         }
         for scenario in plan:  # warm every worker up on every path
-            request = scenario.request
-            load.run(
-                urls[scenario.app],
-                lambda _, r=request: r,
-                total=max(10, scenario.total // 20),
-                concurrency=4,
-                fresh_connections=True,
-            )
-        # Rounds, each scenario in turn: a change in the machine's load falls on all of them alike.
-        for _ in range(args.rounds):
-            for scenario in plan:
-                request = scenario.request
-                part = load.run(
-                    urls[scenario.app],
-                    lambda _, r=request: r,
-                    total=max(1, scenario.total // args.rounds),
-                    concurrency=scenario.concurrency,
+            for url, request in ((urls["trivial"], scenario.floor), (urls["bingpin"], scenario.request)):
+                load.run(
+                    url,
+                    always(request),
+                    total=max(10, scenario.total // 20),
+                    concurrency=4,
+                    fresh_connections=True,
                 )
-                merged[scenario.name].latencies += part.latencies
-                merged[scenario.name].errors += part.errors
-                merged[scenario.name].wall += part.wall
-    results = {scenario.name: (scenario, merged[scenario.name]) for scenario in plan}
+        # Rounds; in each, the trivial app right before each scenario, with the same count and concurrency.
+        for _ in range(args.rounds):
+            for measured in results:
+                scenario = measured.scenario
+                total = max(1, scenario.total // args.rounds)
+                parts = [
+                    load.run(url, always(request), total=total, concurrency=scenario.concurrency)
+                    for url, request in ((urls["trivial"], scenario.floor), (urls["bingpin"], scenario.request))
+                ]
+                measured.add(parts[1], parts[0])
     micro = in_process()
+    cpu = in_process_table(plan)  # CPU time of the app alone: steady whatever else the machine runs
 
     overrides = f", overrides: {' '.join(args.set)}" if args.set else ""
     print(
@@ -181,23 +234,28 @@ def main(argv: list[str] | None = None) -> int:
         f" {args.rounds} rounds; client: {sys.executable} threads, keep-alive"
     )
     print("\n".join(report(results)))
+    print("\n".join(cpu))
     print(f"in-process: one medical-assistance calculation (rules.registry.calculate): {micro:.1f} µs")
     print("targets:")
     for label, figure, met in targets(results):
         print(f"  {label}: {figure} {'met' if met else 'MISSED'}")
-    errors = [error for _, result in results.values() for error in result.errors]
+    errors = [error for measured in results for error in measured.own.errors + measured.floor.errors]
     for error in errors[:10]:
         print(f"error: {error}")
     if args.json:
-        figures = {
-            name: {
-                "requests": result.count,
-                "per_second": result.per_second,
-                "p50_ms": result.percentile(0.5) * 1000,
-                "p99_ms": result.percentile(0.99) * 1000,
-                "errors": len(result.errors),
+        figures: dict[str, Any] = {
+            measured.scenario.name: {
+                "requests": measured.own.count,
+                "per_second": measured.own.per_second,
+                "p50_ms": measured.own.percentile(0.5) * 1000,
+                "p99_ms": measured.own.percentile(0.99) * 1000,
+                "trivial_per_second": measured.floor.per_second,
+                "trivial_p50_ms": measured.floor.percentile(0.5) * 1000,
+                "per_second_ratio": measured.rate,
+                "p50_ratio": measured.p50,
+                "errors": len(measured.own.errors) + len(measured.floor.errors),
             }
-            for name, (_, result) in results.items()
+            for measured in results
         }
         figures["in_process_us"] = {"medical_assistance": micro}
         with open(args.json, "w", encoding="utf-8") as out:
