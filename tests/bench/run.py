@@ -8,8 +8,10 @@ in rounds; in every round the trivial app is measured right before the scenario 
 count and concurrency (one person for one request, 1,000 persons for a 1,000-case batch), so a
 change in the machine's load falls on both sides of each ratio. Prints requests/s, p50 and p99
 of each scenario and of the trivial app beside it, their ratios (all rounds together, and the
-range over rounds), the targets, and one calculation in-process. Figures depend on the machine
-and on what else runs on it: compare ratios, and re-run before drawing conclusions.
+range over rounds), the targets, each request's CPU time in-process beside the trivial app's (the
+app called as WSGI, by the thread's CPU clock: steady under a shared machine's load), and one
+calculation in-process. Served figures depend on the machine and on what else runs on it:
+compare ratios, and re-run before drawing conclusions.
 """
 
 from __future__ import annotations
