@@ -101,7 +101,7 @@ def enumerations() -> tuple[Enumeration, ...]:
             "条款覆盖状态 / clause coverage",
             STATUSES,
             tuple(s.upper() for s in STATUSES),
-            ("有场景引用", "由下级条款的场景覆盖", "无场景引用"),
+            ("有场景引用本条", "仅下级条款有场景引用", "可计算而无场景检验"),
         ),
         Enumeration(
             "ReviewState", "审核状态 / review state", REVIEW_STATES, ("DRAFT", "REVIEWED", "DISPUTED"), REVIEW_STATES
