@@ -5,6 +5,7 @@ diff exits non-zero on a regression."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -14,6 +15,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from bingpin.api.catalog.features import load_features
 from bingpin.features.conformance import suite
 from bingpin.features.conformance.grammar import json_path
 from bingpin.features.conformance.plugin import Selection
@@ -220,3 +222,34 @@ def test_the_manifest_hash_changes_when_a_scenario_changes() -> None:
 
 def test_every_quoted_clause_is_found_in_the_policy_text() -> None:
     assert [c for c in suite.clause_check() if c["status"] != "ok"] == []
+
+
+def listed_parameters(client: Any, policy: str) -> set[str]:
+    """Every key GET /v1/parameters lists for ``policy``, over all pages."""
+    keys: set[str] = set()
+    page = 1
+    while True:
+        answer = client.get(f"/v1/parameters?policy={policy}&page={page}&page_size=100")
+        assert answer.status_code == 200, answer.get_json()
+        keys |= {p["key"] for p in answer.get_json()}
+        if page >= json.loads(answer.headers["X-Pagination"])["total_pages"]:
+            return keys
+        page += 1
+
+
+def test_every_parameter_key_a_scenario_reads_is_listed_by_the_open_data(app: Any) -> None:
+    """A vendor learns every key the open-data scenarios read from GET /v1/parameters alone."""
+    client = app.test_client()
+    policy_of = {j["name"]: j["policy"]["id"] for j in client.get("/v1/jurisdictions").get_json()}
+    read: dict[str, set[str]] = {}
+    for feature in load_features():
+        for scenario in feature.scenarios:
+            steps = (*feature.background, *scenario.steps)
+            places = [m.group(1) for s in steps if (m := re.fullmatch(r'地区为"(.+)"', s.text))]
+            for step in steps:
+                if step.text == "政策参数的值应为:" and step.table:
+                    assert places, f"{scenario.id}: reads parameters without naming its 地区"
+                    read.setdefault(policy_of[places[-1]], set()).update(row[0] for row in step.table[1:])
+    assert read, "no scenario reads a parameter: the step phrase changed?"
+    missing = {policy: sorted(keys - listed_parameters(client, policy)) for policy, keys in read.items()}
+    assert {p: k for p, k in missing.items() if k} == {}
