@@ -5,6 +5,7 @@ PYTHONPATH, judges a live service and a wrong one, and installs one import name,
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import tomllib
 import xml.etree.ElementTree as ET
@@ -13,9 +14,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conformance.altered import altered
-from tests.live import ROOT, served
+from tests.live import ROOT, free_port, served
 from tests.test_conformance import on_new_year
 from tests.wheel import Installed
 
@@ -132,3 +134,30 @@ def test_every_package_folder_is_listed_in_pyproject() -> None:
     listed = set(pyproject["tool"]["setuptools"]["packages"])
     assert package_dirs() - listed == set(), "add these to [tool.setuptools] packages or they miss the wheel"
     assert listed - package_dirs() == set(), "listed packages without a folder"
+
+
+def test_the_ci_job_of_the_vendors_guide_works_as_written(
+    installed: Installed, environment: dict[str, str], tmp_path: Path
+) -> None:
+    """The guide's GitHub Actions job, its run steps in order (the fixture's venv stands in for pipx;
+    a free port for 8080), starts a service, judges it and leaves the reports where it uploads them."""
+    (block,) = re.findall(r"```yaml\n(.+?)```", (ROOT / "docs" / "vendors.md").read_text(encoding="utf-8"), re.S)
+    (job,) = yaml.safe_load(block)["jobs"].values()
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert runs[0] == "pipx install bingpin"
+    port = str(free_port())
+    script = "\n".join(run.replace("8080", port) for run in runs[1:])
+    result = subprocess.run(
+        ["bash", "-eu", "-c", f"trap 'kill $(jobs -p) 2>/dev/null' EXIT\n{script}"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "CONFORMANT" in result.stdout
+    (upload,) = [step for step in job["steps"] if step.get("uses", "").startswith("actions/upload-artifact")]
+    reports = tmp_path / upload["with"]["path"]
+    assert {p.name for p in reports.iterdir()} >= {"report.json", "junit.xml", "report.html"}
