@@ -15,8 +15,10 @@ from typing import Any
 import jsonschema
 import pytest
 
+from bingpin.api.catalog import results
 from bingpin.api.catalog.features import load_features
 from bingpin.features.conformance import suite
+from bingpin.features.conformance.cli import DEFAULT_REPORT
 from bingpin.features.conformance.grammar import json_path
 from bingpin.features.conformance.plugin import Selection
 from tests.conformance.altered import altered
@@ -253,3 +255,9 @@ def test_every_parameter_key_a_scenario_reads_is_listed_by_the_open_data(app: An
     assert read, "no scenario reads a parameter: the step phrase changed?"
     missing = {policy: sorted(keys - listed_parameters(client, policy)) for policy, keys in read.items()}
     assert {p: k for p, k in missing.items() if k} == {}
+
+
+def test_the_runner_writes_its_reports_where_the_review_page_reads_them() -> None:
+    """The review page's hint ("run bingpin conformance") works: the default report is the one it reads."""
+    assert DEFAULT_REPORT / "report.json" == results.DEFAULT_REPORT
+    assert str(DEFAULT_REPORT) in results.Results(results.DEFAULT_REPORT, False).describe()

@@ -68,6 +68,15 @@ def test_the_installed_command_names_its_version_and_explains_the_runner(
         assert option in helped.stdout
 
 
+def test_outside_a_checkout_the_spec_check_says_there_is_no_spec_here(
+    installed: Installed, vendor: Path, environment: dict[str, str]
+) -> None:
+    result = installed.run("openapi", "--check", cwd=vendor, env=environment)
+    assert result.returncode == 2
+    assert result.stderr.startswith("there is no openapi/openapi.json here to check")
+    assert "out of date" not in result.stderr
+
+
 def test_a_live_service_passes_the_whole_suite_from_the_installed_wheel(
     installed: Installed, vendor: Path, environment: dict[str, str], service: str
 ) -> None:
