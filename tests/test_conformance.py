@@ -17,6 +17,7 @@ import pytest
 
 from bingpin.api.catalog import results
 from bingpin.api.catalog.features import load_features
+from bingpin.features.conformance import report as reports
 from bingpin.features.conformance import suite
 from bingpin.features.conformance.cli import DEFAULT_REPORT
 from bingpin.features.conformance.grammar import json_path
@@ -24,7 +25,7 @@ from bingpin.features.conformance.plugin import Selection
 from tests.conformance.altered import altered
 from tests.live import ROOT
 
-SCHEMA = json.loads((ROOT / "docs" / "conformance-report.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads(reports.SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
 def bingpin(*args: str) -> subprocess.CompletedProcess[str]:

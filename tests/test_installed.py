@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
@@ -84,6 +85,8 @@ def test_a_live_service_passes_the_whole_suite_from_the_installed_wheel(
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads((vendor / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["summary"]["conformant"] is True
+    (schema,) = installed.venv.glob("lib/python*/site-packages/bingpin/features/conformance/report.schema.json")
+    jsonschema.validate(report, json.loads(schema.read_text(encoding="utf-8")))  # the schema ships too
     assert report["target"]["base_url"] == service
     assert len(report["scenarios"]) == report["suite"]["scenarios"]  # every scenario ran
     assert {s["status"] for s in report["scenarios"]} == {"passed"}

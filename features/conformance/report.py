@@ -1,5 +1,6 @@
 """The three reports of a conformance run: report.json (its schema is
-docs/conformance-report.schema.json), junit.xml for CI, and report.html for people."""
+report.schema.json beside this module, shipped in the package), junit.xml for CI, and report.html
+for people."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bingpin.rules.registry import policies
 
 #: 2: a waived scenario that passes is ``stale_waiver`` (counted apart, never as a plain pass).
 REPORT_VERSION = 2
+SCHEMA_FILE = Path(__file__).with_name("report.schema.json")
 STALE_WAIVER = "stale_waiver"
 STATUSES = ("passed", "failed", "waived", STALE_WAIVER, "skipped")
 LABELS = {"passed": "通过", "failed": "失败", "waived": "豁免", STALE_WAIVER: "通过（豁免已过时）", "skipped": "跳过"}
