@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -262,3 +263,29 @@ def test_the_runner_writes_its_reports_where_the_review_page_reads_them() -> Non
     """The review page's hint ("run bingpin conformance") works: the default report is the one it reads."""
     assert DEFAULT_REPORT / "report.json" == results.DEFAULT_REPORT
     assert str(DEFAULT_REPORT) in results.Results(results.DEFAULT_REPORT, False).describe()
+
+
+def test_an_interrupted_run_writes_no_report_and_exits_130(tmp_path: Path) -> None:
+    """A truncated run never reads as a verdict (the suite against the in-process reference)."""
+    command = [sys.executable, "-m", "bingpin.api.cli", "conformance", "--report", str(tmp_path)]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("[  25/"):
+            process.send_signal(signal.SIGINT)
+            break
+    _, rest = process.communicate(timeout=120)
+    assert process.returncode == 130, rest
+    assert "no report written" in rest
+    assert not (tmp_path / "report.json").exists()
+
+
+def test_a_waiver_for_an_unknown_id_and_an_empty_selection_are_usage_errors(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.txt"
+    waivers.write_text("JX-XX-999 no such scenario\n", encoding="utf-8")
+    unknown = bingpin("conformance", "--waive", str(waivers), "--report", str(tmp_path))
+    assert unknown.returncode == 2
+    assert "JX-XX-999" in unknown.stderr
+    empty = bingpin("conformance", "--tags", "id:JX-XX-999", "--report", str(tmp_path))
+    assert empty.returncode == 2
+    assert "no scenario matches the selection" in empty.stderr

@@ -18,13 +18,15 @@ EXIT_NOT_CONFORMANT = 1  # a selected @core scenario failed; diff: a regression
 EXIT_USAGE = 2  # a bad option, waiver file or selection (argparse uses 2 too)
 EXIT_UNAVAILABLE = 69  # os.EX_UNAVAILABLE: the service did not answer; nothing was run
 EXIT_SOFTWARE = 70  # os.EX_SOFTWARE: the installed suite could not be collected
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: stopped before the end; no report written
 
 EXIT_CODES = f"""exit codes:
   {EXIT_CONFORMANT}   conformant: every selected @core scenario passed or is waived
   {EXIT_NOT_CONFORMANT}   not conformant: a selected @core scenario failed (@optional results never change it)
   {EXIT_USAGE}   usage: a bad option, a waiver naming an unknown id, a selection that matches nothing
   {EXIT_UNAVAILABLE}  the service at --base-url did not answer GET /v1/jurisdictions; nothing was run
-  {EXIT_SOFTWARE}  the installed suite could not be collected (reinstall bingpin)"""
+  {EXIT_SOFTWARE}  the installed suite could not be collected (reinstall bingpin)
+  {EXIT_INTERRUPTED} interrupted (Ctrl-C) before the last scenario; no report is written"""
 
 
 def read_waivers(path: Path | None) -> dict[str, str]:

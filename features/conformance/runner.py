@@ -11,11 +11,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bingpin.api.catalog.features import features_dir
 from bingpin.features.conformance import report as reports
 from bingpin.features.conformance import suite
 from bingpin.features.conformance.cli import (
     EXIT_CONFORMANT,
+    EXIT_INTERRUPTED,
     EXIT_NOT_CONFORMANT,
     EXIT_SOFTWARE,
     EXIT_USAGE,
@@ -45,11 +48,18 @@ def run_suite(args: argparse.Namespace, waivers: dict[str, str]) -> int:
     ]
     if args.base_url:
         pytest_args += ["--base-url", args.base_url]
+    against = args.base_url or "the reference service (in-process)"
+    print(f"bingpin suite {suite.version()} ({len(entries)} scenarios): judging {against}", file=sys.stderr)
     started = dt.datetime.now(dt.UTC)
-    run(pytest_args, recorder)
+    code = run(pytest_args, recorder)
     finished = dt.datetime.now(dt.UTC)
-    if recorder.collection_errors:
-        print("the suite could not be collected:\n" + "\n".join(recorder.collection_errors), file=sys.stderr)
+    if code == pytest.ExitCode.INTERRUPTED:
+        # A truncated run writes no report: a partial one would read as a complete verdict.
+        print(f"interrupted after {recorder.done} of {recorder.total} scenarios; no report written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if recorder.collection_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        errors = recorder.collection_errors or [f"pytest exit code {int(code)}"]
+        print("the suite could not be collected:\n" + "\n".join(errors), file=sys.stderr)
         return EXIT_SOFTWARE
     if not recorder.records:
         print("no scenario matches the selection (see --policy and --tags)", file=sys.stderr)
