@@ -21,7 +21,8 @@ from bingpin.api.catalog.features import load_features
 from bingpin.features.conformance import report as reports
 from bingpin.features.conformance import suite
 from bingpin.features.conformance.cli import DEFAULT_REPORT
-from bingpin.features.conformance.grammar import json_path
+from bingpin.features.conformance.grammar import Context, StepError, json_path
+from bingpin.features.conformance.http_client import Client, Exchange
 from bingpin.features.conformance.plugin import Selection
 from tests.conformance.altered import altered
 from tests.live import ROOT
@@ -173,6 +174,12 @@ def test_member_labels_count_from_zero_as_the_json_does() -> None:
     assert json_path("members[{index}].relief", "1") == "members[0].relief"
     assert json_path("members[{index}].self_pay_after", "3") == "members[2].self_pay_after"
     assert json_path("indicators[id={index}].value", "A1") == "indicators[id=A1].value"
+    context = Context(Client(base_url="http://127.0.0.1:9"))
+    context.exchange = Exchange("POST", "/", {}, 200, {"members": [{"relief": "1.00"}]})
+    with pytest.raises(StepError, match=r"^答复中没有第 2 项（members\[1\]）"):
+        context.resolve("members[{index}].relief", "2")
+    with pytest.raises(StepError, match=r"^答复中缺少字段 nope（members\[0\]\.nope）"):
+        context.resolve("members[{index}].nope", "1")
 
 
 def test_a_wrong_second_member_is_reported_at_its_json_index(live_url: str, tmp_path: Path) -> None:

@@ -183,11 +183,12 @@ class Context:
             elif part.startswith("["):
                 position = int(part[1:-1])
                 if not isinstance(node, list) or not 1 <= position <= len(node):
-                    raise self.fail(f"答复中没有第 {position} 项")
+                    where = json_path(path.split("[", 1)[0] + part, None)
+                    raise self.fail(f"答复中没有第 {position} 项（{where}）")
                 node = node[position - 1]
             else:
                 if not isinstance(node, dict) or part not in node:
-                    raise self.fail(f"答复中缺少字段 {part}")
+                    raise self.fail(f"答复中缺少字段 {part}（{json_path(path, None)}）")
                 node = node[part]
         return node
 
