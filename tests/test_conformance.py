@@ -296,3 +296,7 @@ def test_a_waiver_for_an_unknown_id_and_an_empty_selection_are_usage_errors(tmp_
     empty = bingpin("conformance", "--tags", "id:JX-XX-999", "--report", str(tmp_path))
     assert empty.returncode == 2
     assert "no scenario matches the selection" in empty.stderr
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    unwritable = bingpin("conformance", "--report", str(tmp_path / "a-file" / "reports"))
+    assert unwritable.returncode == 2
+    assert unwritable.stderr.startswith("cannot write the reports to ")

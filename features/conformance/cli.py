@@ -23,7 +23,8 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT: stopped before the end; no report writte
 EXIT_CODES = f"""exit codes:
   {EXIT_CONFORMANT}   conformant: every selected @core scenario passed or is waived
   {EXIT_NOT_CONFORMANT}   not conformant: a selected @core scenario failed (@optional results never change it)
-  {EXIT_USAGE}   usage: a bad option, a waiver naming an unknown id, a selection that matches nothing
+  {EXIT_USAGE}   usage: a bad option, a waiver naming an unknown id, a selection that matches nothing,
+      a report directory that cannot be written
   {EXIT_UNAVAILABLE}  the service at --base-url did not answer GET /v1/jurisdictions; nothing was run
   {EXIT_SOFTWARE}  the installed suite could not be collected (reinstall bingpin)
   {EXIT_INTERRUPTED} interrupted (Ctrl-C) before the last scenario; no report is written"""
@@ -51,6 +52,11 @@ def conformance(args: argparse.Namespace) -> int:
         waivers = read_waivers(args.waive)
     except OSError as error:
         print(f"cannot read the waiver file: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:  # before the run, not after it
+        Path(args.report).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        print(f"cannot write the reports to {args.report}: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.base_url:
         problem = unreachable(args.base_url)

@@ -85,8 +85,7 @@ def run_suite(args: argparse.Namespace, waivers: dict[str, str]) -> int:
         started=started,
         finished=finished,
     )
-    directory = Path(args.report)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = Path(args.report)  # made by the command line before the run
     reports.write_json(result, directory / "report.json")
     reports.write_junit(result, directory / "junit.xml")
     reports.write_html(result, directory / "report.html")
