@@ -20,7 +20,7 @@ from bingpin.api.catalog import results
 from bingpin.api.catalog.features import load_features
 from bingpin.features.conformance import report as reports
 from bingpin.features.conformance import suite
-from bingpin.features.conformance.cli import DEFAULT_REPORT
+from bingpin.features.conformance.cli import DEFAULT_REPORT, WaiverError, read_waivers
 from bingpin.features.conformance.grammar import Context, StepError, json_path
 from bingpin.features.conformance.http_client import Client, Exchange
 from bingpin.features.conformance.plugin import Selection
@@ -285,6 +285,21 @@ def test_an_interrupted_run_writes_no_report_and_exits_130(tmp_path: Path) -> No
     assert process.returncode == 130, rest
     assert "no report written" in rest
     assert not (tmp_path / "report.json").exists()
+
+
+def test_waivers_are_one_id_and_a_reason_per_line_which_may_hold_an_issue_url(tmp_path: Path) -> None:
+    path = tmp_path / "waivers.txt"
+    path.write_text(
+        "# known failures\nJX-IF-002\tfixed in 4.2, https://tracker.example/issues/12#note-3  # ours\n\n",
+        encoding="utf-8",
+    )
+    assert read_waivers(path) == {"JX-IF-002": "fixed in 4.2, https://tracker.example/issues/12#note-3"}
+    path.write_text("JX-IF-002\n", encoding="utf-8")
+    with pytest.raises(WaiverError, match="a waiver needs a reason"):
+        read_waivers(path)
+    result = bingpin("conformance", "--waive", str(path), "--report", str(tmp_path))
+    assert result.returncode == 2
+    assert "waivers.txt:1: a waiver needs a reason" in result.stderr
 
 
 def test_a_waiver_for_an_unknown_id_and_an_empty_selection_are_usage_errors(tmp_path: Path) -> None:

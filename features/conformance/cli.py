@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -30,19 +31,25 @@ EXIT_CODES = f"""exit codes:
   {EXIT_INTERRUPTED} interrupted (Ctrl-C) before the last scenario; no report is written"""
 
 
+COMMENT = re.compile(r"(?:^|\s)#")
+
+
+class WaiverError(ValueError):
+    """A line of the waiver file that is not ``<id> <reason>``."""
+
+
 def read_waivers(path: Path | None) -> dict[str, str]:
-    """``JX-MA-002  reason`` per line; ``#`` starts a comment."""
+    """``JX-MA-002  reason`` per line (the reason may hold an issue URL); ``#`` after a space starts a comment."""
     if path is None:
         return {}
     waivers = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
+        words = COMMENT.split(line, maxsplit=1)[0].split(None, 1)
+        if not words:
             continue
-        scenario, _, reason = line.partition(" ")
-        if not reason.strip():
-            raise SystemExit(f"{path}:{number}: a waiver needs a reason: '{scenario} <reason>'")
-        waivers[scenario] = reason.strip()
+        if len(words) == 1:
+            raise WaiverError(f"{path}:{number}: a waiver needs a reason: '{words[0]} <reason>'")
+        waivers[words[0]] = words[1].strip()
     return waivers
 
 
@@ -52,6 +59,9 @@ def conformance(args: argparse.Namespace) -> int:
         waivers = read_waivers(args.waive)
     except OSError as error:
         print(f"cannot read the waiver file: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except WaiverError as error:
+        print(error, file=sys.stderr)
         return EXIT_USAGE
     try:  # before the run, not after it
         Path(args.report).mkdir(parents=True, exist_ok=True)
