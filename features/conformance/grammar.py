@@ -76,6 +76,12 @@ def percent(text: str) -> Decimal:
     return Decimal(text[:-1])
 
 
+def json_path(field: str, index: str | None) -> str:
+    """The answer's field as a client names it: ``第1位成员`` is ``members[0]`` (JSON counts from 0)."""
+    path = field.replace("{index}", index or "")
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) - 1}]", path)
+
+
 class Context:
     """One scenario: the request being built and the answer received."""
 
@@ -177,18 +183,19 @@ class Context:
             elif part.startswith("["):
                 position = int(part[1:-1])
                 if not isinstance(node, list) or not 1 <= position <= len(node):
-                    raise self.fail(f"答复中没有第 {position} 项")
+                    where = json_path(path.split("[", 1)[0] + part, None)
+                    raise self.fail(f"答复中没有第 {position} 项（{where}）")
                 node = node[position - 1]
             else:
                 if not isinstance(node, dict) or part not in node:
-                    raise self.fail(f"答复中缺少字段 {part}")
+                    raise self.fail(f"答复中缺少字段 {part}（{json_path(path, None)}）")
                 node = node[part]
         return node
 
     def check(self, spec: dict[str, Any], value: str | None, index: str | None) -> None:
         actual = self.resolve(spec["field"], index)
         kind, op = spec["type"], spec.get("op", "eq")
-        where = spec["field"].replace("{index}", index or "")
+        where = json_path(spec["field"], index)
         if kind == "null":
             if actual is not None:
                 raise self.fail(f"{where} 应为 null，实际为 {actual!r}")
