@@ -74,6 +74,17 @@ class InsuranceSubsidyRequestSchema(CalculationRequestSchema):
     already_enrolled_this_year = Flag(
         load_default=None, metadata={"description": "认定时个人当年已自行参保缴费（温州：不退保费，次年资助参保）"}
     )
+    scheme = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.OneOf(["basic", "supplementary"]),
+        metadata={
+            "description": "险种：basic 城乡居民基本医疗保险（默认）；supplementary 惠民型商业补充医疗保险"
+            "（嘉兴大病无忧，personal_contribution 为其保费）"
+        },
+    )
+    disability_certificate = Flag(
+        load_default=None, metadata={"description": "是否持有残疾人证（嘉兴：持证残疾人全额资助投保嘉兴大病无忧）"}
+    )
 
 
 class InsuranceSubsidyResponseSchema(CalculationResponseSchema):

@@ -103,7 +103,20 @@ class Context:
         raise StepError(f"该地区未列出类别“{name}”（GET /v1/categories；已列出：{known}）")
 
     def names(self, text: str) -> list[str]:
-        return [self.category_code(n) for n in text.split("、") if n]
+        """Category names separated by 、; a name that itself contains 、 (嘉兴's
+        因病纳入低保、低边的支出型困难人员) is matched whole, the longest listed name first."""
+        parts = [n for n in text.split("、") if n]
+        listed: set[str] = set()
+        if "jurisdiction" in self.body:
+            entries = self.client.cached_get("/v1/categories", {"jurisdiction": self.body["jurisdiction"]})
+            listed = {str(e["name"]) for e in entries}
+        codes: list[str] = []
+        start = 0
+        while start < len(parts):
+            end = next((j for j in range(len(parts), start + 1, -1) if "、".join(parts[start:j]) in listed), start + 1)
+            codes.append(self.category_code("、".join(parts[start:end])))
+            start = end
+        return codes
 
     def convert(self, kind: str, text: str) -> Any:
         if kind == "money":

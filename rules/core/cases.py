@@ -46,6 +46,9 @@ class InsuranceSubsidyCase:
     enrolment_year: int | None = None
     enrolled_on: dt.date | None = None
     already_enrolled_this_year: bool | None = None
+    #: ``None``/``"basic"``: 城乡居民基本医疗保险; ``"supplementary"``: 惠民型商业补充医疗保险 (e.g. 嘉兴大病无忧).
+    scheme: str | None = None
+    disability_certificate: bool | None = None
 
 
 @dataclass(frozen=True)

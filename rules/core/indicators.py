@@ -54,6 +54,13 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("assistance_implementation_rate", "医疗救助政策落实率", ("assistance_delivered",), "assistance_due"),
     Indicator("chronic_report_timeliness_rate", "慢性病报告及时率", ("chronic_reports_on_time",), "chronic_reports"),
     Indicator("pairing_coverage_rate", "低收入农户结对覆盖率", ("paired_households",), "low_income_households"),
+    # 嘉兴 二(二)8: 累计结余资金不超过当年筹集资金总额的15% (the text gives the ratio itself).
+    Indicator(
+        "fund_balance_ratio",
+        "医疗救助累计结余资金占当年筹集资金总额的比例",
+        ("accumulated_balance",),
+        "funds_raised",
+    ),
 )
 
 #: Every figure an indicator can read.
