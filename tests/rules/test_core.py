@@ -146,6 +146,33 @@ def test_a_quote_not_in_the_policy_text_fails_loading(monkeypatch: pytest.Monkey
         _load(monkeypatch, text)
 
 
+AMBIGUITY = """
+    citation: {clause: 二(二)7, quote: 二类对象按90%救助}
+ambiguities:
+  - id: JX-AMB-999
+    clause: 二(二)7
+    quote: 二类对象按90%救助
+    issue: i
+    decision: d
+"""
+
+
+def test_an_ambiguity_without_its_kind_fails_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigurationError, match=r"ambiguities\.JX-AMB-999: missing 'kind'"):
+        _load(monkeypatch, POLICY_YAML + AMBIGUITY)
+
+
+@pytest.mark.parametrize("kind", ["choice", "reading"])
+def test_an_ambiguity_is_a_reading_or_a_choice(monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    policy = _load(monkeypatch, POLICY_YAML + AMBIGUITY + f"    kind: {kind}\n")
+    assert [(a.id, a.kind) for a in policy.ambiguities] == [("JX-AMB-999", kind)]
+
+
+def test_an_ambiguity_of_another_kind_fails_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigurationError, match=r"kind 'guess' is not one of \['reading', 'choice'\]"):
+        _load(monkeypatch, POLICY_YAML + AMBIGUITY + "    kind: guess\n")
+
+
 def test_a_cited_value_loads_with_its_dates(monkeypatch: pytest.MonkeyPatch) -> None:
     text = POLICY_YAML + "    citation: {clause: 二(二)7, quote: 二类对象按90%救助}\n"
     policy = _load(monkeypatch, text)
