@@ -22,7 +22,8 @@ def standard(policy: Policy, case: CriticalIllnessCase, trace: Trace) -> tuple[D
         f" x {format_percent(share.value)} = {format_money(deductible)} 元",
         share.citation,
     )
-    trace.step(f"政策范围内报销比例 {format_percent(ratio.value)}", ratio.citation)
+    floor = "不低于" if ratio.is_floor else ""
+    trace.step(f"政策范围内报销比例{floor} {format_percent(ratio.value)}（应达到）", ratio.citation)
     return deductible, ratio
 
 
@@ -52,7 +53,8 @@ def critical_illness(policy: Policy, case: CriticalIllnessCase, trace: Trace) ->
             reduction.citation,
         )
         trace.step(
-            f"支付比例提高 {(increase.value * 100).normalize():f} 个百分点，为 {format_percent(ratio_value)}",
+            f"支付比例提高 {(increase.value * 100).normalize():f} 个百分点，为"
+            f"{'不低于' if ratio.is_floor else ''} {format_percent(ratio_value)}",
             increase.citation,
         )
         ratio_citation = increase.citation
@@ -66,5 +68,7 @@ def critical_illness(policy: Policy, case: CriticalIllnessCase, trace: Trace) ->
     else:
         cap = local_cap(policy, case, trace)
     return settle(
-        case.eligible_self_pay, Terms(deductible, ratio_value, False, cap, ratio_citation, cap_citation), trace
+        case.eligible_self_pay,
+        Terms(deductible, ratio_value, ratio.is_floor, cap, ratio_citation, cap_citation),
+        trace,
     )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from bingpin.rules.core import assistance
 from bingpin.rules.core.cases import MedicalAssistanceCase
 from bingpin.rules.core.categories import Category, Diagnosis
-from bingpin.rules.core.errors import InvalidInput, NotDefinedByPolicy
+from bingpin.rules.core.errors import NotDefinedByPolicy
 from bingpin.rules.core.money import ZERO, format_money, format_percent, round_money
 from bingpin.rules.core.policy import ParameterValue, Policy
 from bingpin.rules.core.trace import Outcome, Trace
@@ -56,23 +56,20 @@ def _check_care_type(policy: Policy, case: MedicalAssistanceCase, trace: Trace) 
         trace.assume("未提供 care_type，按住院医疗费用计算")
 
 
-def _check_ceiling(policy: Policy, case: MedicalAssistanceCase, categories: list[Category]) -> None:
-    """因病致贫人员的起付线一般不高于上年度城乡居民人均收入水平（不高于包括本数）."""
+def _check_guidance(policy: Policy, case: MedicalAssistanceCase, categories: list[Category], trace: Trace) -> None:
+    """因病致贫人员的起付线“一般不高于上年度城乡居民人均收入水平”: guidance, not a bar (WZ-AMB-013).
+
+    The given 起付线 is applied; one above the income is listed in ``assumptions``, never refused.
+    """
     if Category.ILLNESS_INDUCED_POVERTY not in categories:
         return
     if case.deductible is None or case.per_capita_income is None:
         return
     if case.deductible > case.per_capita_income:
-        raise InvalidInput(
-            f"因病致贫人员的医疗救助起付线 {format_money(case.deductible)} 元高于上年度城乡居民人均收入 "
-            f"{format_money(case.per_capita_income)} 元（{policy.document_number} 三(五)：一般不高于上年度城乡居民"
-            "人均收入水平）/ deductible above the per-capita income ceiling",
-            {
-                "deductible": [
-                    f"不得高于 per_capita_income（{format_money(case.per_capita_income)}）"
-                    " / must not exceed per_capita_income"
-                ]
-            },
+        trace.assume(
+            f"当地规定的起付线 {format_money(case.deductible)} 元高于上年度城乡居民人均收入 "
+            f"{format_money(case.per_capita_income)} 元；三(五)“一般不高于上年度城乡居民人均收入水平”是指导性规定，"
+            "仍按当地规定的起付线计算"
         )
 
 
@@ -129,7 +126,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     day = case.date
     categories = policy.categories_of(case.categories)
     _check_care_type(policy, case, trace)
-    _check_ceiling(policy, case, categories)
+    _check_guidance(policy, case, categories, trace)
     cap = policy.param("medical_assistance.annual_cap", day)
     if case.annual_cap is not None:
         trace.assume(f"本方案规定年度救助封顶线为 {format_money(cap.value)} 元，忽略输入的 annual_cap")

@@ -17,7 +17,7 @@ from bingpin.rules.core.cases import (
     MedicalAssistanceCase,
     RiskMonitoringCase,
 )
-from bingpin.rules.core.errors import InvalidInput, NotDefinedByPolicy, NotInForce, UnknownCategory
+from bingpin.rules.core.errors import NotDefinedByPolicy, NotInForce, UnknownCategory
 from bingpin.rules.registry import calculate, policy_for
 from tests.rules.outcomes import answer
 
@@ -95,20 +95,21 @@ def test_a_missing_local_deductible_counts_as_zero_and_is_listed_as_an_assumptio
     assert any("deductible" in a and "0 元" in a for a in result["assumptions"])
 
 
-@pytest.mark.parametrize(("deductible", "accepted"), [("40000.00", True), ("40000.01", False)])
-def test_the_illness_deductible_may_equal_but_not_exceed_the_per_capita_income(deductible: str, accepted: bool) -> None:
-    facts = {
-        "categories": ("illness_induced_poverty",),
-        "eligible_self_pay": D("50000"),
-        "deductible": D(deductible),
-        "per_capita_income": D("40000.00"),
-    }
-    if accepted:
-        assert assist(**facts)["amount"] == D("5000.00")  # (50000 - 40000) x 50%
-        return
-    with pytest.raises(InvalidInput) as error:
-        assist(**facts)
-    assert "deductible" in error.value.errors
+@pytest.mark.parametrize(("deductible", "warned"), [("40000.00", False), ("40000.01", True)])
+def test_the_illness_deductible_above_the_per_capita_income_is_applied_with_a_warning(
+    deductible: str, warned: bool
+) -> None:
+    # 一般不高于上年度城乡居民人均收入水平 is guidance: computed with the given 起付线, never refused.
+    result = assist(
+        categories=("illness_induced_poverty",),
+        eligible_self_pay=D("50000.01"),
+        deductible=D(deductible),
+        per_capita_income=D("40000.00"),
+    )
+    assert result["eligible"] is True
+    assert result["deductible"] == D(deductible)
+    assert result["amount"] == (D("5000.00") if warned else D("5000.01"))  # (50000.01 - deductible) x 50%
+    assert any("指导性规定" in a for a in result["assumptions"]) is warned
 
 
 def test_the_income_ceiling_only_binds_the_illness_class() -> None:
@@ -201,6 +202,7 @@ def test_the_standard_deductible_is_half_the_income_and_the_ratio_60_percent() -
     result = critical(eligible_self_pay=D("50000"))
     assert result["deductible"] == D("30000.00")
     assert result["ratio"] == D("0.60")
+    assert result["ratio_is_floor"] is True  # 应达到 60%: a floor
     assert result["amount"] == D("12000.00")
 
 
