@@ -19,6 +19,16 @@ from bingpin.rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
 DATE = ma.fields.Date
 
 
+LocalDeductiblesSchema = ma.Schema.from_dict(
+    {
+        "marginal_subsistence": money("最低生活保障边缘家庭成员的当地起付线"),
+        "illness_induced_poverty": money("因病致贫人员的当地起付线"),
+        "other_special_hardship": money("当地政府规定的其他救助对象的当地起付线"),
+    },
+    name="LocalDeductiblesSchema",
+)
+
+
 class MedicalAssistanceRequestSchema(CalculationRequestSchema):
     categories = categories_field("救助对象类别；符合儿童重大疾病等特别规定时可为空")
     eligible_self_pay = money("政策范围内个人负担（扣除基本医保、大病保险和其他补充医疗保险后）", required=True)
@@ -33,6 +43,13 @@ class MedicalAssistanceRequestSchema(CalculationRequestSchema):
         metadata={"description": "住院 inpatient / 门诊 outpatient"},
     )
     deductible = money("当地规定的起付线（政策未规定具体数额时作为输入）")
+    deductibles = ma.fields.Nested(
+        LocalDeductiblesSchema,
+        load_default=dict,
+        metadata={
+            "description": "按类别分别设定的当地起付线（温州：低边、因病致贫、其他救助对象分别设定）；优先于 deductible"
+        },
+    )
     annual_cap = money("当地规定的年度限额（政策未规定具体数额时作为输入）")
     recognized_on = DATE(load_default=None, metadata={"description": "认定为救助对象的日期"})
     local_household_registration = Flag(

@@ -140,7 +140,11 @@ class Context:
             )
         else:
             assert value is not None
-            self.body[spec["field"]] = self.convert(spec["type"], value)
+            target, field = self.body, spec["field"]
+            while "." in field:  # a field of a nested object, e.g. deductibles.marginal_subsistence
+                head, field = field.split(".", 1)
+                target = target.setdefault(head, {})
+            target[field] = self.convert(spec["type"], value)
 
     def members(self, table: list[list[str]]) -> None:
         header, *rows = table
@@ -268,6 +272,18 @@ class Context:
                     raise self.fail(f"参数 {key} 在 {day} 不应有值，实际为 {got!r}")
             elif got is None or Decimal(got) != Decimal(expected):
                 raise self.fail(f"参数 {key} 在 {day} 应为 {expected}，实际为 {got!r}")
+
+    def assumes(self, text: str) -> None:
+        """Some entry of ``assumptions`` mentions ``text``."""
+        assumptions = self.answer().get("assumptions") or []
+        if not any(text in a for a in assumptions):
+            raise self.fail(f"答复的假定未提及“{text}”（假定：{'；'.join(assumptions) or '无'}）")
+
+    def assumes_not(self, text: str) -> None:
+        """No entry of ``assumptions`` mentions ``text``."""
+        assumptions = self.answer().get("assumptions") or []
+        if any(text in a for a in assumptions):
+            raise self.fail(f"答复的假定不应提及“{text}”（假定：{'；'.join(assumptions)}）")
 
     def indicator_absent(self, name: str) -> None:
         wanted = lookup("indicators", name)

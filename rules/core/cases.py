@@ -18,6 +18,8 @@ class MedicalAssistanceCase:
     diagnoses: tuple[str, ...] = ()
     care_type: str | None = None
     deductible: Decimal | None = None
+    #: A local 起付线 per category code, where a policy lets each class's be set separately.
+    deductibles: dict[str, Decimal] | None = None
     annual_cap: Decimal | None = None
     recognized_on: dt.date | None = None
     local_household_registration: bool | None = None

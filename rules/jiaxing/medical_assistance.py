@@ -52,7 +52,8 @@ def _costs_from(
     policy: Policy, case: MedicalAssistanceCase, categories: list[Category], trace: Trace
 ) -> dt.date | None:
     """From which day a recognised object's costs are assisted: 次月 (the first day of the month after
-    recognition); for 新认定的因病纳入低保、低边的支出型困难人员, 认定前6个月 (JX-AMB-002, JX-AMB-007)."""
+    recognition); for 新认定的因病纳入低保、低边的支出型困难人员, 认定前6个月, continuously on to the
+    day benefits start (JX-AMB-002, JX-AMB-007)."""
     recognized = case.recognized_on
     if recognized is None:
         return None
@@ -62,23 +63,16 @@ def _costs_from(
         start = add_months(recognized, -int(months.value))
         trace.step(
             f"{recognized.isoformat()} 新认定的因病纳入低保、低边的支出型困难人员：{start.isoformat()} 起"
-            f"（认定前 {months.value} 个月）发生的政策范围内医疗费用纳入救助范围",
+            f"（认定前 {months.value} 个月）发生的政策范围内医疗费用纳入救助范围，"
+            f"连续至 {effective.isoformat()} 待遇生效",
             months.citation,
         )
-        if start <= case.date < effective:
-            trace.step(
-                f"就医日期 {case.date.isoformat()} 在认定前6个月至待遇生效日 {effective.isoformat()} 之间，"
-                "连续纳入救助范围（见 JX-AMB-007）"
-            )
-    else:
-        start = effective
-        trace.step(
-            f"{recognized.isoformat()} 新增为医疗救助对象：次月 {effective.isoformat()} 起医疗救助待遇生效",
-            policy.cite("二(二)6", "新增医疗救助对象，当月资助参保，次月基本医保和医疗救助待遇生效"),
-        )
-    if case.date < start:
-        trace.step(f"就医日期 {case.date.isoformat()} 早于 {start.isoformat()}，其医疗费用不纳入医疗救助范围，不予救助")
-    return start
+        return start
+    trace.step(
+        f"{recognized.isoformat()} 新增为医疗救助对象：次月 {effective.isoformat()} 起医疗救助待遇生效",
+        policy.cite("二(二)6", "新增医疗救助对象，当月资助参保，次月基本医保和医疗救助待遇生效"),
+    )
+    return effective
 
 
 def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace) -> Outcome:
@@ -102,10 +96,11 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     cap = policy.param("medical_assistance.annual_cap", day)
     if case.annual_cap is not None:
         trace.assume(f"本办法规定年度最高救助额为 {format_money(cap.value)} 元，忽略输入的 annual_cap")
-    if case.deductible is not None:
-        trace.assume("本办法未规定医疗救助起付线，忽略输入的 deductible")
+    if case.deductible is not None or case.deductibles:
+        trace.assume("本办法未规定医疗救助起付线，忽略输入的当地起付线（deductible）")
     values = assistance.blank(cap.value, costs_eligible_from=costs_from)
     if costs_from is not None and day < costs_from:
+        trace.step(f"就医日期 {day.isoformat()} 早于 {costs_from.isoformat()}，其医疗费用不纳入医疗救助范围，不予救助")
         return Outcome(eligible=False, values=values, trace=trace)
     if not candidates:
         trace.step(

@@ -63,14 +63,21 @@ def _check_guidance(policy: Policy, case: MedicalAssistanceCase, categories: lis
     """
     if Category.ILLNESS_INDUCED_POVERTY not in categories:
         return
-    if case.deductible is None or case.per_capita_income is None:
+    deductible = _local(case, Category.ILLNESS_INDUCED_POVERTY)
+    if deductible is None or case.per_capita_income is None:
         return
-    if case.deductible > case.per_capita_income:
+    if deductible > case.per_capita_income:
         trace.assume(
-            f"当地规定的起付线 {format_money(case.deductible)} 元高于上年度城乡居民人均收入 "
+            f"当地规定的因病致贫人员起付线 {format_money(deductible)} 元高于上年度城乡居民人均收入 "
             f"{format_money(case.per_capita_income)} 元；三(五)“一般不高于上年度城乡居民人均收入水平”是指导性规定，"
             "仍按当地规定的起付线计算"
         )
+
+
+def _local(case: MedicalAssistanceCase, category: Category) -> Decimal | None:
+    """The local 起付线 of ``category``: its own (``deductibles``), else the one given for every class."""
+    own = (case.deductibles or {}).get(category.value)
+    return own if own is not None else case.deductible
 
 
 def _deductible(policy: Policy, case: MedicalAssistanceCase, category: Category, trace: Trace) -> Decimal:
@@ -86,12 +93,13 @@ def _deductible(policy: Policy, case: MedicalAssistanceCase, category: Category,
         trace.step(f"{name}：不设医疗救助起付线（{format_money(stated.value)} 元）", stated.citation)
         return stated.value
     citation = policy.cite("三(五)", LOCAL_DEDUCTIBLE[category])
-    if case.deductible is None:
-        trace.assume(f"未提供 deductible（当地规定的起付线），{name}的起付线按 0 元计算")
+    local = _local(case, category)
+    if local is None:
+        trace.assume(f"未提供{name}的当地起付线（deductible / deductibles），{name}的起付线按 0 元计算")
         trace.step(f"{name}：起付线由当地规定，未提供，按 0 元计算", citation)
         return ZERO
-    trace.step(f"{name}：按当地规定的起付线 {format_money(case.deductible)} 元", citation)
-    return case.deductible
+    trace.step(f"{name}：按当地规定的起付线 {format_money(local)} 元", citation)
+    return local
 
 
 def _option(policy: Policy, case: MedicalAssistanceCase, category: Category, trace: Trace) -> Option:
@@ -136,8 +144,8 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         return Outcome(eligible=False, values=values, trace=trace)
 
     _rare_diseases(policy, case, trace)
-    if case.deductible is not None and not LOCAL_DEDUCTIBLE.keys() & set(categories):
-        trace.assume("特困供养人员全额解决、最低生活保障家庭成员不设起付线，忽略输入的 deductible")
+    if (case.deductible is not None or case.deductibles) and not LOCAL_DEDUCTIBLE.keys() & set(categories):
+        trace.assume("特困供养人员全额解决、最低生活保障家庭成员不设起付线，忽略输入的当地起付线")
     trace.step(
         f"救助基数为扣除基本医保、大病保险和其他补充医疗保险补偿后的住院自负合规医疗费用 "
         f"{format_money(case.eligible_self_pay)} 元",

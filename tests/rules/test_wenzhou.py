@@ -73,7 +73,7 @@ def test_the_subsistence_class_has_no_deductible_even_when_one_is_given() -> Non
     result = assist(categories=("subsistence_allowance",), eligible_self_pay=D("10000"), deductible=D("1000"))
     assert result["deductible"] == D("0.00")
     assert result["amount"] == D("7000.00")
-    assert any("忽略输入的 deductible" in a for a in result["assumptions"])
+    assert any("忽略输入的当地起付线" in a for a in result["assumptions"])
 
 
 def test_extreme_poverty_is_paid_in_full_without_a_deductible() -> None:
@@ -360,3 +360,20 @@ def test_every_ambiguity_has_a_decision() -> None:
     ambiguities = policy_for(WENZHOU).ambiguities
     assert [a.id for a in ambiguities] == [f"WZ-AMB-{n:03d}" for n in range(1, len(ambiguities) + 1)]
     assert all(a.decision for a in ambiguities)
+
+
+def test_each_local_class_may_have_its_own_deductible() -> None:
+    # 低边 (10000 - 5000) x 60% = 3000; 因病致贫 (10000 - 0) x 50% = 5000: the higher applies
+    result = assist(
+        categories=("marginal_subsistence", "illness_induced_poverty"),
+        eligible_self_pay=D("10000"),
+        deductibles={"marginal_subsistence": D("5000"), "illness_induced_poverty": D("0")},
+    )
+    assert (result["applied_category"], result["amount"]) == ("illness_induced_poverty", D("5000.00"))
+    # one 起付线 for every class (deductible): 低边 wins, (10000 - 5000) x 60% = 3000
+    shared = assist(
+        categories=("marginal_subsistence", "illness_induced_poverty"),
+        eligible_self_pay=D("10000"),
+        deductible=D("5000"),
+    )
+    assert (shared["applied_category"], shared["amount"]) == ("marginal_subsistence", D("3000.00"))
