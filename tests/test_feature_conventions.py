@@ -56,6 +56,37 @@ def test_each_scenario_has_one_id_one_tier_and_a_quoted_clause(feature: Feature)
             assert ambiguity in ambiguities, f"{where}: unknown ambiguity {ambiguity}"
 
 
+def tier_problems(where: str, tags: list[str], kinds: dict[str, str]) -> list[str]:
+    """Only the text decides @core: a @core scenario carries no tag of a ``choice`` entry, and an
+    @optional scenario names the register entry it rests on."""
+    named = [t.removeprefix("ambiguity:") for t in tags if t.startswith("ambiguity:")]
+    if "core" in tags:
+        return [f"{where}: @core rests on {a}, a choice: make it @optional" for a in named if kinds.get(a) == "choice"]
+    if "optional" in tags and not named:
+        return [f"{where}: @optional names no register entry (@ambiguity:...) it rests on"]
+    return []
+
+
+def test_core_rests_on_no_choice_and_optional_names_its_entry() -> None:
+    kinds = {a.id: a.kind for p in POLICIES.values() for a in p.ambiguities}
+    problems = []
+    for feature in by_feature():
+        for scenario in feature.scenarios:
+            where = f"{feature.path.name}:{scenario.line} {scenario.tagged('id:')}"
+            problems += tier_problems(where, list(scenario.tags), kinds)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_tier_lint_refuses_a_core_choice_and_an_unexplained_optional() -> None:
+    kinds = {"X-AMB-001": "choice", "X-AMB-002": "reading"}
+    assert tier_problems("x", ["core", "ambiguity:X-AMB-002"], kinds) == []
+    assert tier_problems("x", ["core"], kinds) == []
+    assert tier_problems("x", ["optional", "ambiguity:X-AMB-001"], kinds) == []
+    assert tier_problems("x", ["optional", "ambiguity:X-AMB-002"], kinds) == []
+    assert tier_problems("x", ["core", "ambiguity:X-AMB-002", "ambiguity:X-AMB-001"], kinds)
+    assert tier_problems("x", ["optional"], kinds)
+
+
 def test_scenario_ids_are_unique_and_never_reused() -> None:
     ids = Counter(i for f in by_feature() for s in f.scenarios for i in s.tagged("id:"))
     assert not [i for i, n in ids.items() if n > 1], "duplicate scenario ids"

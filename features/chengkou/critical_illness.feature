@@ -18,14 +18,14 @@
     当 计算大病保险
     那么 起付线应为 12000.00 元
 
-  @core @clause:三(六) @id:CK-CI-002 @ambiguity:CK-AMB-006
+  @optional @clause:三(六) @id:CK-CI-002 @ambiguity:CK-AMB-006
   场景: 特困人员的报销比例在60%的基础上提高5个百分点
     假如 救助对象类别为"特困人员"
     而且 政策范围内个人负担医疗费用为 52000.00 元
     当 计算大病保险
     那么 大病保险支付比例应为 65%
 
-  @core @clause:三(六) @id:CK-CI-003 @ambiguity:CK-AMB-006
+  @optional @clause:三(六) @id:CK-CI-003 @ambiguity:CK-AMB-006
   场景: 特困人员按降低后的起付线和提高后的比例支付
     假如 救助对象类别为"特困人员"
     而且 政策范围内个人负担医疗费用为 52000.00 元
@@ -33,7 +33,7 @@
     那么 应符合条件
     而且 大病保险支付金额应为 26000.00 元
 
-  @core @clause:三(六) @id:CK-CI-004 @ambiguity:CK-AMB-006
+  @optional @clause:三(六) @id:CK-CI-004 @ambiguity:CK-AMB-006
   场景: 低保对象实施倾斜支付
     假如 救助对象类别为"低保对象"
     而且 政策范围内个人负担医疗费用为 52000.00 元
@@ -42,7 +42,7 @@
     而且 大病保险支付比例应为 65%
     而且 大病保险支付金额应为 26000.00 元
 
-  @core @clause:三(六) @id:CK-CI-005 @ambiguity:CK-AMB-006
+  @optional @clause:三(六) @id:CK-CI-005 @ambiguity:CK-AMB-006
   场景: 返贫致贫人口实施倾斜支付
     假如 救助对象类别为"返贫致贫人口"
     而且 政策范围内个人负担医疗费用为 52000.00 元
@@ -51,7 +51,7 @@
     而且 大病保险支付比例应为 65%
     而且 大病保险支付金额应为 26000.00 元
 
-  @core @clause:三(六) @id:CK-CI-006 @ambiguity:CK-AMB-006
+  @optional @clause:三(六) @id:CK-CI-006 @ambiguity:CK-AMB-006
   场景: 倾斜支付对象不设封顶线
     假如 救助对象类别为"低保对象"
     而且 政策范围内个人负担医疗费用为 1012000.00 元
@@ -59,7 +59,7 @@
     那么 应不设封顶线
     而且 大病保险支付金额应为 650000.00 元
 
-  @optional @clause:三(六) @id:CK-CI-007 @ambiguity:CK-AMB-008
+  @optional @clause:三(六) @id:CK-CI-007 @ambiguity:CK-AMB-008 @ambiguity:CK-AMB-006
   场景: 倾斜支付对象即使给出封顶线也不适用
     假如 救助对象类别为"返贫致贫人口"
     而且 政策范围内个人负担医疗费用为 1012000.00 元
@@ -84,7 +84,7 @@
     那么 应符合条件
     而且 大病保险支付金额应为 0.01 元
 
-  @core @clause:三(六) @id:CK-CI-010 @ambiguity:CK-AMB-006
+  @optional @clause:三(六) @id:CK-CI-010 @ambiguity:CK-AMB-006
   场景: 低保边缘户不在倾斜支付之列，按标准起付线和60%支付
     假如 救助对象类别为"低保边缘户"
     而且 政策范围内个人负担医疗费用为 52000.00 元
@@ -93,7 +93,7 @@
     而且 大病保险支付比例应为 60%
     而且 大病保险支付金额应为 16800.00 元
 
-  @core @clause:三(六) @id:CK-CI-011 @ambiguity:CK-AMB-006
+  @optional @clause:三(六) @id:CK-CI-011 @ambiguity:CK-AMB-006
   场景: 不属于任何类别的参保人员按标准起付线和60%支付
     假如 不属于任何救助对象类别
     而且 政策范围内个人负担医疗费用为 52000.00 元
@@ -101,7 +101,7 @@
     那么 起付线应为 24000.00 元
     而且 大病保险支付金额应为 16800.00 元
 
-  @core @clause:二(二) @clause:三(六) @id:CK-CI-012 @ambiguity:CK-AMB-006
+  @optional @clause:二(二) @clause:三(六) @id:CK-CI-012 @ambiguity:CK-AMB-006
   场景: 稳定脱贫人口不再实施倾斜支付，按标准起付线和60%支付
     假如 救助对象类别为"稳定脱贫人口"
     而且 政策范围内个人负担医疗费用为 52000.00 元

@@ -12,7 +12,7 @@
     假如 地区为"龙港市"
     而且 计算日期为"2023-12-31"
 
-  @core @clause:3(三)8 @id:LG-IN-001
+  @optional @clause:3(三)8 @id:LG-IN-001 @ambiguity:LG-AMB-009
   场景: 资助参保率恰为100%的，达到目标
     假如 统计数据如下:
       | 数据项         | 数值 |
@@ -22,7 +22,7 @@
     那么 指标"资助困难群众参加基本医疗保险率"的值应为 100.00%
     而且 指标"资助困难群众参加基本医疗保险率"应达到目标
 
-  @core @clause:3(三)8 @id:LG-IN-002
+  @optional @clause:3(三)8 @id:LG-IN-002 @ambiguity:LG-AMB-009
   场景: 资助参保率为99.99%的，未达到目标
     假如 统计数据如下:
       | 数据项         | 数值  |
@@ -31,7 +31,7 @@
     当 计算工作目标指标
     那么 指标"资助困难群众参加基本医疗保险率"应未达到目标
 
-  @core @clause:3(二)6 @id:LG-IN-003 @ambiguity:LG-AMB-009
+  @optional @clause:3(二)6 @id:LG-IN-003 @ambiguity:LG-AMB-009
   场景: 医疗救助政策落实率恰为100%的，达到目标
     假如 统计数据如下:
       | 数据项             | 数值 |
@@ -41,7 +41,7 @@
     那么 指标"医疗救助政策落实率"的值应为 100.00%
     而且 指标"医疗救助政策落实率"应达到目标
 
-  @core @clause:3(二)6 @id:LG-IN-004 @ambiguity:LG-AMB-009
+  @optional @clause:3(二)6 @id:LG-IN-004 @ambiguity:LG-AMB-009
   场景: 医疗救助政策落实率为99.99%的，未达到目标
     假如 统计数据如下:
       | 数据项             | 数值  |
@@ -50,7 +50,7 @@
     当 计算工作目标指标
     那么 指标"医疗救助政策落实率"应未达到目标
 
-  @core @clause:3(一)2 @id:LG-IN-005 @ambiguity:LG-AMB-009
+  @optional @clause:3(一)2 @id:LG-IN-005 @ambiguity:LG-AMB-009
   场景: 慢性病报告及时率恰为95%的，达到目标
     假如 统计数据如下:
       | 数据项           | 数值 |
@@ -60,7 +60,7 @@
     那么 指标"慢性病报告及时率"的值应为 95.00%
     而且 指标"慢性病报告及时率"应达到目标
 
-  @core @clause:3(一)2 @id:LG-IN-006 @ambiguity:LG-AMB-009
+  @optional @clause:3(一)2 @id:LG-IN-006 @ambiguity:LG-AMB-009
   场景: 慢性病报告及时率为94.99%的，未达到目标
     假如 统计数据如下:
       | 数据项           | 数值  |
@@ -70,7 +70,7 @@
     那么 指标"慢性病报告及时率"的值应为 94.99%
     而且 指标"慢性病报告及时率"应未达到目标
 
-  @core @clause:3(一)1 @id:LG-IN-007 @ambiguity:LG-AMB-009
+  @optional @clause:3(一)1 @id:LG-IN-007 @ambiguity:LG-AMB-009
   场景: 低收入农户结对覆盖率恰为100%的，达到目标
     假如 统计数据如下:
       | 数据项           | 数值 |
@@ -80,7 +80,7 @@
     那么 指标"低收入农户结对覆盖率"的值应为 100.00%
     而且 指标"低收入农户结对覆盖率"应达到目标
 
-  @core @clause:3(一)1 @id:LG-IN-008 @ambiguity:LG-AMB-009
+  @optional @clause:3(一)1 @id:LG-IN-008 @ambiguity:LG-AMB-009
   场景: 低收入农户结对覆盖率未达100%的，未达到目标
     假如 统计数据如下:
       | 数据项           | 数值 |

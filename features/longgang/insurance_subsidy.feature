@@ -84,7 +84,7 @@
     当 计算资助参保
     那么 不应符合条件
 
-  @core @clause:3(三)8 @id:LG-IS-011 @ambiguity:LG-AMB-006
+  @optional @clause:3(三)8 @id:LG-IS-011 @ambiguity:LG-AMB-006
   场景: 渐退期的低保对象在同一参保年度内继续保留资助参保
     假如 救助对象类别为"最低生活保障家庭成员"
     而且 于"2023-05-10"退出救助
@@ -95,7 +95,7 @@
     而且 资助比例应为 100%
     而且 资助截止日期应为"2023-12-31"
 
-  @core @clause:3(三)8 @id:LG-IS-012 @ambiguity:LG-AMB-006
+  @optional @clause:3(三)8 @id:LG-IS-012 @ambiguity:LG-AMB-006
   场景: 渐退期的低保对象在下一参保年度不再保留资助参保
     假如 救助对象类别为"最低生活保障家庭成员"
     而且 于"2023-05-10"退出救助
@@ -104,7 +104,7 @@
     当 计算资助参保
     那么 不应符合条件
 
-  @core @clause:3(三)8 @id:LG-IS-013 @ambiguity:LG-AMB-006
+  @optional @clause:3(三)8 @id:LG-IS-013 @ambiguity:LG-AMB-006
   场景: 渐退期的低保边缘对象在同一参保年度内继续保留资助参保
     假如 救助对象类别为"最低生活保障边缘家庭成员"
     而且 处于民政部门认定的渐退期

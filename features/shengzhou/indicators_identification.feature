@@ -23,7 +23,7 @@
     当 计算工作目标指标
     那么 指标"困难群众医疗费用个人负担率"的性质应为"预期性"
 
-  @core @clause:1(2) @id:SZ-IN-016 @ambiguity:SZ-AMB-002 @ambiguity:SZ-AMB-007
+  @optional @clause:1(2) @id:SZ-IN-016 @ambiguity:SZ-AMB-002 @ambiguity:SZ-AMB-007
   场景: 2023年个人负担率恰为18%的，达到目标
     假如 计算日期为"2023-12-31"
     而且 统计数据如下:
@@ -58,7 +58,7 @@
     而且 指标"困难群众医疗费用个人负担率"的目标应为 17%
     而且 指标"困难群众医疗费用个人负担率"应未达到目标
 
-  @core @clause:附件1第3项 @id:SZ-IN-019 @ambiguity:SZ-AMB-002 @ambiguity:SZ-AMB-007
+  @optional @clause:附件1第3项 @id:SZ-IN-019 @ambiguity:SZ-AMB-002 @ambiguity:SZ-AMB-007
   场景: 2024年个人负担率恰为17%的，达到目标
     假如 计算日期为"2024-12-31"
     而且 统计数据如下:
@@ -93,7 +93,7 @@
     而且 指标"困难群众医疗费用个人负担率"的目标应为 15%
     而且 指标"困难群众医疗费用个人负担率"应未达到目标
 
-  @core @clause:1(2) @id:SZ-IN-022 @ambiguity:SZ-AMB-002 @ambiguity:SZ-AMB-007
+  @optional @clause:1(2) @id:SZ-IN-022 @ambiguity:SZ-AMB-002 @ambiguity:SZ-AMB-007
   场景: 2025年个人负担率恰为15%的，达到目标
     假如 计算日期为"2025-12-31"
     而且 统计数据如下:

@@ -26,7 +26,7 @@
     当 计算工作目标指标
     那么 指标"医疗费用综合保障率"的性质应为"约束性"
 
-  @core @clause:1(2) @id:SZ-IN-050 @ambiguity:SZ-AMB-003 @ambiguity:SZ-AMB-005 @ambiguity:SZ-AMB-007
+  @optional @clause:1(2) @id:SZ-IN-050 @ambiguity:SZ-AMB-003 @ambiguity:SZ-AMB-005 @ambiguity:SZ-AMB-007
   场景: 2023年综合保障率恰为82%的，达到目标
     假如 计算日期为"2023-12-31"
     而且 统计数据如下:
@@ -64,7 +64,7 @@
     而且 指标"医疗费用综合保障率"的目标应为 83%
     而且 指标"医疗费用综合保障率"应未达到目标
 
-  @core @clause:附件1第7项 @id:SZ-IN-053 @ambiguity:SZ-AMB-003 @ambiguity:SZ-AMB-005 @ambiguity:SZ-AMB-007
+  @optional @clause:附件1第7项 @id:SZ-IN-053 @ambiguity:SZ-AMB-003 @ambiguity:SZ-AMB-005 @ambiguity:SZ-AMB-007
   场景: 2024年综合保障率恰为83%的，达到目标
     假如 计算日期为"2024-12-31"
     而且 统计数据如下:
@@ -102,7 +102,7 @@
     而且 指标"医疗费用综合保障率"的目标应为 85%
     而且 指标"医疗费用综合保障率"应未达到目标
 
-  @core @clause:1(2) @id:SZ-IN-056 @ambiguity:SZ-AMB-003 @ambiguity:SZ-AMB-007
+  @optional @clause:1(2) @id:SZ-IN-056 @ambiguity:SZ-AMB-003 @ambiguity:SZ-AMB-007
   场景: 2025年综合保障率恰为85%的，达到目标
     假如 计算日期为"2025-12-31"
     而且 统计数据如下:
@@ -137,7 +137,7 @@
     当 计算工作目标指标
     那么 指标"社会力量参与化解负担率"的性质应为"预期性"
 
-  @core @clause:附件1第8项 @id:SZ-IN-059 @ambiguity:SZ-AMB-004 @ambiguity:SZ-AMB-007
+  @optional @clause:附件1第8项 @id:SZ-IN-059 @ambiguity:SZ-AMB-004 @ambiguity:SZ-AMB-007
   场景: 2023年社会力量参与化解负担率恰为6%的，达到目标
     假如 计算日期为"2023-12-31"
     而且 统计数据如下:
@@ -172,7 +172,7 @@
     而且 指标"社会力量参与化解负担率"的目标应为 8%
     而且 指标"社会力量参与化解负担率"应未达到目标
 
-  @core @clause:附件1第8项 @id:SZ-IN-062 @ambiguity:SZ-AMB-004 @ambiguity:SZ-AMB-007
+  @optional @clause:附件1第8项 @id:SZ-IN-062 @ambiguity:SZ-AMB-004 @ambiguity:SZ-AMB-007
   场景: 2024年社会力量参与化解负担率恰为8%的，达到目标
     假如 计算日期为"2024-12-31"
     而且 统计数据如下:
@@ -207,7 +207,7 @@
     而且 指标"社会力量参与化解负担率"的目标应为 10%
     而且 指标"社会力量参与化解负担率"应未达到目标
 
-  @core @clause:附件1第8项 @id:SZ-IN-065 @ambiguity:SZ-AMB-004 @ambiguity:SZ-AMB-007
+  @optional @clause:附件1第8项 @id:SZ-IN-065 @ambiguity:SZ-AMB-004 @ambiguity:SZ-AMB-007
   场景: 2025年社会力量参与化解负担率恰为10%的，达到目标
     假如 计算日期为"2025-12-31"
     而且 统计数据如下:
