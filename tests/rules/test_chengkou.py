@@ -168,13 +168,14 @@ def test_without_tier_and_contribution_the_answer_is_the_tier_1_share_and_says_s
 
 
 @pytest.mark.parametrize(
-    ("year", "amount"),
-    [(2022, D("100.00")), (2023, D("50.00")), (2024, None), (2025, None)],
+    ("year", "amount", "eligible"),
+    [(2022, D("100.00"), True), (2023, D("50.00"), True), (2024, D("0.00"), False), (2025, D("0.00"), False)],
 )
-def test_stable_out_of_poverty_get_100_then_50_yuan_and_nothing_from_2024(year: int, amount: D | None) -> None:
+def test_stable_out_of_poverty_get_100_then_50_yuan_and_nothing_from_2024(year: int, amount: D, eligible: bool) -> None:
+    # a not-eligible answer's subsidy is 0.00, never null (null would mean "not computed")
     result = subsidy(categories=("stable_out_of_poverty",), enrolment_year=year)
     assert result["subsidy"] == amount
-    assert result["eligible"] is (amount is not None)
+    assert result["eligible"] is eligible
     assert result["share"] is None
 
 
@@ -200,7 +201,7 @@ def test_one_of_the_seven_classes_is_not_treated_as_stable_out_of_poverty() -> N
 def test_no_category_gets_no_subsidy() -> None:
     result = subsidy(categories=(), personal_contribution=D("350"))
     assert result["eligible"] is False
-    assert result["subsidy"] is None
+    assert result["subsidy"] == D("0.00")
 
 
 @pytest.mark.parametrize("enrolled", [dt.date(2023, 7, 1), dt.date(2023, 12, 31)])

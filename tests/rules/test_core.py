@@ -14,6 +14,7 @@ from bingpin.rules.core.dates import Period, add_months, end_of_year, first_day_
 from bingpin.rules.core.errors import ConfigurationError
 from bingpin.rules.core.loader import load_yaml
 from bingpin.rules.core.money import MoneyFormatError, format_money, format_ratio, parse_money, round_money
+from bingpin.rules.core.trace import Outcome, Trace
 
 
 @pytest.mark.parametrize(
@@ -178,3 +179,11 @@ def test_a_cited_value_loads_with_its_dates(monkeypatch: pytest.MonkeyPatch) -> 
     policy = _load(monkeypatch, text)
     assert policy.param("p", dt.date(2023, 1, 1)).value == Decimal("0.90")
     assert policy.parameters["p"].at(dt.date(2022, 12, 31)) is None
+
+
+@pytest.mark.parametrize("name", ["amount", "subsidy", "relief"])
+def test_a_not_eligible_answer_pays_0_00_and_null_stays_not_computed(name: str) -> None:
+    refused = Outcome(eligible=False, values={name: None, "share": None}, trace=Trace())
+    assert refused.values == {name: Decimal("0.00"), "share": None}
+    granted = Outcome(eligible=True, values={name: None}, trace=Trace())
+    assert granted.values == {name: None}
