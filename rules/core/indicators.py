@@ -9,9 +9,10 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 from bingpin.rules.core.cases import IndicatorsCase
+from bingpin.rules.core.money import format_ratio
 from bingpin.rules.core.policy import Policy
 from bingpin.rules.core.trace import Outcome, Trace
 
@@ -68,6 +69,18 @@ COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
 _WORDS = {">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于"}
 
 
+def rate(numerator: Decimal, denominator: Decimal, target: Decimal) -> Decimal:
+    """numerator / denominator x 100, exact when it terminates, else to 28 significant digits rounded
+    away from ``target``: the value returned stands on the same side of the target as the exact rate,
+    so comparing it gives the exact answer and it never shows as equal to a target it misses."""
+    with localcontext() as exact:
+        exact.prec = 200  # products of inputs of at most 15 digits (and 2 decimals) are exact
+        side = (numerator * 100 - target * denominator).compare(Decimal(0))
+    with localcontext() as directed:
+        directed.rounding = ROUND_CEILING if side > 0 else ROUND_FLOOR
+        return numerator * 100 / denominator
+
+
 def indicators(policy: Policy, case: IndicatorsCase, trace: Trace) -> Outcome:
     """Compute each indicator the policy sets a target for and the figures allow."""
     results = []
@@ -87,12 +100,12 @@ def indicators(policy: Policy, case: IndicatorsCase, trace: Trace) -> Outcome:
             trace.step(f"{indicator.name}：分母 {indicator.denominator} 为 0，无法计算")
             continue
         target = policy.param(key, case.date)
-        value = sum((figures[name] for name in indicator.numerator), Decimal(0)) / denominator * 100
+        value = rate(sum((figures[name] for name in indicator.numerator), Decimal(0)), denominator, target.value)
         comparator = target.comparator or ">="
         met = COMPARE[comparator](value, target.value)
         trace.step(
             f"{indicator.name} = {' + '.join(indicator.numerator)} / {indicator.denominator} x 100% "
-            f"= {value.quantize(Decimal('0.01'))}%，目标{_WORDS[comparator]}{target.value}%："
+            f"= {format_ratio(value)}%，目标{_WORDS[comparator]}{target.value}%："
             f"{'达到' if met else '未达到'}",
             target.citation,
         )
