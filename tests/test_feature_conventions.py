@@ -10,9 +10,10 @@ import parse
 import pytest
 
 from bingpin.api.catalog.features import REVIEW_STATES
-from bingpin.features.conformance.grammar import STEPS
+from bingpin.features.conformance.grammar import STEPS, VOCABULARY
 from bingpin.features.conformance.index import FEATURES, Feature, all_features
 from bingpin.features.conformance.steps import MARK_TAGS
+from bingpin.rules.core.indicators import FIGURE_NAMES, FIGURES, INDICATORS
 from bingpin.rules.registry import policies
 
 ALL = all_features()
@@ -131,3 +132,11 @@ def test_the_review_lint_refuses_unknown_and_repeated_states() -> None:
     assert review_tag_problems("x", ["core"]) == []
     assert review_tag_problems("x", ["review:通过"])
     assert review_tag_problems("x", ["review:拟定", "review:已审核"])
+
+
+def test_indicators_and_figures_are_named_in_the_features_as_the_rules_name_them() -> None:
+    # 嵊州 附件1's names (its table and 备注), one vocabulary for features and explanations alike
+    assert set(FIGURE_NAMES) == set(FIGURES)
+    assert VOCABULARY["figures"] == {name: figure for figure, name in FIGURE_NAMES.items()}
+    assert {i.name: i.id for i in INDICATORS}.items() <= VOCABULARY["indicators"].items()
+    assert VOCABULARY["figures"]["符合医疗救助条件的困难群众人数"] == "eligible_for_assistance"

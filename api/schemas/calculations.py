@@ -13,7 +13,7 @@ from bingpin.api.schemas.common import (
     diagnoses_field,
     money,
 )
-from bingpin.rules.core.indicators import FIGURES, INDICATORS
+from bingpin.rules.core.indicators import FIGURE_NAMES, FIGURES, INDICATORS
 from bingpin.rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
 
 DATE = ma.fields.Date
@@ -158,7 +158,7 @@ class HighCostReliefResponseSchema(CalculationResponseSchema):
 
 
 FiguresSchema = ma.Schema.from_dict(
-    {name: MoneyInput(metadata={"description": name}) for name in FIGURES},
+    {name: MoneyInput(metadata={"description": FIGURE_NAMES[name]}) for name in FIGURES},
     name="FiguresSchema",
 )
 
@@ -169,7 +169,7 @@ class IndicatorsRequestSchema(CalculationRequestSchema):
 
 class IndicatorSchema(ma.Schema):
     id = ma.fields.String(metadata={"description": "、".join(i.id for i in INDICATORS)})
-    name = ma.fields.String()
+    name = ma.fields.String(metadata={"description": "指标名称，按嵊州附件1的写法"})
     value = ExactPercent(
         metadata={
             "description": "指标值（%）：精确值，至少两位小数（如 82.999）；除不尽的按目标的同侧取28位有效数字，"
