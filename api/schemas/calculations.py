@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from bingpin.api.fields import Flag, Money, MoneyInput, Percent, Ratio
+from bingpin.api.fields import ExactPercent, Flag, Money, MoneyInput, Percent, Ratio
 from bingpin.api.schemas.common import (
     CalculationRequestSchema,
     CalculationResponseSchema,
@@ -13,7 +13,7 @@ from bingpin.api.schemas.common import (
     diagnoses_field,
     money,
 )
-from bingpin.rules.core.indicators import FIGURES, INDICATORS
+from bingpin.rules.core.indicators import FIGURE_NAMES, FIGURES, INDICATORS
 from bingpin.rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
 
 DATE = ma.fields.Date
@@ -186,7 +186,7 @@ class HighCostReliefResponseSchema(CalculationResponseSchema):
 
 
 FiguresSchema = ma.Schema.from_dict(
-    {name: MoneyInput(metadata={"description": name}) for name in FIGURES},
+    {name: MoneyInput(metadata={"description": FIGURE_NAMES[name]}) for name in FIGURES},
     name="FiguresSchema",
 )
 
@@ -197,8 +197,13 @@ class IndicatorsRequestSchema(CalculationRequestSchema):
 
 class IndicatorSchema(ma.Schema):
     id = ma.fields.String(metadata={"description": "、".join(i.id for i in INDICATORS)})
-    name = ma.fields.String()
-    value = Percent(metadata={"description": "指标值（%，两位小数）"})
+    name = ma.fields.String(metadata={"description": "指标名称，按嵊州附件1的写法"})
+    value = ExactPercent(
+        metadata={
+            "description": "指标值（%）：精确值，至少两位小数（如 82.999）；除不尽的按目标的同侧取28位有效数字，"
+            "与目标比较的正是此值"
+        }
+    )
     target = Percent(metadata={"description": "目标值（%）"})
     comparator = ma.fields.String(metadata={"description": ">= 不低于；<= 不高于"})
     met = ma.fields.Boolean()

@@ -18,6 +18,15 @@ REPORT_VERSION = 1
 STATUSES = ("passed", "failed", "waived", "skipped")
 
 
+def register_entries(tags: tuple[str, ...] | list[str]) -> list[dict[str, str]]:
+    """The register entries (``@ambiguity:`` tags) a scenario rests on, with their kind and decision."""
+    register = {a.id: a for p in policies().values() for a in p.ambiguities}
+    tagged = [t.removeprefix("ambiguity:") for t in tags if t.startswith("ambiguity:")]
+    return [
+        {"id": a.id, "kind": a.kind, "decision": a.decision} for a in (register.get(i) for i in tagged) if a is not None
+    ]
+
+
 def build(
     *,
     entries: list[Entry],
@@ -48,6 +57,7 @@ def build(
                 "waiver": waivers.get(entry.id) if status == "waived" else None,
                 "clause_stale": any((entry.feature, c) in stale for c in entry.clauses),
                 "failure": record["failure"],
+                "rests_on": register_entries(entry.tags),
             }
         )
     summary: dict[str, Any] = {}
@@ -204,6 +214,12 @@ def write_html(report: dict[str, Any], path: Path) -> None:
                         f"<pre>{e(_failure_text(s['failure']))}</pre></details>"
                     )
                 waiver = f"<div>豁免理由：{e(s['waiver'] or '')}</div>" if s["status"] == "waived" else ""
+                if s["status"] == "failed" and s["tier"] == "optional":
+                    waiver += "".join(
+                        f'<div class="rests-on">所依据的歧义登记 {e(a["id"])}（{e(a["kind"])}）：'
+                        f"{e(a['decision'])}</div>"
+                        for a in s["rests_on"]
+                    )
                 out.append(
                     f'<tr id="{e(s["id"])}"><td>{e(s["id"])}</td><td>{e(s["name"])}'
                     f"<div><small>features/{e(s['feature'])}:{s['line']}</small></div>{waiver}{detail}</td>"

@@ -206,9 +206,9 @@ def test_the_standard_deductible_is_half_the_income_and_the_ratio_60_percent() -
     assert result["amount"] == D("12000.00")
 
 
-@pytest.mark.parametrize(("self_pay", "eligible", "amount"), [("30000.00", False, "0.00"), ("30000.01", True, "0.01")])
+@pytest.mark.parametrize(("self_pay", "eligible", "amount"), [("30000.00", True, "0.00"), ("30000.01", True, "0.01")])
 def test_critical_illness_pays_only_above_the_deductible(self_pay: str, eligible: bool, amount: str) -> None:
-    # 0.01 x 60% = 0.006 -> 0.01
+    # 0.01 x 60% = 0.006 -> 0.01; at the 起付线 still eligible (a status), with nothing to pay
     result = critical(eligible_self_pay=D(self_pay))
     assert result["eligible"] is eligible
     assert result["amount"] == D(amount)
