@@ -37,7 +37,7 @@ def _children_rule(policy: Policy, case: MedicalAssistanceCase, trace: Trace) ->
         trace.step("非本市户籍，不适用儿童重大疾病救助", max_age.citation)
         return None
     if case.local_household_registration is None:
-        trace.assume("未提供 local_household_registration，假定为本市户籍的参保儿童")
+        trace.assume("未提供是否本市户籍（local_household_registration），假定为本市户籍的参保儿童")
     return policy.param("medical_assistance.ratio.children_severe_disease", case.date)
 
 
@@ -95,7 +95,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     costs_from = _costs_from(policy, case, categories, trace)
     cap = policy.param("medical_assistance.annual_cap", day)
     if case.annual_cap is not None:
-        trace.assume(f"本办法规定年度最高救助额为 {format_money(cap.value)} 元，忽略输入的 annual_cap")
+        trace.assume(f"本办法规定年度最高救助额为 {format_money(cap.value)} 元，忽略输入的年度限额（annual_cap）")
     if case.deductible is not None or case.deductibles:
         trace.assume("本办法未规定医疗救助起付线，忽略输入的当地起付线（deductible）")
     values = assistance.blank(cap.value, costs_eligible_from=costs_from)

@@ -30,7 +30,7 @@ def standard(policy: Policy, case: CriticalIllnessCase, trace: Trace) -> tuple[D
 def local_cap(policy: Policy, case: CriticalIllnessCase, trace: Trace) -> Decimal | None:
     """温州未规定建档立卡贫困人员以外的大病保险封顶线：当地封顶线作为输入，未提供时不设封顶."""
     if case.annual_cap is None:
-        trace.assume(f"{policy.document_number} 未规定大病保险封顶线，未提供 annual_cap，按不设封顶线计算")
+        trace.assume(f"{policy.document_number} 未规定大病保险封顶线，未提供当地封顶线（annual_cap），按不设封顶线计算")
         return None
     trace.assume(f"采用输入的当地大病保险封顶线 {format_money(case.annual_cap)} 元")
     return case.annual_cap
@@ -63,7 +63,7 @@ def critical_illness(policy: Policy, case: CriticalIllnessCase, trace: Trace) ->
         cap_citation = policy.cite("三(四)", "全面取消建档立卡贫困人员大病保险封顶线")
         trace.step("建档立卡贫困人员不设大病保险封顶线", cap_citation)
         if case.annual_cap is not None:
-            trace.assume("建档立卡贫困人员不设封顶线，忽略输入的 annual_cap")
+            trace.assume("建档立卡贫困人员不设封顶线，忽略输入的封顶线（annual_cap）")
         cap = None
     else:
         cap = local_cap(policy, case, trace)

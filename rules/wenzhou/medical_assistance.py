@@ -53,7 +53,7 @@ def _check_care_type(policy: Policy, case: MedicalAssistanceCase, trace: Trace) 
             {"care_type": ["本方案只规定了住院医疗救助的比例和封顶线 / only inpatient assistance is defined"]},
         )
     if case.care_type is None:
-        trace.assume("未提供 care_type，按住院医疗费用计算")
+        trace.assume("未提供就医类型（care_type），按住院医疗费用计算")
 
 
 def _check_guidance(policy: Policy, case: MedicalAssistanceCase, categories: list[Category], trace: Trace) -> None:
@@ -137,7 +137,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     _check_guidance(policy, case, categories, trace)
     cap = policy.param("medical_assistance.annual_cap", day)
     if case.annual_cap is not None:
-        trace.assume(f"本方案规定年度救助封顶线为 {format_money(cap.value)} 元，忽略输入的 annual_cap")
+        trace.assume(f"本方案规定年度救助封顶线为 {format_money(cap.value)} 元，忽略输入的年度限额（annual_cap）")
     values = assistance.blank(cap.value, None)
     if not categories:
         trace.step("不属于本方案所列的贫困人员，不予医疗救助", policy.cite("三(一)", "我市户籍贫困人员主要包括"))

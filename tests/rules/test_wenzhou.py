@@ -162,7 +162,7 @@ def test_the_annual_cap_of_80000_counts_assistance_already_received(received: st
 def test_an_input_cap_is_ignored_because_the_policy_states_one() -> None:
     result = assist(categories=("extreme_poverty",), eligible_self_pay=D("90000"), annual_cap=D("100000"))
     assert result["amount"] == D("80000.00")
-    assert any("忽略输入的 annual_cap" in a for a in result["assumptions"])
+    assert any("annual_cap" in a and "忽略" in a for a in result["assumptions"])
 
 
 def test_outpatient_assistance_is_not_defined_by_this_policy() -> None:
