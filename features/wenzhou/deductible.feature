@@ -29,7 +29,7 @@
     那么 起付线应为 0.00 元
     而且 医疗救助金额应不低于 7000.00 元
 
-  @optional @clause:三(五) @id:WZ-DE-003 @ambiguity:WZ-AMB-002
+  @optional @clause:三(五) @id:WZ-DE-003 @ambiguity:WZ-AMB-011
   场景: 最低生活保障边缘家庭成员按当地尚未取消的起付线扣除后救助
     假如 救助对象类别为"最低生活保障边缘家庭成员"
     而且 当地规定的医疗救助起付线为 1000.00 元
@@ -130,7 +130,7 @@
     当 计算医疗救助
     那么 医疗救助金额应为 0.01 元
 
-  @optional @clause:三(五) @id:WZ-DE-010 @ambiguity:WZ-AMB-004
+  @optional @clause:三(五) @id:WZ-DE-010 @ambiguity:WZ-AMB-011
   场景: 其他救助对象按当地规定的起付线扣除后救助
     假如 救助对象类别为"其他特殊困难人员"
     而且 当地规定的医疗救助起付线为 500.00 元
