@@ -130,7 +130,7 @@ def rate(numerator: Decimal, denominator: Decimal, target: Decimal) -> Decimal:
         exact.prec = 200  # products of inputs of at most 15 digits (and 2 decimals) are exact
         side = (numerator * 100 - target * denominator).compare(Decimal(0))
     with localcontext() as directed:
-        directed.rounding = ROUND_CEILING if side > 0 else ROUND_FLOOR
+        directed.rounding = ROUND_FLOOR if side.is_signed() else ROUND_CEILING  # exact when side is 0
         return numerator * 100 / denominator
 
 
