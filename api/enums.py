@@ -16,6 +16,7 @@ import marshmallow as ma
 from bingpin.api.catalog.coverage import STATUSES
 from bingpin.api.catalog.features import REVIEW_STATES
 from bingpin.rules.core.categories import CATEGORY_NAMES, DIAGNOSIS_NAMES, Category, Diagnosis
+from bingpin.rules.core.policy import AMBIGUITY_KINDS
 from bingpin.rules.registry import policies
 from bingpin.rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
 
@@ -92,6 +93,20 @@ def enumerations() -> tuple[Enumeration, ...]:
             ("inpatient", "outpatient"),
             ("INPATIENT", "OUTPATIENT"),
             ("住院", "门诊"),
+        ),
+        Enumeration(
+            "InsuranceScheme",
+            "险种 / insurance scheme",
+            ("basic", "supplementary"),
+            ("BASIC", "SUPPLEMENTARY"),
+            ("城乡居民基本医疗保险", "惠民型商业补充医疗保险"),
+        ),
+        Enumeration(
+            "AmbiguityKind",
+            "歧义登记的性质 / kind of register entry",
+            AMBIGUITY_KINDS,
+            tuple(k.upper() for k in AMBIGUITY_KINDS),
+            ("原文已定，记录如何理解", "原文可有多种答案，参考实现选其一"),
         ),
         Enumeration(
             "InsuranceTier", "缴费档次 / contribution tier", ("1", "2"), ("TIER_1", "TIER_2"), ("一档", "二档")

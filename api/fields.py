@@ -84,6 +84,14 @@ class Percent(ma.fields.Field):
         return None if value is None else format_money(value)
 
 
+class ExactPercent(Percent):
+    """A computed percentage sent with every digit it has, at least two (``"82.999"``, ``"100.00"``):
+    a value short of its target never shows as equal to it."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else format_ratio(value)
+
+
 def money_input_property(self: Any, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """apispec: an input amount is a decimal string or a non-negative number of at most two decimals."""
     if not isinstance(field, MoneyInput):
@@ -102,4 +110,5 @@ def register(api: Any) -> None:
     api.register_field(MoneyInput, None, None)
     api.register_field(Ratio, "string", "decimal")
     api.register_field(Percent, "string", "decimal")
+    api.register_field(ExactPercent, "string", "decimal")
     api.ma_plugin.converter.add_attribute_function(money_input_property)

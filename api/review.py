@@ -17,6 +17,7 @@ from bingpin.api.catalog.results import STATUS_NAMES, Results
 from bingpin.rules.core.clauses import Clause, split_paths
 
 TIERS = {"core": "必选", "optional": "可选"}
+AMBIGUITY_KIND_NAMES = {"choice": "选择（结果因此不同的场景为可选）", "reading": "理解（原文已定）"}
 STATUS_LABELS = {"covered": "有场景", "covered_by_subclauses": "下级条款有场景", "gap": "缺口：可计算而无场景"}
 
 
@@ -66,7 +67,8 @@ def scenario_table(feature: Feature, scenario: Scenario, results: Results, ancho
 def _ambiguity(item: dict[str, Any]) -> str:
     scenarios = "、".join(item["scenarios"]) or "无"
     return (
-        f'<div class="ambiguity" id="amb-{escape(item["id"])}"><h4>歧义 {escape(item["id"])}</h4><dl>'
+        f'<div class="ambiguity ambiguity-{escape(item["kind"])}" id="amb-{escape(item["id"])}">'
+        f"<h4>歧义 {escape(item['id'])} <small>{escape(AMBIGUITY_KIND_NAMES[item['kind']])}</small></h4><dl>"
         f"<dt>原文</dt><dd>{escape(item['quote'])}</dd><dt>问题</dt><dd>{escape(item['issue'])}</dd>"
         f"<dt>决定</dt><dd>{escape(item['decision'])}</dd><dt>相关场景</dt><dd>{escape(scenarios)}</dd></dl></div>"
     )

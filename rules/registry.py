@@ -19,6 +19,11 @@ CALCULATIONS: dict[str, str] = {
     "indicators": "工作目标指标",
 }
 
+#: Enrolment subsidies of other schemes than basic insurance: the key a policy registers the rule under.
+SCHEMES: dict[str, tuple[str, str]] = {
+    "supplementary": ("insurance-subsidy:supplementary", "惠民型商业补充医疗保险的资助投保"),
+}
+
 
 @cache
 def policies() -> dict[str, Policy]:
@@ -54,6 +59,16 @@ def calculate(calculation: str, jurisdiction: str, case: Any, explain: bool = Tr
     """
     policy = policy_for(jurisdiction)
     rule = policy.calculations.get(calculation)
+    scheme = getattr(case, "scheme", None)
+    if calculation == "insurance-subsidy" and scheme in SCHEMES:
+        key, label = SCHEMES[scheme]
+        rule = policy.calculations.get(key)
+        if rule is None:
+            raise NotDefinedByPolicy(
+                f"{policy.jurisdiction_name}的政策（{policy.document_number}）未规定{label}"
+                f" / {policy.id} does not define a subsidy for scheme {scheme}",
+                {"scheme": [f"{policy.document_number} 未规定{label}"]},
+            )
     if rule is None:
         raise NotDefinedByPolicy(
             f"{policy.jurisdiction_name}的政策（{policy.document_number}）未规定{CALCULATIONS[calculation]}"

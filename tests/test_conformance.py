@@ -203,6 +203,26 @@ def test_a_wrong_second_member_is_reported_at_its_json_index(live_url: str, tmp_
     assert failed["failure"]["expected"] == "members[1].relief 应为 1925.93，实际为 '1.00'"
 
 
+def on_longgang_start(path: str, body: Any) -> bool:
+    """Only 龙港's answers for 2022-01-01 (LG-IF-002, resting on the choice LG-AMB-001) are altered."""
+    return path.endswith("/medical-assistance") and isinstance(body, dict) and body.get("date") == "2022-01-01"
+
+
+def test_an_optional_failure_names_the_register_entry_it_rests_on(live_url: str, tmp_path: Path) -> None:
+    with altered(live_url, on_longgang_start, "eligible", False) as wrong:
+        result = bingpin(
+            "conformance", "--base-url", wrong, "--policy", "longgang", "--tags", "clause:四", "--report", str(tmp_path)
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = load(tmp_path)
+    (failed,) = [s for s in report["scenarios"] if s["status"] == "failed"]
+    assert (failed["id"], failed["tier"]) == ("LG-IF-002", "optional")
+    assert [(a["id"], a["kind"]) for a in failed["rests_on"]] == [("LG-AMB-001", "choice")]
+    assert report["summary"]["conformant"] is True
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "所依据的歧义登记 LG-AMB-001（choice）" in html
+
+
 def test_diff_lists_the_regression_and_exits_non_zero(passing: tuple[Any, Path], failing: tuple[Any, Path]) -> None:
     old, new = passing[1] / "report.json", failing[1] / "report.json"
     result = bingpin("conformance", "diff", str(old), str(new))

@@ -10,8 +10,9 @@ import parse
 import pytest
 
 from bingpin.api.catalog.features import REVIEW_STATES, Feature, features_dir, load_features
-from bingpin.features.conformance.grammar import STEPS
+from bingpin.features.conformance.grammar import STEPS, VOCABULARY
 from bingpin.features.conformance.steps import MARK_TAGS
+from bingpin.rules.core.indicators import FIGURE_NAMES, FIGURES, INDICATORS
 from bingpin.rules.registry import policies
 
 FEATURES = features_dir()
@@ -55,6 +56,37 @@ def test_each_scenario_has_one_id_one_tier_and_a_quoted_clause(feature: Feature)
             assert clause in quoted, f"{where}: clause {clause} is not quoted in the feature description"
         for ambiguity in scenario.tagged("ambiguity:"):
             assert ambiguity in ambiguities, f"{where}: unknown ambiguity {ambiguity}"
+
+
+def tier_problems(where: str, tags: list[str], kinds: dict[str, str]) -> list[str]:
+    """Only the text decides @core: a @core scenario carries no tag of a ``choice`` entry, and an
+    @optional scenario names the register entry it rests on."""
+    named = [t.removeprefix("ambiguity:") for t in tags if t.startswith("ambiguity:")]
+    if "core" in tags:
+        return [f"{where}: @core rests on {a}, a choice: make it @optional" for a in named if kinds.get(a) == "choice"]
+    if "optional" in tags and not named:
+        return [f"{where}: @optional names no register entry (@ambiguity:...) it rests on"]
+    return []
+
+
+def test_core_rests_on_no_choice_and_optional_names_its_entry() -> None:
+    kinds = {a.id: a.kind for p in POLICIES.values() for a in p.ambiguities}
+    problems = []
+    for feature in by_feature():
+        for scenario in feature.scenarios:
+            where = f"{feature.file}:{scenario.line} {scenario.tagged('id:')}"
+            problems += tier_problems(where, list(scenario.tags), kinds)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_tier_lint_refuses_a_core_choice_and_an_unexplained_optional() -> None:
+    kinds = {"X-AMB-001": "choice", "X-AMB-002": "reading"}
+    assert tier_problems("x", ["core", "ambiguity:X-AMB-002"], kinds) == []
+    assert tier_problems("x", ["core"], kinds) == []
+    assert tier_problems("x", ["optional", "ambiguity:X-AMB-001"], kinds) == []
+    assert tier_problems("x", ["optional", "ambiguity:X-AMB-002"], kinds) == []
+    assert tier_problems("x", ["core", "ambiguity:X-AMB-002", "ambiguity:X-AMB-001"], kinds)
+    assert tier_problems("x", ["optional"], kinds)
 
 
 def test_scenario_ids_are_unique_and_never_reused() -> None:
@@ -101,3 +133,11 @@ def test_the_review_lint_refuses_unknown_and_repeated_states() -> None:
     assert review_tag_problems("x", ["core"]) == []
     assert review_tag_problems("x", ["review:通过"])
     assert review_tag_problems("x", ["review:拟定", "review:已审核"])
+
+
+def test_indicators_and_figures_are_named_in_the_features_as_the_rules_name_them() -> None:
+    # 嵊州 附件1's names (its table and 备注), one vocabulary for features and explanations alike
+    assert set(FIGURE_NAMES) == set(FIGURES)
+    assert VOCABULARY["figures"] == {name: figure for figure, name in FIGURE_NAMES.items()}
+    assert {i.name: i.id for i in INDICATORS}.items() <= VOCABULARY["indicators"].items()
+    assert VOCABULARY["figures"]["符合医疗救助条件的困难群众人数"] == "eligible_for_assistance"

@@ -173,6 +173,7 @@ def ambiguities_data(policy_id: str | None = None) -> list[dict[str, Any]]:
                     "quote": ambiguity.quote,
                     "issue": ambiguity.issue,
                     "decision": ambiguity.decision,
+                    "kind": ambiguity.kind,
                     "scenarios": [s.id for s in tagged if ambiguity.id in s.ambiguities],
                 }
             )

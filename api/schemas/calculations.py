@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from bingpin.api.fields import Flag, Money, MoneyInput, Percent, Ratio
+from bingpin.api.fields import ExactPercent, Flag, Money, MoneyInput, Percent, Ratio
 from bingpin.api.schemas.common import (
     CalculationRequestSchema,
     CalculationResponseSchema,
@@ -14,10 +14,20 @@ from bingpin.api.schemas.common import (
     eligible_field,
     money,
 )
-from bingpin.rules.core.indicators import FIGURES, INDICATORS
+from bingpin.rules.core.indicators import FIGURE_NAMES, FIGURES, INDICATORS
 from bingpin.rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
 
 DATE = ma.fields.Date
+
+
+LocalDeductiblesSchema = ma.Schema.from_dict(
+    {
+        "marginal_subsistence": money("最低生活保障边缘家庭成员的当地起付线"),
+        "illness_induced_poverty": money("因病致贫人员的当地起付线"),
+        "other_special_hardship": money("当地政府规定的其他救助对象的当地起付线"),
+    },
+    name="LocalDeductiblesSchema",
+)
 
 
 class MedicalAssistanceRequestSchema(CalculationRequestSchema):
@@ -34,6 +44,13 @@ class MedicalAssistanceRequestSchema(CalculationRequestSchema):
         metadata={"description": "住院 inpatient / 门诊 outpatient"},
     )
     deductible = money("当地规定的起付线（政策未规定具体数额时作为输入）")
+    deductibles = ma.fields.Nested(
+        LocalDeductiblesSchema,
+        load_default=dict,
+        metadata={
+            "description": "按类别分别设定的当地起付线（温州：低边、因病致贫、其他救助对象分别设定）；优先于 deductible"
+        },
+    )
     annual_cap = money("当地规定的年度限额（政策未规定具体数额时作为输入）")
     recognized_on = DATE(load_default=None, metadata={"description": "认定为救助对象的日期"})
     local_household_registration = Flag(
@@ -74,6 +91,17 @@ class InsuranceSubsidyRequestSchema(CalculationRequestSchema):
     )
     already_enrolled_this_year = Flag(
         load_default=None, metadata={"description": "认定时个人当年已自行参保缴费（温州：不退保费，次年资助参保）"}
+    )
+    scheme = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.OneOf(["basic", "supplementary"]),
+        metadata={
+            "description": "险种：basic 城乡居民基本医疗保险（默认）；supplementary 惠民型商业补充医疗保险"
+            "（嘉兴大病无忧，personal_contribution 为其保费）"
+        },
+    )
+    disability_certificate = Flag(
+        load_default=None, metadata={"description": "是否持有残疾人证（嘉兴：持证残疾人全额资助投保嘉兴大病无忧）"}
     )
 
 
@@ -159,7 +187,7 @@ class HighCostReliefResponseSchema(CalculationResponseSchema):
 
 
 FiguresSchema = ma.Schema.from_dict(
-    {name: MoneyInput(metadata={"description": name}) for name in FIGURES},
+    {name: MoneyInput(metadata={"description": FIGURE_NAMES[name]}) for name in FIGURES},
     name="FiguresSchema",
 )
 
@@ -170,8 +198,13 @@ class IndicatorsRequestSchema(CalculationRequestSchema):
 
 class IndicatorSchema(ma.Schema):
     id = ma.fields.String(metadata={"description": "、".join(i.id for i in INDICATORS)})
-    name = ma.fields.String()
-    value = Percent(metadata={"description": "指标值（%，两位小数）"})
+    name = ma.fields.String(metadata={"description": "指标名称，按嵊州附件1的写法"})
+    value = ExactPercent(
+        metadata={
+            "description": "指标值（%）：精确值，至少两位小数（如 82.999）；除不尽的按目标的同侧取28位有效数字，"
+            "与目标比较的正是此值"
+        }
+    )
     target = Percent(metadata={"description": "目标值（%）"})
     comparator = ma.fields.String(metadata={"description": ">= 不低于；<= 不高于"})
     met = ma.fields.Boolean()

@@ -25,14 +25,14 @@
     而且 救助比例应不低于 70%
     而且 医疗救助金额应不低于 7000.00 元
 
-  @core @clause:一 @id:CK-IF-003 @ambiguity:CK-AMB-001
+  @core @clause:一 @id:CK-IF-003
   场景: 过渡期最后一日2025年12月31日仍按本方案计算
     假如 计算日期为"2025-12-31"
     当 计算医疗救助
     那么 应符合条件
     而且 救助比例应不低于 70%
 
-  @core @clause:一 @id:CK-IF-004 @ambiguity:CK-AMB-001
+  @optional @clause:一 @id:CK-IF-004 @ambiguity:CK-AMB-001
   场景: 过渡期结束后的2026年1月1日不在施行期间
     假如 计算日期为"2026-01-01"
     当 计算医疗救助

@@ -109,7 +109,20 @@ class Context:
         raise StepError(f"该地区未列出类别“{name}”（GET /v1/categories；已列出：{known}）")
 
     def names(self, text: str) -> list[str]:
-        return [self.category_code(n) for n in text.split("、") if n]
+        """Category names separated by 、; a name that itself contains 、 (嘉兴's
+        因病纳入低保、低边的支出型困难人员) is matched whole, the longest listed name first."""
+        parts = [n for n in text.split("、") if n]
+        listed: set[str] = set()
+        if "jurisdiction" in self.body:
+            entries = self.client.cached_get("/v1/categories", {"jurisdiction": self.body["jurisdiction"]})
+            listed = {str(e["name"]) for e in entries}
+        codes: list[str] = []
+        start = 0
+        while start < len(parts):
+            end = next((j for j in range(len(parts), start + 1, -1) if "、".join(parts[start:j]) in listed), start + 1)
+            codes.append(self.category_code("、".join(parts[start:end])))
+            start = end
+        return codes
 
     def convert(self, kind: str, text: str) -> Any:
         if kind == "money":
@@ -133,7 +146,11 @@ class Context:
             )
         else:
             assert value is not None
-            self.body[spec["field"]] = self.convert(spec["type"], value)
+            target, field = self.body, spec["field"]
+            while "." in field:  # a field of a nested object, e.g. deductibles.marginal_subsistence
+                head, field = field.split(".", 1)
+                target = target.setdefault(head, {})
+            target[field] = self.convert(spec["type"], value)
 
     def members(self, table: list[list[str]]) -> None:
         header, *rows = table
@@ -262,6 +279,18 @@ class Context:
                     raise self.fail(f"参数 {key} 在 {day} 不应有值，实际为 {got!r}")
             elif got is None or Decimal(got) != Decimal(expected):
                 raise self.fail(f"参数 {key} 在 {day} 应为 {expected}，实际为 {got!r}")
+
+    def assumes(self, text: str) -> None:
+        """Some entry of ``assumptions`` mentions ``text``."""
+        assumptions = self.answer().get("assumptions") or []
+        if not any(text in a for a in assumptions):
+            raise self.fail(f"答复的假定未提及“{text}”（假定：{'；'.join(assumptions) or '无'}）")
+
+    def assumes_not(self, text: str) -> None:
+        """No entry of ``assumptions`` mentions ``text``."""
+        assumptions = self.answer().get("assumptions") or []
+        if any(text in a for a in assumptions):
+            raise self.fail(f"答复的假定不应提及“{text}”（假定：{'；'.join(assumptions)}）")
 
     def indicator_absent(self, name: str) -> None:
         wanted = lookup("indicators", name)

@@ -23,6 +23,15 @@ STATUSES = ("passed", "failed", "waived", STALE_WAIVER, "skipped")
 LABELS = {"passed": "通过", "failed": "失败", "waived": "豁免", STALE_WAIVER: "通过（豁免已过时）", "skipped": "跳过"}
 
 
+def register_entries(tags: tuple[str, ...] | list[str]) -> list[dict[str, str]]:
+    """The register entries (``@ambiguity:`` tags) a scenario rests on, with their kind and decision."""
+    register = {a.id: a for p in policies().values() for a in p.ambiguities}
+    tagged = [t.removeprefix("ambiguity:") for t in tags if t.startswith("ambiguity:")]
+    return [
+        {"id": a.id, "kind": a.kind, "decision": a.decision} for a in (register.get(i) for i in tagged) if a is not None
+    ]
+
+
 def build(
     *,
     entries: list[Entry],
@@ -53,6 +62,7 @@ def build(
                 "waiver": waivers.get(entry.id) if status in ("waived", STALE_WAIVER) else None,
                 "clause_stale": any((entry.feature, c) in stale for c in entry.clauses),
                 "failure": record["failure"],
+                "rests_on": register_entries(entry.tags),
             }
         )
     summary: dict[str, Any] = {}
@@ -215,6 +225,12 @@ def write_html(report: dict[str, Any], path: Path) -> None:
                 waiver = f"<div>豁免理由：{e(s['waiver'] or '')}</div>" if s["status"] == "waived" else ""
                 if s["status"] == STALE_WAIVER:
                     waiver = f"<div>豁免已过时：本场景已通过，请删除豁免（{e(s['waiver'] or '')}）</div>"
+                if s["status"] == "failed" and s["tier"] == "optional":
+                    waiver += "".join(
+                        f'<div class="rests-on">所依据的歧义登记 {e(a["id"])}（{e(a["kind"])}）：'
+                        f"{e(a['decision'])}</div>"
+                        for a in s["rests_on"]
+                    )
                 out.append(
                     f'<tr id="{e(s["id"])}"><td>{e(s["id"])}</td><td>{e(s["name"])}'
                     f"<div><small>features/{e(s['feature'])}:{s['line']}</small></div>{waiver}{detail}</td>"

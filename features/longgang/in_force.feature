@@ -8,7 +8,7 @@
   背景:
     假如 地区为"龙港市"
 
-  @core @clause:四 @id:LG-IF-001 @ambiguity:LG-AMB-001
+  @core @clause:四 @id:LG-IF-001
   场景: 2021年12月31日不在施行期间
     假如 计算日期为"2021-12-31"
     而且 救助对象类别为"最低生活保障家庭成员"
@@ -16,7 +16,7 @@
     当 计算医疗救助
     那么 应答复"不在施行期间"
 
-  @core @clause:四 @id:LG-IF-002 @ambiguity:LG-AMB-001
+  @optional @clause:四 @id:LG-IF-002 @ambiguity:LG-AMB-001
   场景: 自2022年1月1日起按本方案计算
     假如 计算日期为"2022-01-01"
     而且 救助对象类别为"最低生活保障家庭成员"

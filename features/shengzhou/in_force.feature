@@ -12,27 +12,27 @@
     而且 救助对象类别为"低保对象"
     而且 年度医疗费用个人自付为 0.00 元
 
-  @core @clause:标题 @id:SZ-IF-001 @ambiguity:SZ-AMB-001
+  @optional @clause:标题 @id:SZ-IF-001 @ambiguity:SZ-AMB-001
   场景: 2022年12月31日不在施行期间
     假如 计算日期为"2022-12-31"
     当 计算风险监测
     那么 应答复"不在施行期间"
 
-  @core @clause:1(2) @id:SZ-IF-002 @ambiguity:SZ-AMB-001
+  @core @clause:1(2) @id:SZ-IF-002
   场景: 自2023年1月1日起按本方案计算
     假如 计算日期为"2023-01-01"
     当 计算风险监测
     那么 应列为风险监测对象
     而且 监测级别应为"重点对象"
 
-  @core @clause:1(2) @id:SZ-IF-003 @ambiguity:SZ-AMB-001
+  @core @clause:1(2) @id:SZ-IF-003
   场景: 2025年12月31日仍在施行期间
     假如 计算日期为"2025-12-31"
     当 计算风险监测
     那么 应列为风险监测对象
     而且 监测级别应为"重点对象"
 
-  @core @clause:标题 @id:SZ-IF-004 @ambiguity:SZ-AMB-001
+  @core @clause:标题 @id:SZ-IF-004
   场景: 2026年1月1日不在施行期间
     假如 计算日期为"2026-01-01"
     当 计算风险监测

@@ -54,14 +54,14 @@
     当 计算资助参保
     那么 不应符合条件
 
-  @core @clause:三(三) @id:WZ-IS-008 @ambiguity:WZ-AMB-010
+  @optional @clause:三(三) @id:WZ-IS-008 @ambiguity:WZ-AMB-010
   场景: 新增资助参保对象，次月生效
     假如 救助对象类别为"最低生活保障家庭成员"
     而且 于"2020-03-15"认定为救助对象
     当 计算资助参保
     那么 待遇生效日期应为"2020-04-01"
 
-  @core @clause:三(三) @id:WZ-IS-009 @ambiguity:WZ-AMB-010
+  @optional @clause:三(三) @id:WZ-IS-009 @ambiguity:WZ-AMB-010
   场景: 12月新增的资助参保对象，次年1月1日生效
     假如 救助对象类别为"特困供养人员"
     而且 于"2020-12-31"认定为救助对象

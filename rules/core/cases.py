@@ -18,6 +18,8 @@ class MedicalAssistanceCase:
     diagnoses: tuple[str, ...] = ()
     care_type: str | None = None
     deductible: Decimal | None = None
+    #: A local 起付线 per category code, where a policy lets each class's be set separately.
+    deductibles: dict[str, Decimal] | None = None
     annual_cap: Decimal | None = None
     recognized_on: dt.date | None = None
     local_household_registration: bool | None = None
@@ -46,6 +48,9 @@ class InsuranceSubsidyCase:
     enrolment_year: int | None = None
     enrolled_on: dt.date | None = None
     already_enrolled_this_year: bool | None = None
+    #: ``None``/``"basic"``: 城乡居民基本医疗保险; ``"supplementary"``: 惠民型商业补充医疗保险 (e.g. 嘉兴大病无忧).
+    scheme: str | None = None
+    disability_certificate: bool | None = None
 
 
 @dataclass(frozen=True)

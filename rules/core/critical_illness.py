@@ -37,8 +37,9 @@ def deductible_from_income(income: Decimal, share: Decimal, reduction: Decimal =
 def settle(eligible_self_pay: Decimal, terms: Terms, trace: Trace) -> Outcome:
     """Pay ``ratio`` of the burden above the 起付线 (the part 超过 it), within the cap if any.
 
-    The person is eligible when the burden exceeds the 起付线; the amount is rounded half up to
-    the fen once, at the end; the 起付线 is reported rounded the same way.
+    The policy has already decided that the person belongs to a group it grants 大病保险 to, so the
+    answer is eligible whatever the amount (a burden at or below the 起付线 pays 0.00); the amount
+    is rounded half up to the fen once, at the end; the 起付线 is reported rounded the same way.
     """
     above = max(eligible_self_pay - terms.deductible, Decimal(0))
     computed = above * terms.ratio
@@ -60,4 +61,4 @@ def settle(eligible_self_pay: Decimal, terms: Terms, trace: Trace) -> Outcome:
         "annual_cap": terms.annual_cap,
         "amount": round_money(amount),
     }
-    return Outcome(eligible=above > 0, values=values, trace=trace)
+    return Outcome(eligible=True, values=values, trace=trace)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 from bingpin.rules.core.cases import IndicatorsCase
+from bingpin.rules.core.money import format_ratio
 from bingpin.rules.core.policy import Policy
 from bingpin.rules.core.trace import Outcome, Trace
 
@@ -24,6 +25,7 @@ class Indicator:
     denominator: str
 
 
+#: Named as 嵊州 附件1 names them (its table, and its 备注 for the formulas).
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "subsidised_enrolment_rate",
@@ -39,22 +41,74 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator("personal_burden_rate", "困难群众医疗费用个人负担率", ("personal_burden",), "total_medical_cost"),
     Indicator("warning_response_rate", "有效预警信息处置响应率", ("warning_responses",), "warning_problems"),
-    Indicator("chronic_contract_rate", "“两慢病”家庭医生签约率", ("chronic_signed",), "chronic_patients"),
-    Indicator("fund_payment_ratio", "基本医疗服务费用基金支付比例", ("three_systems_paid",), "policy_scope_cost"),
+    Indicator("chronic_contract_rate", "困难群众“两慢病”患者家庭医生签约率", ("chronic_signed",), "chronic_patients"),
+    Indicator(
+        "fund_payment_ratio", "困难群众基本医疗服务费用基金支付比例", ("three_systems_paid",), "policy_scope_cost"
+    ),
     Indicator(
         "comprehensive_coverage_rate",
-        "医疗费用综合保障率",
+        "困难群众医疗费用综合保障率",
         ("three_systems_paid", "supplementary_paid"),
         "total_medical_cost",
     ),
-    Indicator("social_contribution_rate", "社会力量参与化解负担率", ("social_paid",), "total_medical_cost"),
-    Indicator("basic_living_coverage_rate", "基本生活保障率", ("basic_living_covered",), "basic_living_eligible"),
-    Indicator("high_cost_clearance_rate", "高额医疗费用动态清零化解率", ("high_cost_resolved",), "high_cost_total"),
+    Indicator(
+        "social_contribution_rate", "社会力量参与化解困难群众医疗费用负担率", ("social_paid",), "total_medical_cost"
+    ),
+    Indicator(
+        "basic_living_coverage_rate",
+        "符合条件的因病困难群众基本生活保障率",
+        ("basic_living_covered",),
+        "basic_living_eligible",
+    ),
+    Indicator(
+        "high_cost_clearance_rate",
+        "困难群众高额医疗费用动态清零化解率",
+        ("high_cost_resolved",),
+        "high_cost_total",
+    ),
     # Targets of 温州 三(五) and 龙港 3(一)1, 3(一)2, 3(二)6, which state no formula (LG-AMB-009, WZ-AMB-012).
     Indicator("assistance_implementation_rate", "医疗救助政策落实率", ("assistance_delivered",), "assistance_due"),
     Indicator("chronic_report_timeliness_rate", "慢性病报告及时率", ("chronic_reports_on_time",), "chronic_reports"),
     Indicator("pairing_coverage_rate", "低收入农户结对覆盖率", ("paired_households",), "low_income_households"),
+    # 嘉兴 二(二)8: 累计结余资金不超过当年筹集资金总额的15% (the text gives the ratio itself).
+    Indicator(
+        "fund_balance_ratio",
+        "医疗救助累计结余资金占当年筹集资金总额的比例",
+        ("accumulated_balance",),
+        "funds_raised",
+    ),
 )
+
+#: Each figure's Chinese name: 附件1 备注's words for its formulas (备注1: the denominator of 资助参保率 is
+#: 符合医疗救助条件的困难群众人数), and plain names for the figures of the targets no text gives a formula for.
+FIGURE_NAMES: dict[str, str] = {
+    "subsidised_enrollees": "资助参加基本医保的困难群众人数",
+    "eligible_for_assistance": "符合医疗救助条件的困难群众人数",
+    "supplementary_insured": "惠民型商业补充医疗保险投保人数",
+    "basic_insured_last_year": "上一年度基本医保参保人数",
+    "personal_burden": "困难群众当年个人负担医疗费用",
+    "total_medical_cost": "困难群众当年医疗总费用",
+    "warning_responses": "多部门帮扶响应措施数",
+    "warning_problems": "经筛选发现问题总数",
+    "chronic_signed": "困难群众高血压和糖尿病患者家庭医生签约人数",
+    "chronic_patients": "困难群众高血压和糖尿病患者总人数",
+    "three_systems_paid": "三重制度综合保障报销金额",
+    "policy_scope_cost": "困难群众政策内医疗费用",
+    "supplementary_paid": "补充性保障金额",
+    "social_paid": "社会力量支出金额",
+    "basic_living_covered": "纳入基本生活保障的困难群众人数",
+    "basic_living_eligible": "符合条件的困难群众人数",
+    "high_cost_resolved": "当年困难群众中个人自负高额费用化解人数",
+    "high_cost_total": "当年困难群众中个人自负高额费用所有人数",
+    "assistance_delivered": "已落实医疗救助人次",
+    "assistance_due": "应落实医疗救助人次",
+    "chronic_reports_on_time": "慢性病及时报告数",
+    "chronic_reports": "慢性病报告数",
+    "paired_households": "已结对低收入农户数",
+    "low_income_households": "低收入农户数",
+    "accumulated_balance": "医疗救助累计结余资金",
+    "funds_raised": "当年筹集资金总额",
+}
 
 #: Every figure an indicator can read.
 FIGURES: tuple[str, ...] = tuple(dict.fromkeys(f for i in INDICATORS for f in (*i.numerator, i.denominator)))
@@ -66,6 +120,18 @@ COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "<": operator.lt,
 }
 _WORDS = {">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于"}
+
+
+def rate(numerator: Decimal, denominator: Decimal, target: Decimal) -> Decimal:
+    """numerator / denominator x 100, exact when it terminates, else to 28 significant digits rounded
+    away from ``target``: the value returned stands on the same side of the target as the exact rate,
+    so comparing it gives the exact answer and it never shows as equal to a target it misses."""
+    with localcontext() as exact:
+        exact.prec = 200  # products of inputs of at most 15 digits (and 2 decimals) are exact
+        side = (numerator * 100 - target * denominator).compare(Decimal(0))
+    with localcontext() as directed:
+        directed.rounding = ROUND_FLOOR if side.is_signed() else ROUND_CEILING  # exact when side is 0
+        return numerator * 100 / denominator
 
 
 def indicators(policy: Policy, case: IndicatorsCase, trace: Trace) -> Outcome:
@@ -80,19 +146,20 @@ def indicators(policy: Policy, case: IndicatorsCase, trace: Trace) -> Outcome:
         missing = [name for name in needed if name not in figures]
         if missing:
             if any(name in figures for name in needed):
-                trace.step(f"{indicator.name}：缺少数据 {', '.join(missing)}，未计算")
+                trace.step(f"{indicator.name}：缺少数据 {'、'.join(FIGURE_NAMES[n] for n in missing)}，未计算")
             continue
         denominator = figures[indicator.denominator]
         if denominator == 0:
-            trace.step(f"{indicator.name}：分母 {indicator.denominator} 为 0，无法计算")
+            trace.step(f"{indicator.name}：分母 {FIGURE_NAMES[indicator.denominator]} 为 0，无法计算")
             continue
         target = policy.param(key, case.date)
-        value = sum((figures[name] for name in indicator.numerator), Decimal(0)) / denominator * 100
+        value = rate(sum((figures[name] for name in indicator.numerator), Decimal(0)), denominator, target.value)
         comparator = target.comparator or ">="
         met = COMPARE[comparator](value, target.value)
         trace.step(
-            f"{indicator.name} = {' + '.join(indicator.numerator)} / {indicator.denominator} x 100% "
-            f"= {value.quantize(Decimal('0.01'))}%，目标{_WORDS[comparator]}{target.value}%："
+            f"{indicator.name} = {' + '.join(FIGURE_NAMES[n] for n in indicator.numerator)} / "
+            f"{FIGURE_NAMES[indicator.denominator]} x 100% "
+            f"= {format_ratio(value)}%，目标{_WORDS[comparator]}{target.value}%："
             f"{'达到' if met else '未达到'}",
             target.citation,
         )

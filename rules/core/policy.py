@@ -24,6 +24,9 @@ from bingpin.rules.core.trace import Outcome, Trace
 UNITS = {"yuan", "ratio", "percent", "years", "months", "count"}
 COMPARATORS = {">=", "<=", ">", "<"}
 KINDS = {"约束性", "预期性"}
+#: ``choice``: the text allows more than one answer and the reference picked one (scenarios whose
+#: outcome differs under the rejected reading are @optional); ``reading``: the text settles it.
+AMBIGUITY_KINDS = ("reading", "choice")
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class Ambiguity:
     quote: str
     issue: str
     decision: str
+    kind: str  # one of AMBIGUITY_KINDS
 
 
 Calculation = Callable[["Policy", Any, Trace], Outcome]
@@ -272,6 +276,9 @@ def load_policy(package: str, filename: str) -> Policy:
     for raw in data.get("ambiguities") or []:
         where = f"{name}: ambiguities.{raw.get('id')}"
         citation = _citation(policy_id, text, raw, where)
+        kind = str(_require(raw, "kind", where))
+        if kind not in AMBIGUITY_KINDS:
+            raise ConfigurationError(f"{where}: kind {kind!r} is not one of {list(AMBIGUITY_KINDS)}")
         ambiguities.append(
             Ambiguity(
                 id=str(_require(raw, "id", where)),
@@ -279,6 +286,7 @@ def load_policy(package: str, filename: str) -> Policy:
                 quote=citation.quote,
                 issue=str(_require(raw, "issue", where)),
                 decision=str(_require(raw, "decision", where)),
+                kind=kind,
             )
         )
     issued = meta.get("issued_on")

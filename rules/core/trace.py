@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bingpin.rules.core.citations import Citation
+from bingpin.rules.core.money import ZERO
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,23 @@ class Trace:
             self.assumptions.append(text)
 
 
+#: The benefit amount of each calculation that pays one.
+BENEFIT_FIELDS = ("amount", "subsidy", "relief")
+
+
 @dataclass
 class Outcome:
-    """The result of one calculation: whether the person qualifies, the figures, and the trace."""
+    """The result of one calculation: whether the person qualifies, the figures, and the trace.
+
+    A not-eligible answer's benefit amount is 0.00 in every calculation (``None`` means "not
+    computed" and is kept for eligible answers only)."""
 
     eligible: bool
     values: dict[str, Any]
     trace: Trace
+
+    def __post_init__(self) -> None:
+        if not self.eligible:
+            for name in BENEFIT_FIELDS:
+                if name in self.values and self.values[name] is None:
+                    self.values[name] = ZERO

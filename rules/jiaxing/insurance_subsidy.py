@@ -1,4 +1,4 @@
-"""嘉兴 统一资助参保政策 (二(二)6): who is subsidised in full, and from when."""
+"""嘉兴 统一资助参保政策 (二(二)6): every recognised object is subsidised; who in full; from when."""
 
 from __future__ import annotations
 
@@ -9,30 +9,44 @@ from bingpin.rules.core.money import format_percent
 from bingpin.rules.core.policy import Policy
 from bingpin.rules.core.trace import Outcome, Trace
 
+#: 一类、二类和三类对象，以及未纳入低保和低边的困境儿童（纳入五类）: 全额资助参保. 因病纳入低保、低边的
+#: 支出型困难人员 are 二类 or 三类 members, both 全额.
 FULL_SHARE = (
     Category.EXTREME_POVERTY,
     Category.SUBSISTENCE_ALLOWANCE,
     Category.MARGINAL_SUBSISTENCE,
     Category.CHILD_IN_DIFFICULTY,
+    Category.ILLNESS_INDUCED_POVERTY,
 )
+SUBSIDISED = "经民政部门认定的困难救助对象，由户籍地统一资助参加城乡居民基本医疗保险并实施医疗救助"
 
 
 def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) -> Outcome:
-    """一类、二类、三类对象和未纳入低保低边的困境儿童全额资助参保；新增当月资助、次月生效."""
+    """经民政部门认定的困难救助对象统一资助参保；一、二、三类和困境儿童全额，四类和其他五类比例未规定."""
     day = case.date
     categories = policy.categories_of(case.categories)
     share = policy.param("insurance_subsidy.share.full", day)
     if case.tier is not None:
-        trace.assume("本办法未区分缴费档次，忽略输入的 tier")
+        trace.assume("本办法未区分缴费档次，忽略输入的缴费档次（tier）")
     values = enrolment.blank()
-    qualifying = [c for c in categories if c in FULL_SHARE]
-    if not qualifying:
-        names = "、".join(policy.name_of(c) for c in categories) or "无类别"
-        trace.step(f"{names}：不属于本办法规定全额资助参保的对象", share.citation)
+    basis = policy.cite("二(二)6", SUBSIDISED)
+    if not categories:
+        trace.step("不属于经民政部门认定的困难救助对象，不予资助参保", basis)
         return Outcome(eligible=False, values=values, trace=trace)
 
-    trace.step(f"{policy.name_of(qualifying[0])}：全额资助参保（{format_percent(share.value)}）", share.citation)
-    values.update(share=share.value)
+    names = "、".join(policy.name_of(c) for c in categories)
+    trace.step(f"{names}：经民政部门认定的困难救助对象，由户籍地统一资助参加城乡居民基本医疗保险", basis)
+    full = [c for c in categories if c in FULL_SHARE]
+    if full:
+        trace.step(f"{policy.name_of(full[0])}：全额资助参保（{format_percent(share.value)}）", share.citation)
+        values.update(share=share.value)
+    else:
+        trace.step(
+            f"{names}：本办法规定资助参保，但未规定资助比例（全额资助只适用于一类、二类、三类对象和"
+            "未纳入低保和低边的困境儿童），资助比例和资助金额不予计算",
+            share.citation,
+        )
+        trace.assume("本办法未规定四类对象和其他五类对象的资助比例，资助比例和资助金额答复为 null（未计算）")
     enrolment.new_recipient(
         case,
         policy.cite("二(二)6", "新增医疗救助对象，当月资助参保，次月基本医保和医疗救助待遇生效"),
@@ -54,5 +68,6 @@ def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) 
             values,
         ):
             return Outcome(eligible=False, values=values, trace=trace)
-    enrolment.amount(case, share.value, share.citation, trace, values)
+    if full:
+        enrolment.amount(case, share.value, share.citation, trace, values)
     return Outcome(eligible=True, values=values, trace=trace)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bingpin.rules.core import assistance
 from bingpin.rules.core.cases import MedicalAssistanceCase
 from bingpin.rules.core.categories import Category, Diagnosis
-from bingpin.rules.core.dates import add_months
+from bingpin.rules.core.dates import add_months, first_day_of_next_month
 from bingpin.rules.core.money import format_money, format_percent, round_money
 from bingpin.rules.core.policy import ParameterValue, Policy
 from bingpin.rules.core.trace import Outcome, Trace
@@ -35,8 +37,42 @@ def _children_rule(policy: Policy, case: MedicalAssistanceCase, trace: Trace) ->
         trace.step("非本市户籍，不适用儿童重大疾病救助", max_age.citation)
         return None
     if case.local_household_registration is None:
-        trace.assume("未提供 local_household_registration，假定为本市户籍的参保儿童")
+        trace.assume("未提供是否本市户籍（local_household_registration），假定为本市户籍的参保儿童")
     return policy.param("medical_assistance.ratio.children_severe_disease", case.date)
+
+
+def _newly_recognised(categories: list[Category]) -> bool:
+    """因病纳入低保、低边的支出型困难人员: the class whose costs before recognition are included."""
+    return Category.ILLNESS_INDUCED_POVERTY in categories or (
+        Category.EXPENDITURE_POVERTY in categories and bool(LOW_INCOME.intersection(categories))
+    )
+
+
+def _costs_from(
+    policy: Policy, case: MedicalAssistanceCase, categories: list[Category], trace: Trace
+) -> dt.date | None:
+    """From which day a recognised object's costs are assisted: 次月 (the first day of the month after
+    recognition); for 新认定的因病纳入低保、低边的支出型困难人员, 认定前6个月, continuously on to the
+    day benefits start (JX-AMB-002, JX-AMB-007)."""
+    recognized = case.recognized_on
+    if recognized is None:
+        return None
+    effective = first_day_of_next_month(recognized)
+    if _newly_recognised(categories):
+        months = policy.param("medical_assistance.pre_recognition_months", case.date)
+        start = add_months(recognized, -int(months.value))
+        trace.step(
+            f"{recognized.isoformat()} 新认定的因病纳入低保、低边的支出型困难人员：{start.isoformat()} 起"
+            f"（认定前 {months.value} 个月）发生的政策范围内医疗费用纳入救助范围，"
+            f"连续至 {effective.isoformat()} 待遇生效",
+            months.citation,
+        )
+        return start
+    trace.step(
+        f"{recognized.isoformat()} 新增为医疗救助对象：次月 {effective.isoformat()} 起医疗救助待遇生效",
+        policy.cite("二(二)6", "新增医疗救助对象，当月资助参保，次月基本医保和医疗救助待遇生效"),
+    )
+    return effective
 
 
 def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace) -> Outcome:
@@ -56,25 +92,16 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     if child is not None:
         candidates.append((child, "本市户籍0-14周岁患先天性心脏病、白血病的参保儿童", None))
 
-    costs_from = None
-    if case.recognized_on is not None and (
-        Category.ILLNESS_INDUCED_POVERTY in categories
-        or (Category.EXPENDITURE_POVERTY in categories and LOW_INCOME.intersection(categories))
-    ):
-        months = policy.param("medical_assistance.pre_recognition_months", day)
-        costs_from = add_months(case.recognized_on, -int(months.value))
-        trace.step(
-            f"新认定的因病纳入低保、低边的支出型困难人员：{costs_from.isoformat()} 起（认定前 {months.value} 个月）"
-            "发生的政策范围内医疗费用纳入救助范围",
-            months.citation,
-        )
-
+    costs_from = _costs_from(policy, case, categories, trace)
     cap = policy.param("medical_assistance.annual_cap", day)
     if case.annual_cap is not None:
-        trace.assume(f"本办法规定年度最高救助额为 {format_money(cap.value)} 元，忽略输入的 annual_cap")
-    if case.deductible is not None:
-        trace.assume("本办法未规定医疗救助起付线，忽略输入的 deductible")
+        trace.assume(f"本办法规定年度最高救助额为 {format_money(cap.value)} 元，忽略输入的年度限额（annual_cap）")
+    if case.deductible is not None or case.deductibles:
+        trace.assume("本办法未规定医疗救助起付线，忽略输入的当地起付线（deductible）")
     values = assistance.blank(cap.value, costs_eligible_from=costs_from)
+    if costs_from is not None and day < costs_from:
+        trace.step(f"就医日期 {day.isoformat()} 早于 {costs_from.isoformat()}，其医疗费用不纳入医疗救助范围，不予救助")
+        return Outcome(eligible=False, values=values, trace=trace)
     if not candidates:
         trace.step(
             "不属于本办法规定的医疗救助对象，亦不符合儿童重大疾病救助条件",

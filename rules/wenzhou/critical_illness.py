@@ -22,14 +22,15 @@ def standard(policy: Policy, case: CriticalIllnessCase, trace: Trace) -> tuple[D
         f" x {format_percent(share.value)} = {format_money(deductible)} 元",
         share.citation,
     )
-    trace.step(f"政策范围内报销比例 {format_percent(ratio.value)}", ratio.citation)
+    floor = "不低于" if ratio.is_floor else ""
+    trace.step(f"政策范围内报销比例{floor} {format_percent(ratio.value)}（应达到）", ratio.citation)
     return deductible, ratio
 
 
 def local_cap(policy: Policy, case: CriticalIllnessCase, trace: Trace) -> Decimal | None:
     """温州未规定建档立卡贫困人员以外的大病保险封顶线：当地封顶线作为输入，未提供时不设封顶."""
     if case.annual_cap is None:
-        trace.assume(f"{policy.document_number} 未规定大病保险封顶线，未提供 annual_cap，按不设封顶线计算")
+        trace.assume(f"{policy.document_number} 未规定大病保险封顶线，未提供当地封顶线（annual_cap），按不设封顶线计算")
         return None
     trace.assume(f"采用输入的当地大病保险封顶线 {format_money(case.annual_cap)} 元")
     return case.annual_cap
@@ -52,7 +53,8 @@ def critical_illness(policy: Policy, case: CriticalIllnessCase, trace: Trace) ->
             reduction.citation,
         )
         trace.step(
-            f"支付比例提高 {(increase.value * 100).normalize():f} 个百分点，为 {format_percent(ratio_value)}",
+            f"支付比例提高 {(increase.value * 100).normalize():f} 个百分点，为"
+            f"{'不低于' if ratio.is_floor else ''} {format_percent(ratio_value)}",
             increase.citation,
         )
         ratio_citation = increase.citation
@@ -61,10 +63,12 @@ def critical_illness(policy: Policy, case: CriticalIllnessCase, trace: Trace) ->
         cap_citation = policy.cite("三(四)", "全面取消建档立卡贫困人员大病保险封顶线")
         trace.step("建档立卡贫困人员不设大病保险封顶线", cap_citation)
         if case.annual_cap is not None:
-            trace.assume("建档立卡贫困人员不设封顶线，忽略输入的 annual_cap")
+            trace.assume("建档立卡贫困人员不设封顶线，忽略输入的封顶线（annual_cap）")
         cap = None
     else:
         cap = local_cap(policy, case, trace)
     return settle(
-        case.eligible_self_pay, Terms(deductible, ratio_value, False, cap, ratio_citation, cap_citation), trace
+        case.eligible_self_pay,
+        Terms(deductible, ratio_value, ratio.is_floor, cap, ratio_citation, cap_citation),
+        trace,
     )

@@ -56,7 +56,7 @@ def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) 
     categories = policy.categories_of(case.categories)
     basis = policy.cite("三(三)", BASIS)
     if case.tier is not None:
-        trace.assume("本方案未区分缴费档次，忽略输入的 tier")
+        trace.assume("本方案未区分缴费档次，忽略输入的缴费档次（tier）")
     values = enrolment.blank()
     qualifying = [c for c in categories if c in SUBSIDISED]
     if not qualifying:

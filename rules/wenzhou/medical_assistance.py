@@ -8,7 +8,7 @@ from decimal import Decimal
 from bingpin.rules.core import assistance
 from bingpin.rules.core.cases import MedicalAssistanceCase
 from bingpin.rules.core.categories import Category, Diagnosis
-from bingpin.rules.core.errors import InvalidInput, NotDefinedByPolicy
+from bingpin.rules.core.errors import NotDefinedByPolicy
 from bingpin.rules.core.money import ZERO, format_money, format_percent, round_money
 from bingpin.rules.core.policy import ParameterValue, Policy
 from bingpin.rules.core.trace import Outcome, Trace
@@ -53,27 +53,31 @@ def _check_care_type(policy: Policy, case: MedicalAssistanceCase, trace: Trace) 
             {"care_type": ["本方案只规定了住院医疗救助的比例和封顶线 / only inpatient assistance is defined"]},
         )
     if case.care_type is None:
-        trace.assume("未提供 care_type，按住院医疗费用计算")
+        trace.assume("未提供就医类型（care_type），按住院医疗费用计算")
 
 
-def _check_ceiling(policy: Policy, case: MedicalAssistanceCase, categories: list[Category]) -> None:
-    """因病致贫人员的起付线一般不高于上年度城乡居民人均收入水平（不高于包括本数）."""
+def _check_guidance(policy: Policy, case: MedicalAssistanceCase, categories: list[Category], trace: Trace) -> None:
+    """因病致贫人员的起付线“一般不高于上年度城乡居民人均收入水平”: guidance, not a bar (WZ-AMB-013).
+
+    The given 起付线 is applied; one above the income is listed in ``assumptions``, never refused.
+    """
     if Category.ILLNESS_INDUCED_POVERTY not in categories:
         return
-    if case.deductible is None or case.per_capita_income is None:
+    deductible = _local(case, Category.ILLNESS_INDUCED_POVERTY)
+    if deductible is None or case.per_capita_income is None:
         return
-    if case.deductible > case.per_capita_income:
-        raise InvalidInput(
-            f"因病致贫人员的医疗救助起付线 {format_money(case.deductible)} 元高于上年度城乡居民人均收入 "
-            f"{format_money(case.per_capita_income)} 元（{policy.document_number} 三(五)：一般不高于上年度城乡居民"
-            "人均收入水平）/ deductible above the per-capita income ceiling",
-            {
-                "deductible": [
-                    f"不得高于 per_capita_income（{format_money(case.per_capita_income)}）"
-                    " / must not exceed per_capita_income"
-                ]
-            },
+    if deductible > case.per_capita_income:
+        trace.assume(
+            f"当地规定的因病致贫人员起付线 {format_money(deductible)} 元高于上年度城乡居民人均收入 "
+            f"{format_money(case.per_capita_income)} 元；三(五)“一般不高于上年度城乡居民人均收入水平”是指导性规定，"
+            "仍按当地规定的起付线计算"
         )
+
+
+def _local(case: MedicalAssistanceCase, category: Category) -> Decimal | None:
+    """The local 起付线 of ``category``: its own (``deductibles``), else the one given for every class."""
+    own = (case.deductibles or {}).get(category.value)
+    return own if own is not None else case.deductible
 
 
 def _deductible(policy: Policy, case: MedicalAssistanceCase, category: Category, trace: Trace) -> Decimal:
@@ -90,13 +94,14 @@ def _deductible(policy: Policy, case: MedicalAssistanceCase, category: Category,
             trace.step(f"{name}：不设医疗救助起付线（{format_money(stated.value)} 元）", stated.citation)
         return stated.value
     citation = policy.cite("三(五)", LOCAL_DEDUCTIBLE[category])
-    if case.deductible is None:
-        trace.assume(f"未提供 deductible（当地规定的起付线），{name}的起付线按 0 元计算")
+    local = _local(case, category)
+    if local is None:
+        trace.assume(f"未提供{name}的当地起付线（deductible / deductibles），{name}的起付线按 0 元计算")
         trace.step(f"{name}：起付线由当地规定，未提供，按 0 元计算", citation)
         return ZERO
     if trace.explain:
-        trace.step(f"{name}：按当地规定的起付线 {format_money(case.deductible)} 元", citation)
-    return case.deductible
+        trace.step(f"{name}：按当地规定的起付线 {format_money(local)} 元", citation)
+    return local
 
 
 def _option(policy: Policy, case: MedicalAssistanceCase, category: Category, trace: Trace) -> Option:
@@ -132,18 +137,18 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     day = case.date
     categories = policy.categories_of(case.categories)
     _check_care_type(policy, case, trace)
-    _check_ceiling(policy, case, categories)
+    _check_guidance(policy, case, categories, trace)
     cap = policy.param("medical_assistance.annual_cap", day)
     if case.annual_cap is not None:
-        trace.assume(f"本方案规定年度救助封顶线为 {format_money(cap.value)} 元，忽略输入的 annual_cap")
+        trace.assume(f"本方案规定年度救助封顶线为 {format_money(cap.value)} 元，忽略输入的年度限额（annual_cap）")
     values = assistance.blank(cap.value, None)
     if not categories:
         trace.step("不属于本方案所列的贫困人员，不予医疗救助", policy.cite("三(一)", "我市户籍贫困人员主要包括"))
         return Outcome(eligible=False, values=values, trace=trace)
 
     _rare_diseases(policy, case, trace)
-    if case.deductible is not None and not LOCAL_DEDUCTIBLE.keys() & set(categories):
-        trace.assume("特困供养人员全额解决、最低生活保障家庭成员不设起付线，忽略输入的 deductible")
+    if (case.deductible is not None or case.deductibles) and not LOCAL_DEDUCTIBLE.keys() & set(categories):
+        trace.assume("特困供养人员全额解决、最低生活保障家庭成员不设起付线，忽略输入的当地起付线")
     if trace.explain:
         trace.step(
             f"救助基数为扣除基本医保、大病保险和其他补充医疗保险补偿后的住院自负合规医疗费用 "

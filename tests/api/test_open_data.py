@@ -216,6 +216,9 @@ def test_ambiguities_with_decision_and_tagged_scenarios(http: FlaskClient) -> No
     assert tagged["policy"] == "jiaxing-2022-58" and tagged["decision"]
     assert {"JX-MA-006", "JX-MA-007"} <= set(tagged["scenarios"])
     assert http.get("/v1/ambiguities/JX-AMB-004").get_json() == tagged
+    assert {a["kind"] for a in items} == {"reading", "choice"}
+    assert tagged["kind"] == "reading"
+    assert {a["id"]: a for a in items}["LG-AMB-005"]["kind"] == "choice"
     assert_not_found(http, "/v1/ambiguities/XX-AMB-999")
 
 

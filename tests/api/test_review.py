@@ -68,6 +68,8 @@ def test_datatables_become_tables_and_ambiguities_are_noted(reviewed: FlaskClien
     assert '<table class="datatable"><thead><tr><th>数据项</th>' in html
     assert 'id="amb-JX-AMB-004"' in html
     assert "<dt>决定</dt>" in html
+    assert 'class="ambiguity ambiguity-reading" id="amb-JX-AMB-004"' in html
+    assert 'class="ambiguity ambiguity-choice" id="amb-JX-AMB-001"' in html
 
 
 def test_without_a_report_the_page_says_so(tmp_path: Path) -> None:

@@ -168,13 +168,14 @@ def test_without_tier_and_contribution_the_answer_is_the_tier_1_share_and_says_s
 
 
 @pytest.mark.parametrize(
-    ("year", "amount"),
-    [(2022, D("100.00")), (2023, D("50.00")), (2024, None), (2025, None)],
+    ("year", "amount", "eligible"),
+    [(2022, D("100.00"), True), (2023, D("50.00"), True), (2024, D("0.00"), False), (2025, D("0.00"), False)],
 )
-def test_stable_out_of_poverty_get_100_then_50_yuan_and_nothing_from_2024(year: int, amount: D | None) -> None:
+def test_stable_out_of_poverty_get_100_then_50_yuan_and_nothing_from_2024(year: int, amount: D, eligible: bool) -> None:
+    # a not-eligible answer's subsidy is 0.00, never null (null would mean "not computed")
     result = subsidy(categories=("stable_out_of_poverty",), enrolment_year=year)
     assert result["subsidy"] == amount
-    assert result["eligible"] is (amount is not None)
+    assert result["eligible"] is eligible
     assert result["share"] is None
 
 
@@ -200,7 +201,7 @@ def test_one_of_the_seven_classes_is_not_treated_as_stable_out_of_poverty() -> N
 def test_no_category_gets_no_subsidy() -> None:
     result = subsidy(categories=(), personal_contribution=D("350"))
     assert result["eligible"] is False
-    assert result["subsidy"] is None
+    assert result["subsidy"] == D("0.00")
 
 
 @pytest.mark.parametrize("enrolled", [dt.date(2023, 7, 1), dt.date(2023, 12, 31)])
@@ -244,36 +245,28 @@ def test_the_three_classes_get_half_the_deductible_five_points_more_and_no_cap(c
     assert result["amount"] == D("26000.00")
 
 
-@pytest.mark.parametrize("categories", [("marginal_subsistence",), (), ("stable_out_of_poverty",)])
-def test_everyone_else_gets_the_standard_deductible_and_60_percent(categories: tuple[str, ...]) -> None:
-    # 起付线 48000 x 50% = 24000; (52000 - 24000) x 60% = 16800
-    result = critical(categories=categories, eligible_self_pay=D("52000"))
-    assert result["deductible"] == D("24000.00")
-    assert result["ratio"] == D("0.60")
-    assert result["amount"] == D("16800.00")
-    assert any("annual_cap" in a for a in result["assumptions"])
+@pytest.mark.parametrize(
+    "categories", [("marginal_subsistence",), (), ("stable_out_of_poverty",), ("marginal_at_risk",)]
+)
+def test_critical_illness_for_anyone_but_the_three_classes_is_not_defined(categories: tuple[str, ...]) -> None:
+    # 三(六): the 起付线, ratio and no-cap terms are for "上述对象" (特困人员、低保对象、返贫致贫人口) only
+    with pytest.raises(NotDefinedByPolicy):
+        critical(categories=categories, eligible_self_pay=D("52000"), annual_cap=D("300000"))
 
 
-def test_stable_out_of_poverty_cite_the_clause_that_ends_special_measures() -> None:
-    assert "二(二)" in critical(categories=("stable_out_of_poverty",), eligible_self_pay=D("1"))["clauses"]
-
-
-def test_a_cap_given_for_others_applies_but_one_given_for_the_three_classes_is_ignored() -> None:
-    # others: (1024000 - 24000) x 60% = 600000 -> cap 300000
-    other = critical(categories=("marginal_subsistence",), eligible_self_pay=D("1024000"), annual_cap=D("300000"))
-    assert other["amount"] == D("300000.00")
-    assert other["annual_cap"] == D("300000")
+def test_a_cap_given_for_the_three_classes_is_ignored_and_60_percent_is_an_assumption() -> None:
     # 低保对象: (1012000 - 12000) x 65% = 650000, 不设封顶线
     tilted = critical(categories=("subsistence_allowance",), eligible_self_pay=D("1012000"), annual_cap=D("300000"))
     assert tilted["amount"] == D("650000.00")
     assert tilted["annual_cap"] is None
     assert any("忽略输入的 annual_cap" in a for a in tilted["assumptions"])
+    assert any("CK-AMB-006" in a for a in tilted["assumptions"])
 
 
 @pytest.mark.parametrize(
     ("burden", "amount", "eligible"),
     [
-        ("12000.00", "0.00", False),  # exactly the 起付线: nothing above it
+        ("12000.00", "0.00", True),  # exactly the 起付线: eligible, nothing above it to pay
         ("12000.01", "0.01", True),  # 0.01 x 65% = 0.0065 -> 0.01
         ("12000.07", "0.05", True),  # 0.07 x 65% = 0.0455 -> 0.05
     ],

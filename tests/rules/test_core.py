@@ -12,8 +12,10 @@ from bingpin.rules.core.allocation import allocate
 from bingpin.rules.core.citations import PolicyText
 from bingpin.rules.core.dates import Period, add_months, end_of_year, first_day_of_next_month
 from bingpin.rules.core.errors import ConfigurationError
+from bingpin.rules.core.indicators import rate
 from bingpin.rules.core.loader import load_yaml
 from bingpin.rules.core.money import MoneyFormatError, format_money, format_ratio, parse_money, round_money
+from bingpin.rules.core.trace import Outcome, Trace
 
 
 @pytest.mark.parametrize(
@@ -146,8 +148,62 @@ def test_a_quote_not_in_the_policy_text_fails_loading(monkeypatch: pytest.Monkey
         _load(monkeypatch, text)
 
 
+AMBIGUITY = """
+    citation: {clause: 二(二)7, quote: 二类对象按90%救助}
+ambiguities:
+  - id: JX-AMB-999
+    clause: 二(二)7
+    quote: 二类对象按90%救助
+    issue: i
+    decision: d
+"""
+
+
+def test_an_ambiguity_without_its_kind_fails_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigurationError, match=r"ambiguities\.JX-AMB-999: missing 'kind'"):
+        _load(monkeypatch, POLICY_YAML + AMBIGUITY)
+
+
+@pytest.mark.parametrize("kind", ["choice", "reading"])
+def test_an_ambiguity_is_a_reading_or_a_choice(monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    policy = _load(monkeypatch, POLICY_YAML + AMBIGUITY + f"    kind: {kind}\n")
+    assert [(a.id, a.kind) for a in policy.ambiguities] == [("JX-AMB-999", kind)]
+
+
+def test_an_ambiguity_of_another_kind_fails_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigurationError, match=r"kind 'guess' is not one of \['reading', 'choice'\]"):
+        _load(monkeypatch, POLICY_YAML + AMBIGUITY + "    kind: guess\n")
+
+
 def test_a_cited_value_loads_with_its_dates(monkeypatch: pytest.MonkeyPatch) -> None:
     text = POLICY_YAML + "    citation: {clause: 二(二)7, quote: 二类对象按90%救助}\n"
     policy = _load(monkeypatch, text)
     assert policy.param("p", dt.date(2023, 1, 1)).value == Decimal("0.90")
     assert policy.parameters["p"].at(dt.date(2022, 12, 31)) is None
+
+
+@pytest.mark.parametrize("name", ["amount", "subsidy", "relief"])
+def test_a_not_eligible_answer_pays_0_00_and_null_stays_not_computed(name: str) -> None:
+    refused = Outcome(eligible=False, values={name: None, "share": None}, trace=Trace())
+    assert refused.values == {name: Decimal("0.00"), "share": None}
+    granted = Outcome(eligible=True, values={name: None}, trace=Trace())
+    assert granted.values == {name: None}
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "target", "value"),
+    [
+        ("82999", "100000", "83", "82.999"),  # exact: never shown as 83.00
+        ("15001", "100000", "15", "15.001"),
+        ("1", "3", "33.34", "33.33333333333333333333333333"),  # below the target: rounded down
+        ("2", "3", "66.66", "66.66666666666666666666666667"),  # above the target: rounded up
+        ("8300", "10000", "83", "83"),  # exactly the target
+    ],
+)
+def test_an_indicator_value_stands_on_the_same_side_of_its_target_as_the_exact_rate(
+    numerator: str, denominator: str, target: str, value: str
+) -> None:
+    got = rate(Decimal(numerator), Decimal(denominator), Decimal(target))
+    assert got == Decimal(value)
+    exact = Decimal(numerator) * 100 - Decimal(target) * Decimal(denominator)
+    assert (got - Decimal(target)).compare(Decimal(0)) == exact.compare(Decimal(0))

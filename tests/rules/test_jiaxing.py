@@ -124,10 +124,71 @@ def test_enrolment_subsidy_is_full_for_classes_one_to_three_and_children_in_diff
             InsuranceSubsidyCase(date=DAY, categories=(category,), personal_contribution=D("380")),
         )
         assert outcome.values["subsidy"] == D("380.00")
+
+
+@pytest.mark.parametrize("category", ["expenditure_poverty", "other_special_hardship"])
+def test_every_recognised_object_is_subsidised_the_share_of_classes_four_and_five_not_stated(category: str) -> None:
     _, outcome = calculate(
-        "insurance-subsidy", "330400", InsuranceSubsidyCase(date=DAY, categories=("expenditure_poverty",))
+        "insurance-subsidy",
+        "330400",
+        InsuranceSubsidyCase(date=DAY, categories=(category,), personal_contribution=D("380")),
     )
+    assert outcome.eligible is True
+    assert outcome.values["share"] is None
+    assert outcome.values["subsidy"] is None
+    assert any("未规定" in a for a in outcome.trace.assumptions)
+
+
+@pytest.mark.parametrize(
+    ("day", "eligible"),
+    [(dt.date(2023, 5, 20), False), (dt.date(2023, 5, 31), False), (dt.date(2023, 6, 1), True)],
+)
+def test_a_new_objects_assistance_starts_on_the_first_day_of_the_next_month(day: dt.date, eligible: bool) -> None:
+    result = assist(
+        date=day,
+        categories=("subsistence_allowance",),
+        eligible_self_pay=D("10000"),
+        recognized_on=dt.date(2023, 5, 15),
+    )
+    assert result["eligible"] is eligible
+    assert result["amount"] == (D("9000.00") if eligible else D("0"))
+    assert result["costs_eligible_from"] == dt.date(2023, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("day", "eligible"),
+    [(dt.date(2023, 1, 15), False), (dt.date(2023, 2, 27), False), (dt.date(2023, 2, 28), True)],
+)
+def test_the_six_months_before_recognition_are_a_window(day: dt.date, eligible: bool) -> None:
+    result = assist(
+        date=day,
+        categories=("illness_induced_poverty", "subsistence_allowance"),
+        eligible_self_pay=D("10000"),
+        recognized_on=dt.date(2023, 8, 31),
+    )
+    assert result["eligible"] is eligible
+    assert result["amount"] == (D("9000.00") if eligible else D("0"))
+
+
+def test_the_jiaxing_dabing_wuyou_premium_is_paid_in_full_for_subsidised_enrollees_and_certificate_holders() -> None:
+    for facts in ({"categories": ("expenditure_poverty",)}, {"disability_certificate": True}):
+        _, outcome = calculate(
+            "insurance-subsidy",
+            "330400",
+            InsuranceSubsidyCase(date=DAY, scheme="supplementary", personal_contribution=D("150"), **facts),  # type: ignore[arg-type]
+        )
+        assert (outcome.eligible, outcome.values["subsidy"]) == (True, D("150.00"))
+    _, outcome = calculate("insurance-subsidy", "330400", InsuranceSubsidyCase(date=DAY, scheme="supplementary"))
     assert outcome.eligible is False
+
+
+def test_a_supplementary_scheme_subsidy_is_not_defined_elsewhere() -> None:
+    with pytest.raises(NotDefinedByPolicy, match="惠民型商业补充医疗保险"):
+        calculate(
+            "insurance-subsidy",
+            "330300",
+            InsuranceSubsidyCase(date=dt.date(2020, 6, 1), categories=("extreme_poverty",), scheme="supplementary"),
+        )
 
 
 @pytest.mark.parametrize(("self_pay", "flagged"), [("5000.00", False), ("5000.01", True)])

@@ -150,25 +150,23 @@ def test_people_in_hardship_have_the_city_deductible_halved_80_percent_and_no_ca
     assert result["amount"] == D("788000.00")
 
 
-def test_other_insured_people_follow_the_wenzhou_city_standard_and_cite_it() -> None:
-    # 起付线 60000 x 50% = 30000; (50000 - 30000) x 60% = 12000
-    result = critical(eligible_self_pay=D("50000"))
-    assert (result["deductible"], result["ratio"], result["amount"]) == (D("30000.00"), D("0.60"), D("12000.00"))
+@pytest.mark.parametrize("annual_cap", [None, D("100000")])
+def test_critical_illness_for_people_not_in_hardship_is_not_defined_by_this_plan(annual_cap: D | None) -> None:
+    # 2 适用对象: the plan covers 困难群众 only; 温医保发〔2019〕13号 is not applied in its place
+    with pytest.raises(NotDefinedByPolicy):
+        critical(eligible_self_pay=D("50000"), annual_cap=annual_cap)
+
+
+def test_the_halved_deductible_rests_on_the_wenzhou_standard_and_says_so() -> None:
+    result = critical(categories=("subsistence_allowance",), eligible_self_pay=D("50000"))
     assert ("wenzhou-2019-13", "三(四)") in result["citations"]
+    assert any("LG-AMB-005" in a for a in result["assumptions"])
 
 
 @pytest.mark.parametrize(("self_pay", "amount"), [("15000.00", "0.00"), ("15000.01", "0.01")])
 def test_critical_illness_pays_only_above_the_reduced_deductible(self_pay: str, amount: str) -> None:
     # 0.01 x 80% = 0.008 -> 0.01
     assert critical(categories=("subsistence_allowance",), eligible_self_pay=D(self_pay))["amount"] == D(amount)
-
-
-def test_a_local_cap_applies_only_to_people_not_in_hardship() -> None:
-    # (500000 - 30000) x 60% = 282000 -> capped at 100000; without a cap: 282000 and an assumption
-    assert critical(eligible_self_pay=D("500000"), annual_cap=D("100000"))["amount"] == D("100000.00")
-    uncapped = critical(eligible_self_pay=D("500000"))
-    assert uncapped["amount"] == D("282000.00")
-    assert any("annual_cap" in a for a in uncapped["assumptions"])
 
 
 # ---- 3(三)8 insurance subsidy ------------------------------------------------------------------

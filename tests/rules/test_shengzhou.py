@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -262,3 +263,18 @@ def test_bare_numbers_of_the_table_are_floors(ident: str, figures: tuple[str, st
         at = indicator(dt.date(year, 6, 30), **{numerator: str(D(target) * 100), denominator: "10000"})
         below = indicator(dt.date(year, 6, 30), **{numerator: str(D(target) * 100 - 1), denominator: "10000"})
         assert (at["id"], at["comparator"], at["met"], below["met"]) == (ident, ">=", True, False)
+
+
+def test_indicator_explanations_name_the_figures_in_chinese_never_by_field() -> None:
+    # 附件1 备注1: 资助参加基本医保的困难群众人数 / 符合医疗救助条件的困难群众人数; a missing figure and a
+    # zero denominator are named the same way
+    figures = {"subsidised_enrollees": D("99"), "eligible_for_assistance": D("100"), "chronic_signed": D("1")}
+    figures |= {"warning_responses": D("1"), "warning_problems": D("0")}
+    _, outcome = calculate("indicators", SHENGZHOU, IndicatorsCase(date=DAY, figures=figures))
+    text = "\n".join(step.text for step in outcome.trace.steps)
+    assert "资助参加基本医保的困难群众人数 / 符合医疗救助条件的困难群众人数" in text
+    assert "缺少数据 困难群众高血压和糖尿病患者总人数" in text
+    assert "分母 经筛选发现问题总数 为 0" in text
+    assert not re.search(r"[a-z]+_[a-z]+", text), text
+    (result,) = outcome.values["indicators"]
+    assert result["name"] == "资助困难群众参加基本医疗保险率"

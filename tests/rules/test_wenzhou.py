@@ -17,7 +17,7 @@ from bingpin.rules.core.cases import (
     MedicalAssistanceCase,
     RiskMonitoringCase,
 )
-from bingpin.rules.core.errors import InvalidInput, NotDefinedByPolicy, NotInForce, UnknownCategory
+from bingpin.rules.core.errors import NotDefinedByPolicy, NotInForce, UnknownCategory
 from bingpin.rules.registry import calculate, policy_for
 from tests.rules.outcomes import answer
 
@@ -73,7 +73,7 @@ def test_the_subsistence_class_has_no_deductible_even_when_one_is_given() -> Non
     result = assist(categories=("subsistence_allowance",), eligible_self_pay=D("10000"), deductible=D("1000"))
     assert result["deductible"] == D("0.00")
     assert result["amount"] == D("7000.00")
-    assert any("忽略输入的 deductible" in a for a in result["assumptions"])
+    assert any("忽略输入的当地起付线" in a for a in result["assumptions"])
 
 
 def test_extreme_poverty_is_paid_in_full_without_a_deductible() -> None:
@@ -95,20 +95,21 @@ def test_a_missing_local_deductible_counts_as_zero_and_is_listed_as_an_assumptio
     assert any("deductible" in a and "0 元" in a for a in result["assumptions"])
 
 
-@pytest.mark.parametrize(("deductible", "accepted"), [("40000.00", True), ("40000.01", False)])
-def test_the_illness_deductible_may_equal_but_not_exceed_the_per_capita_income(deductible: str, accepted: bool) -> None:
-    facts = {
-        "categories": ("illness_induced_poverty",),
-        "eligible_self_pay": D("50000"),
-        "deductible": D(deductible),
-        "per_capita_income": D("40000.00"),
-    }
-    if accepted:
-        assert assist(**facts)["amount"] == D("5000.00")  # (50000 - 40000) x 50%
-        return
-    with pytest.raises(InvalidInput) as error:
-        assist(**facts)
-    assert "deductible" in error.value.errors
+@pytest.mark.parametrize(("deductible", "warned"), [("40000.00", False), ("40000.01", True)])
+def test_the_illness_deductible_above_the_per_capita_income_is_applied_with_a_warning(
+    deductible: str, warned: bool
+) -> None:
+    # 一般不高于上年度城乡居民人均收入水平 is guidance: computed with the given 起付线, never refused.
+    result = assist(
+        categories=("illness_induced_poverty",),
+        eligible_self_pay=D("50000.01"),
+        deductible=D(deductible),
+        per_capita_income=D("40000.00"),
+    )
+    assert result["eligible"] is True
+    assert result["deductible"] == D(deductible)
+    assert result["amount"] == (D("5000.00") if warned else D("5000.01"))  # (50000.01 - deductible) x 50%
+    assert any("指导性规定" in a for a in result["assumptions"]) is warned
 
 
 def test_the_income_ceiling_only_binds_the_illness_class() -> None:
@@ -161,7 +162,7 @@ def test_the_annual_cap_of_80000_counts_assistance_already_received(received: st
 def test_an_input_cap_is_ignored_because_the_policy_states_one() -> None:
     result = assist(categories=("extreme_poverty",), eligible_self_pay=D("90000"), annual_cap=D("100000"))
     assert result["amount"] == D("80000.00")
-    assert any("忽略输入的 annual_cap" in a for a in result["assumptions"])
+    assert any("annual_cap" in a and "忽略" in a for a in result["assumptions"])
 
 
 def test_outpatient_assistance_is_not_defined_by_this_policy() -> None:
@@ -201,12 +202,13 @@ def test_the_standard_deductible_is_half_the_income_and_the_ratio_60_percent() -
     result = critical(eligible_self_pay=D("50000"))
     assert result["deductible"] == D("30000.00")
     assert result["ratio"] == D("0.60")
+    assert result["ratio_is_floor"] is True  # 应达到 60%: a floor
     assert result["amount"] == D("12000.00")
 
 
-@pytest.mark.parametrize(("self_pay", "eligible", "amount"), [("30000.00", False, "0.00"), ("30000.01", True, "0.01")])
+@pytest.mark.parametrize(("self_pay", "eligible", "amount"), [("30000.00", True, "0.00"), ("30000.01", True, "0.01")])
 def test_critical_illness_pays_only_above_the_deductible(self_pay: str, eligible: bool, amount: str) -> None:
-    # 0.01 x 60% = 0.006 -> 0.01
+    # 0.01 x 60% = 0.006 -> 0.01; at the 起付线 still eligible (a status), with nothing to pay
     result = critical(eligible_self_pay=D(self_pay))
     assert result["eligible"] is eligible
     assert result["amount"] == D(amount)
@@ -358,3 +360,20 @@ def test_every_ambiguity_has_a_decision() -> None:
     ambiguities = policy_for(WENZHOU).ambiguities
     assert [a.id for a in ambiguities] == [f"WZ-AMB-{n:03d}" for n in range(1, len(ambiguities) + 1)]
     assert all(a.decision for a in ambiguities)
+
+
+def test_each_local_class_may_have_its_own_deductible() -> None:
+    # 低边 (10000 - 5000) x 60% = 3000; 因病致贫 (10000 - 0) x 50% = 5000: the higher applies
+    result = assist(
+        categories=("marginal_subsistence", "illness_induced_poverty"),
+        eligible_self_pay=D("10000"),
+        deductibles={"marginal_subsistence": D("5000"), "illness_induced_poverty": D("0")},
+    )
+    assert (result["applied_category"], result["amount"]) == ("illness_induced_poverty", D("5000.00"))
+    # one 起付线 for every class (deductible): 低边 wins, (10000 - 5000) x 60% = 3000
+    shared = assist(
+        categories=("marginal_subsistence", "illness_induced_poverty"),
+        eligible_self_pay=D("10000"),
+        deductible=D("5000"),
+    )
+    assert (shared["applied_category"], shared["amount"]) == ("marginal_subsistence", D("3000.00"))

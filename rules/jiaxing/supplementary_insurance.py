@@ -1,0 +1,29 @@
+"""嘉兴 鼓励发展商业保险 (二(三)10): 医疗救助资助参保对象、持证残疾人 — the 嘉兴大病无忧 premium in full."""
+
+from __future__ import annotations
+
+from bingpin.rules.core import enrolment
+from bingpin.rules.core.cases import InsuranceSubsidyCase
+from bingpin.rules.core.money import ZERO, format_percent
+from bingpin.rules.core.policy import Policy
+from bingpin.rules.core.trace import Outcome, Trace
+
+
+def supplementary_insurance(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) -> Outcome:
+    """医疗救助资助参保对象和持证残疾人由财政全额资助投保“嘉兴大病无忧”（保费为输入）."""
+    categories = policy.categories_of(case.categories)
+    share = policy.param("insurance_subsidy.supplementary.share", case.date)
+    if case.tier is not None:
+        trace.assume("“嘉兴大病无忧”不区分缴费档次，忽略输入的缴费档次（tier）")
+    values = enrolment.blank()
+    who = [f"医疗救助资助参保对象（{'、'.join(policy.name_of(c) for c in categories)}）"] if categories else []
+    if case.disability_certificate:
+        who.append("持证残疾人")
+    if not who:
+        trace.step("既不是医疗救助资助参保对象，也不是持证残疾人，不予资助投保“嘉兴大病无忧”", share.citation)
+        values.update(subsidy=ZERO)
+        return Outcome(eligible=False, values=values, trace=trace)
+    trace.step(f"{'、'.join(who)}：由财政全额资助投保“嘉兴大病无忧”（{format_percent(share.value)}）", share.citation)
+    values.update(share=share.value)
+    enrolment.amount(case, share.value, share.citation, trace, values, contribution="“嘉兴大病无忧”保费")
+    return Outcome(eligible=True, values=values, trace=trace)
