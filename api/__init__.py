@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask, Response
@@ -54,6 +55,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         MAX_CONTENT_LENGTH=1024 * 1024,
+        # Where clients reach the service (``https://example.org/bingpin``) for absolute links;
+        # empty: links are relative. Never taken from a request's Host header (api.open_data).
+        PUBLIC_BASE_URL=os.environ.get("BINGPIN_PUBLIC_BASE_URL", ""),
         API_SPEC_OPTIONS={
             "info": {"description": DESCRIPTION, "license": {"name": "MIT"}},
             "servers": [{"url": "/", "description": "this service"}],

@@ -101,6 +101,7 @@ class Api(flask_smorest.Api):
         errors = flatten(data.get("messages") or data.get("errors") or {})
         if status == 400 and data.get("messages"):
             code, message = "malformed_json", "请求体不是有效的 JSON / request body is not valid JSON"
+        code = data.get("code", code)  # a refusal with its own code (api.parsing: duplicate_key...)
         if status == 500:
             original = getattr(error, "original_exception", None)
             if original is not None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,11 +22,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(workers: int = 2, timeout: float = 30.0) -> Iterator[str]:
-    """Start the service with gunicorn, yield its base URL, stop it afterwards."""
+def served(
+    workers: int = 2, timeout: float = 30.0, extra_args: Sequence[str] = (), env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """Start the service with gunicorn (``bingpin serve`` with ``extra_args``, in ``env`` if given),
+    yield its base URL, stop it afterwards."""
     port = free_port()
     command = [sys.executable, "-m", "bingpin.api.cli", "serve", "--port", str(port), "--workers", str(workers)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command += list(extra_args)
+    environment = dict(os.environ if env is None else env)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
