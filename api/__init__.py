@@ -30,9 +30,11 @@ VERSION = "1.0.0"
 DESCRIPTION = """病贫（Bingpin）：地方医疗救助与防范因病致贫返贫政策的参考实现。
 
 每个数额都可追溯到政策条款：计算答复附计算步骤（explanation，含条款原文摘录）和所用假定（assumptions）。
-金额以两位小数的字符串传送（如 "9000.00"），请求中的金额可为字符串或数字（最多两位小数）。
+金额以两位小数的字符串传送（如 "9000.00"），请求中的金额可为字符串或 JSON 数字，其写法须符合
+^[0-9]{1,12}(\\.[0-9]{1,2})?$（ASCII 数字，不带正负号、指数或空格）。
 错误答复统一为 {"code", "message", "errors"}：422 validation_error（输入无效）、unknown_category、
-not_defined_by_policy（该地区政策未规定此项）、not_in_force（日期不在施行期间）；400 malformed_json；
+not_defined_by_policy（该地区政策未规定此项）、not_in_force（日期不在施行期间）；400 malformed_json、
+duplicate_key（JSON 对象中的键重复）、nesting_too_deep（嵌套超过 32 层）；413 payload_too_large；
 404 not_found；405 method_not_allowed（本服务只读）。"""
 
 

@@ -130,6 +130,7 @@ def test_the_documented_pattern_is_the_one_in_the_spec(app: Flask) -> None:
     text, number = schema["anyOf"]
     assert text["pattern"] == MONEY_PATTERN
     assert Decimal(str(number["maximum"])) == Decimal("999999999999.99")
+    assert MONEY_PATTERN in spec["info"]["description"] and f"{MAX_DEPTH} 层" in spec["info"]["description"]
 
 
 def test_no_answer_shows_a_negative_zero(http: FlaskClient) -> None:
