@@ -109,6 +109,22 @@ def test_a_chunked_body_counts_against_the_same_limits(live_url: str) -> None:
         assert (status, json.loads(body)["code"]) == (422, "validation_error"), body[:200]
 
 
+def test_hostile_bodies_are_4xx_under_gunicorn_too(live_url: str) -> None:
+    valid = '{"jurisdiction": "330400", "date": "2023-06-01", "categories": ["subsistence_allowance"], '
+    for data, status, code in [
+        ("[" * 100_000, 400, "nesting_too_deep"),
+        (valid + '"eligible_self_pay": 1e1000000}', 422, "validation_error"),
+        (valid + '"eligible_self_pay": "abc", "eligible_self_pay": "10.00"}', 400, "duplicate_key"),
+    ]:
+        connection = http.client.HTTPConnection(*_address(live_url), timeout=10)
+        try:
+            connection.request("POST", MEDICAL, body=data.encode(), headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            assert (response.status, json.loads(response.read())["code"]) == (status, code)
+        finally:
+            connection.close()
+
+
 def test_errors_gunicorn_answers_itself_are_json_too(live_url: str) -> None:
     status, headers, body = _raw(live_url, b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
     assert status == 414
