@@ -133,6 +133,13 @@ def test_the_documented_pattern_is_the_one_in_the_spec(app: Flask) -> None:
     assert MONEY_PATTERN in spec["info"]["description"] and f"{MAX_DEPTH} 层" in spec["info"]["description"]
 
 
+@pytest.mark.parametrize("literal", ["1e999999999", "1" * 5000, "-0", "10.5"], ids=lambda literal: literal[:12])
+def test_an_integer_field_refuses_what_is_not_a_plain_integer(http: FlaskClient, literal: str) -> None:
+    body = {**VALID, "age": "AGE"}
+    status, answer = send(http, json.dumps(body).replace('"AGE"', literal))
+    assert (status, list(answer["errors"])) == (422, ["age"])
+
+
 def test_no_answer_shows_a_negative_zero(http: FlaskClient) -> None:
     for literal in ('"-0"', "-0", "-0.0"):
         response = http.post(MEDICAL, data=with_amount(literal), content_type="application/json")
