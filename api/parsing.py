@@ -17,7 +17,7 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-#: Deepest nesting of arrays and objects a body may have (the deepest request is 4 levels).
+#: Deepest nesting of arrays and objects a body may have (a batch of households nests 5 levels).
 MAX_DEPTH = 32
 
 #: An escape sequence in a JSON string: ``\"`` and ``\\`` neither open nor close a string.
