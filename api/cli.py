@@ -40,7 +40,13 @@ def _openapi(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from bingpin.api.serving import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers, header_timeout=args.header_timeout)
+    serve(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        header_timeout=args.header_timeout,
+        timeout=args.timeout,
+    )
     return 0
 
 
@@ -82,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=5,
         help="seconds a client has to send a request's line and headers, or to start its next request (default 5)",
+    )
+    serve.add_argument(
+        "--timeout",
+        type=int,
+        default=30,
+        help="seconds a request may wait on its client (body, answer) and a worker may stay silent (default 30)",
     )
     serve.set_defaults(run=_serve)
     openapi = commands.add_parser("openapi", help="write (or --check) openapi/openapi.json")

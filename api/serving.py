@@ -27,7 +27,17 @@ def default_workers() -> int:
 HEADER_TIMEOUT = 5
 
 
-def options(host: str, port: int, workers: int | None = None, header_timeout: int = HEADER_TIMEOUT) -> dict[str, Any]:
+#: Seconds a worker may stay silent before it is restarted, and a request may wait on its client.
+TIMEOUT = 30
+
+
+def options(
+    host: str,
+    port: int,
+    workers: int | None = None,
+    header_timeout: int = HEADER_TIMEOUT,
+    timeout: int = TIMEOUT,
+) -> dict[str, Any]:
     return {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
@@ -35,8 +45,9 @@ def options(host: str, port: int, workers: int | None = None, header_timeout: in
         # trickling their headers cost 200 greenlets and normal requests go on (gthread read headers
         # in a blocked thread with no time limit: 5 such clients stopped the service). The worker
         # reads each request's line and headers under a timeout of ``keepalive`` seconds
-        # (gunicorn.workers.ggevent.timeout_ctx): that is the header timeout.
-        "worker_class": "gevent",
+        # (gunicorn.workers.ggevent.timeout_ctx): that is the header timeout; api.worker adds a
+        # deadline of ``timeout`` seconds on the rest of each request (a body sent slowly).
+        "worker_class": "bingpin.api.worker.Worker",
         "worker_connections": 1000,
         "keepalive": header_timeout,
         # Every gunicorn 27 instance would open $HOME/.gunicorn/gunicorn.ctl, and the last to stop
@@ -45,8 +56,9 @@ def options(host: str, port: int, workers: int | None = None, header_timeout: in
         # The app is stateless and loads its data at import: load once, fork workers.
         "preload_app": True,
         # A calculation takes microseconds and a batch of 10,000 about a second; a worker whose main
-        # loop is silent for 30 s is stuck and restarted. Requests are bounded by the body limits.
-        "timeout": 30,
+        # loop is silent for 30 s is stuck and restarted, and a request still waiting on its client
+        # after 30 s is cut off (api.worker). Requests are bounded by the body limits.
+        "timeout": timeout,
         "graceful_timeout": 10,
         # Bound request lines and headers; bodies are bounded by MAX_CONTENT_LENGTH.
         "limit_request_line": 4094,
@@ -77,6 +89,10 @@ class Server(BaseApplication):
 
 
 def serve(
-    host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, header_timeout: int = HEADER_TIMEOUT
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int | None = None,
+    header_timeout: int = HEADER_TIMEOUT,
+    timeout: int = TIMEOUT,
 ) -> None:
-    Server(options(host, port, workers, header_timeout)).run()
+    Server(options(host, port, workers, header_timeout, timeout)).run()

@@ -3,7 +3,8 @@ per ``interval`` seconds) while a normal client sends calculations one after ano
 
 ``python -m tests.slow_clients`` (or ``tox -e slowclients``) starts ``bingpin serve`` with its
 shipped settings and prints the normal requests' p50/p99/max during the attack and how long the
-server let the trickling connections live (default: 200 connections for 30 s). The default test
+server let the trickling connections live (default: 200 connections for 30 s; ``--body`` sends
+whole headers and trickles the body instead). The default test
 run uses :func:`attack` at a smaller scale (tests/test_serving_slow_clients.py). Loopback only;
 bounded in connections and time.
 """
@@ -31,6 +32,10 @@ CASE = {
 }
 #: What a trickling client sends, one byte at a time: a request whose headers never end.
 TRICKLE = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 4000
+#: A slow body instead: these headers at once, then the declared body one byte at a time.
+BODY_HEAD = (
+    f"POST {MEDICAL} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n"
+).encode()
 
 
 @dataclass
@@ -61,8 +66,11 @@ class Result:
         }
 
 
-def _trickle_once(address: tuple[str, int], start: float, duration: float, interval: float) -> float | None:
-    """One slow connection: a byte every ``interval`` s until the server closes or ``duration`` ends."""
+def _trickle_once(
+    address: tuple[str, int], start: float, duration: float, interval: float, body: bool = False
+) -> float | None:
+    """One slow connection: a byte every ``interval`` s (of its headers, or of its body after the
+    headers) until the server closes or ``duration`` ends."""
     opened = time.monotonic()
     try:
         sock = socket.create_connection(address, timeout=5)
@@ -70,6 +78,8 @@ def _trickle_once(address: tuple[str, int], start: float, duration: float, inter
         return 0.0
     with sock:
         sock.settimeout(interval)
+        if body:
+            sock.sendall(BODY_HEAD)
         for byte in TRICKLE:
             if time.monotonic() - start >= duration:
                 return None
@@ -84,11 +94,13 @@ def _trickle_once(address: tuple[str, int], start: float, duration: float, inter
     return None
 
 
-def _trickle(address: tuple[str, int], start: float, duration: float, interval: float) -> list[float | None]:
+def _trickle(
+    address: tuple[str, int], start: float, duration: float, interval: float, body: bool
+) -> list[float | None]:
     """One slow client, reconnecting whenever it is cut off, for ``duration`` s."""
     lifetimes: list[float | None] = []
     while time.monotonic() - start < duration:
-        lifetimes.append(_trickle_once(address, start, duration, interval))
+        lifetimes.append(_trickle_once(address, start, duration, interval, body))
         if lifetimes[-1] == 0.0:
             time.sleep(interval)
     return lifetimes
@@ -115,8 +127,11 @@ def _normal(address: tuple[str, int], start: float, duration: float, pause: floa
         time.sleep(pause)
 
 
-def attack(base_url: str, connections: int, duration: float, interval: float = 1.0, pause: float = 0.02) -> Result:
-    """Trickle ``connections`` connections for ``duration`` s while timing normal requests."""
+def attack(
+    base_url: str, connections: int, duration: float, interval: float = 1.0, pause: float = 0.02, body: bool = False
+) -> Result:
+    """Trickle ``connections`` connections (their headers, or with ``body`` their bodies) for
+    ``duration`` s while timing normal requests."""
     parts = urllib.parse.urlsplit(base_url)
     address = (parts.hostname or "127.0.0.1", parts.port or 80)
     result = Result()
@@ -124,7 +139,7 @@ def attack(base_url: str, connections: int, duration: float, interval: float = 1
     start = time.monotonic()
 
     def run(index: int) -> None:
-        lifetimes[index] = _trickle(address, start, duration, interval)
+        lifetimes[index] = _trickle(address, start, duration, interval, body)
 
     slow = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(connections)]
     for thread in slow:
@@ -143,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--header-timeout", type=int, default=None, help="default: the shipped setting")
+    parser.add_argument("--body", action="store_true", help="trickle bodies (after whole headers) instead of headers")
     parser.add_argument(
         "--set",
         action="append",
@@ -158,16 +174,17 @@ def main(argv: list[str] | None = None) -> int:
 
         overrides = tuple(args.set) + (() if args.header_timeout is None else (f"keepalive={args.header_timeout}",))
         with serving(args.workers, overrides) as (url, _):
-            result = attack(url, args.connections, args.duration)
+            result = attack(url, args.connections, args.duration, body=args.body)
         served_by = f"gunicorn with api/serving.py and {', '.join(overrides)}"
     else:
         extra = [] if args.header_timeout is None else ["--header-timeout", str(args.header_timeout)]
         with served(workers=args.workers, extra_args=extra) as url:
-            result = attack(url, args.connections, args.duration)
+            result = attack(url, args.connections, args.duration, body=args.body)
         served_by = "bingpin serve" + (f" --header-timeout {args.header_timeout}" if extra else "")
     summary = result.summary()
     print(
-        f"{served_by}, {args.workers} workers; {args.connections} connections trickling headers for {args.duration} s"
+        f"{served_by}, {args.workers} workers; {args.connections} connections trickling "
+        f"{'bodies' if args.body else 'headers'} for {args.duration} s"
     )
     for key, value in summary.items():
         print(f"  {key:20} {value}")
@@ -176,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     closed = longest is not None and float(str(longest)) < args.duration
     print(f"target: normal requests' p99 < 100 ms during the attack: {p99:.1f} ms {'met' if p99 < 100 else 'MISSED'}")
     print(
-        f"target: trickling connections closed by the server after the header timeout: {'met' if closed else 'MISSED'}"
+        f"target: trickling connections closed by the server after the {'request' if args.body else 'header'} "
+        f"timeout: {'met' if closed else 'MISSED'}"
     )
     return 0 if p99 < 100 and closed and not result.failures else 1
 

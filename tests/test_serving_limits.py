@@ -70,7 +70,7 @@ def test_the_settings_bound_time_and_request_size() -> None:
     settings = options("127.0.0.1", 8000, 2)
     assert 0 < settings["timeout"] <= 60 and 0 < settings["graceful_timeout"] <= settings["timeout"]
     assert settings["keepalive"] > 0  # with gevent workers, also the time allowed for a request's headers
-    assert settings["worker_class"] == "gevent" and settings["control_socket_disable"] is True
+    assert settings["worker_class"] == "bingpin.api.worker.Worker" and settings["control_socket_disable"] is True
     assert settings["limit_request_line"] and settings["limit_request_fields"] and settings["limit_request_field_size"]
     assert settings["max_requests"] > 0 and settings["max_requests_jitter"] > 0
 

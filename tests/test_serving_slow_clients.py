@@ -23,3 +23,15 @@ def test_trickling_clients_are_cut_off_and_normal_requests_answered() -> None:
     assert len(closed) >= 50 * 2, result.summary()
     # ...by the header timeout: not before it, and long before the attack ended.
     assert all(HEADER_TIMEOUT - 0.5 <= life < DURATION / 2 for life in closed), result.summary()
+
+
+def test_a_body_sent_slowly_is_cut_off_after_the_request_timeout() -> None:
+    """Headers in time, then the declared body a byte a second: the request's deadline (``--timeout``)
+    closes the connection, and normal requests are answered meanwhile."""
+    timeout = 3
+    with served(workers=2, extra_args=["--header-timeout", "2", "--timeout", str(timeout)]) as url:
+        result = attack(url, connections=20, duration=DURATION, body=True)
+    assert result.latencies_ms and not result.failures, result.failures[:5]
+    closed = [life for life in result.lifetimes if life is not None]
+    assert len(closed) >= 20 * 2, result.summary()
+    assert all(timeout - 0.5 <= life < DURATION / 2 for life in closed), result.summary()
