@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask, Response
@@ -29,10 +30,13 @@ VERSION = "1.0.0"
 DESCRIPTION = """病贫（Bingpin）：地方医疗救助与防范因病致贫返贫政策的参考实现。
 
 每个数额都可追溯到政策条款：计算答复附计算步骤（explanation，含条款原文摘录）和所用假定（assumptions）。
-金额以两位小数的字符串传送（如 "9000.00"），请求中的金额可为字符串或数字（最多两位小数）。
+金额以两位小数的字符串传送（如 "9000.00"），请求中的金额可为字符串或 JSON 数字，其写法须符合
+^[0-9]{1,12}(\\.[0-9]{1,2})?$（ASCII 数字，不带正负号、指数或空格）。
 错误答复统一为 {"code", "message", "errors"}：422 validation_error（输入无效）、unknown_category、
-not_defined_by_policy（该地区政策未规定此项）、not_in_force（日期不在施行期间）；400 malformed_json；
+not_defined_by_policy（该地区政策未规定此项）、not_in_force（日期不在施行期间）；400 malformed_json、
+duplicate_key（JSON 对象中的键重复）、nesting_too_deep（嵌套超过 32 层）；413 payload_too_large；
 404 not_found；405 method_not_allowed（本服务只读）。
+
 
 合同的组成 / the contract: 本文档；验收场景（GET /v1/features，`bingpin conformance` 运行它们）；政策原文与参数
 （GET /v1/policies/{id}/clauses、GET /v1/parameters：场景读取的每个参数键都在其中）；以及歧义登记
@@ -64,6 +68,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         MAX_CONTENT_LENGTH=1024 * 1024,
+        # Where clients reach the service (``https://example.org/bingpin``) for absolute links;
+        # empty: links are relative. Never taken from a request's Host header (api.open_data).
+        PUBLIC_BASE_URL=os.environ.get("BINGPIN_PUBLIC_BASE_URL", ""),
         API_SPEC_OPTIONS={
             "info": {"description": DESCRIPTION, "license": {"name": "MIT"}},
             "servers": [{"url": "/", "description": "this service"}],

@@ -47,7 +47,13 @@ def _openapi(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from bingpin.api.serving import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers)
+    serve(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        header_timeout=args.header_timeout,
+        timeout=args.timeout,
+    )
     return 0
 
 
@@ -95,7 +101,19 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the API with gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=None, help="default: CPU cores + 1, at most 8 (2 threads each)")
+    serve.add_argument("--workers", type=int, default=None, help="default: CPU cores + 1, at most 8 (gevent workers)")
+    serve.add_argument(
+        "--header-timeout",
+        type=int,
+        default=5,
+        help="seconds a client has to send a request's line and headers, or to start its next request (default 5)",
+    )
+    serve.add_argument(
+        "--timeout",
+        type=int,
+        default=30,
+        help="seconds a request may wait on its client (body, answer) and a worker may stay silent (default 30)",
+    )
     serve.set_defaults(run=_serve)
     openapi = commands.add_parser("openapi", help="write (or --check) openapi/openapi.json")
     openapi.add_argument("--output", default=str(SPEC_PATH))

@@ -89,10 +89,25 @@ def payload(code: str, message: str, errors: dict[str, list[str]] | None = None)
     return {"code": code, "message": message, "errors": errors or {}}
 
 
+#: What a 422 answer is, in the spec: the policy's refusals of a request the schema accepts are
+#: documented answers (DESIGN.md principle 2), beside the schema validator's own.
+UNPROCESSABLE = (
+    "输入无效（validation_error），或政策拒绝符合本文档的请求：not_in_force（日期不在施行期间）、"
+    "not_defined_by_policy（该地区政策未规定此项）、unknown_category（该地区政策无此类别）、"
+    "unknown_jurisdiction（无此地区的政策）、validation_error（与政策规定的数额不符）/ invalid input "
+    "(validation_error), or the policy's refusal of a request this document accepts: not_in_force, "
+    "not_defined_by_policy, unknown_category, unknown_jurisdiction, validation_error (a figure the policy contradicts)"
+)
+
+
 class Api(flask_smorest.Api):
     """flask-smorest's Api with this service's error payload."""
 
     ERROR_SCHEMA = ErrorSchema
+
+    def _register_responses(self) -> None:
+        super()._register_responses()
+        self.spec.components.responses_lazy["UNPROCESSABLE_ENTITY"]["description"] = UNPROCESSABLE
 
     def handle_http_exception(self, error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
         status = error.code or 500
@@ -101,6 +116,7 @@ class Api(flask_smorest.Api):
         errors = flatten(data.get("messages") or data.get("errors") or {})
         if status == 400 and data.get("messages"):
             code, message = "malformed_json", "请求体不是有效的 JSON / request body is not valid JSON"
+        code = data.get("code", code)  # a refusal with its own code (api.parsing: duplicate_key...)
         if status == 500:
             original = getattr(error, "original_exception", None)
             if original is not None:

@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
 
-from bingpin.rules.core.money import CENT, MAX_AMOUNT, MoneyFormatError, format_money, format_ratio, parse_money
+from bingpin.rules.core.money import (
+    MAX_AMOUNT,
+    MONEY_PATTERN,
+    MoneyFormatError,
+    format_money,
+    format_ratio,
+    parse_money,
+)
 
-MONEY_PATTERN = r"^\d+(\.\d{1,2})?$"
-#: The canonical form of an amount a client sends as a string (at most 12 digits of yuan).
-MONEY_INPUT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
-
-
-_CANONICAL = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
-
-
-def _parse_money(raw: Any) -> Decimal:
-    """:func:`parse_money`, with a short way for the canonical string (``"9000.00"``): same result."""
-    if type(raw) is str and _CANONICAL.fullmatch(raw):
-        return Decimal(raw).quantize(CENT)
-    return parse_money(raw)
+#: The form of an amount a client sends (ASCII digits, at most 12 of yuan and 2 of fen): a string
+#: must match it, and so must a JSON number's literal (no sign, no exponent).
+MONEY_INPUT_PATTERN = MONEY_PATTERN
 
 
 class Money(ma.fields.Field):
-    """An amount in yuan: sent as ``"9000.00"``; read from a string or a JSON number with at most
-    two decimals; negative, NaN, infinite and oversized amounts are refused."""
+    """An amount in yuan: sent as ``"9000.00"``; read from a string or a JSON number written as
+    :data:`MONEY_INPUT_PATTERN` (checked before any arithmetic: rules.core.money.parse_money)."""
 
     def __init__(self, **kwargs: Any) -> None:
         metadata = kwargs.pop("metadata", {})
@@ -35,7 +31,7 @@ class Money(ma.fields.Field):
         super().__init__(metadata=metadata, **kwargs)
 
     #: The parser itself, for api.compiled (raises ``ValueError`` on bad input).
-    compiled_load = staticmethod(_parse_money)
+    compiled_load = staticmethod(parse_money)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else format_money(value)
@@ -100,7 +96,7 @@ def money_input_property(self: Any, field: ma.fields.Field, ret: dict[str, Any],
     text: dict[str, Any] = {"type": "string", "format": "decimal", "pattern": MONEY_INPUT_PATTERN}
     if nullable:
         text["nullable"] = True
-    number = {"type": "number", "minimum": 0, "maximum": int(MAX_AMOUNT), "multipleOf": 0.01}
+    number = {"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT), "multipleOf": 0.01}
     return {"anyOf": [text, number]}
 
 

@@ -1,5 +1,10 @@
 """HTTP conventions of the open data: pagination links, ETag with 304, Cache-Control, CORS.
 
+Answers are cached by shared caches (``Cache-Control: public``), so nothing a client sends in a
+header goes into one: pagination links are relative (``/v1/...?page=2``), or absolute from the
+configured ``PUBLIC_BASE_URL`` (environment ``BINGPIN_PUBLIC_BASE_URL``), never from ``Host`` or
+``X-Forwarded-*``; an answer varies with its URL only, so it needs no ``Vary``.
+
 JSON views use flask-smorest's ``etag`` and ``paginate``; the hook below gives every other GET
 answer under /v1 and /review and the spec (CSV, bulk download, the review page, /openapi.json) an
 ETag from its body, answers ``If-None-Match`` with 304, and lets any origin read GET answers.
@@ -12,7 +17,7 @@ import json
 from typing import Any, NoReturn
 from urllib.parse import urlencode
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_smorest import abort
 from werkzeug.datastructures import Headers
 
@@ -41,6 +46,8 @@ class PagedBlueprint(Blueprint):
     def _set_pagination_metadata(self, page_params: Any, result: Any, headers: Any) -> tuple[Any, Any]:
         result, headers = super()._set_pagination_metadata(page_params, result, headers)
         metadata = json.loads(headers[self.PAGINATION_HEADER_NAME])
+        # The configured public address, or none (a relative link): never the request's Host.
+        base = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/") + request.path
         links = []
         for rel, key in (
             ("first", "first_page"),
@@ -52,7 +59,7 @@ class PagedBlueprint(Blueprint):
                 args = request.args.copy()
                 args["page"] = str(metadata[key])
                 args["page_size"] = str(page_params.page_size)
-                links.append(f'<{request.base_url}?{urlencode(list(args.items(multi=True)))}>; rel="{rel}"')
+                links.append(f'<{base}?{urlencode(list(args.items(multi=True)))}>; rel="{rel}"')
         if links:
             if isinstance(headers, Headers):
                 headers["Link"] = ", ".join(links)

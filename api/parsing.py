@@ -1,8 +1,11 @@
-"""Request parsing: JSON numbers become exact decimals, and NaN/Infinity are not JSON."""
+"""Request parsing: JSON numbers become exact decimals, NaN/Infinity are not JSON, nesting is
+bounded before parsing, a key given twice is refused, and a chunked body counts against the same
+size limit as one with a ``Content-Length``."""
 
 from __future__ import annotations
 
 import json
+import re
 import typing
 from decimal import Decimal
 
@@ -12,10 +15,106 @@ import marshmallow as ma
 from flask_smorest.pagination import PaginationMetadataSchema
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+#: Deepest nesting of arrays and objects a body may have (a batch of households nests 5 levels).
+MAX_DEPTH = 32
+
+#: An escape sequence in a JSON string: ``\"`` and ``\\`` neither open nor close a string.
+_ESCAPES = re.compile(rb"\\.", re.S)
+_NOT_STRUCTURE = bytes(set(range(256)) - set(b'[]{}"'))
+#: Objects and arrays alike: ``{`` as ``[``, ``}`` as ``]``.
+_ONE_KIND = bytes.maketrans(b"{}", b"[]")
 
 
 def _no_constants(name: str) -> typing.NoReturn:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _integer(text: str) -> int | Decimal:
+    """A JSON integer; ``-0`` and integers too long for ``int()`` stay ``Decimal``, as written,
+    so that a money field sees the sign and nothing overflows."""
+    if len(text) > 30 or text == "-0":
+        return Decimal(text)
+    return int(text)
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object names the same key twice (which value was meant is unknowable)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object(pairs: list[tuple[str, typing.Any]]) -> dict[str, typing.Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKeyError(key)
+            seen.add(key)
+    return result
+
+
+def depth(data: bytes, limit: int = MAX_DEPTH) -> int:
+    """How deeply arrays and objects nest in a JSON text (brackets inside strings do not count),
+    counted up to ``limit + 1`` by C-speed passes over the bytes, with no recursion.
+
+    Each pass removes the innermost ``[]`` pairs, one level of nesting. Brackets no pass can pair
+    (malformed JSON) count as levels: the parser would descend into each unclosed one.
+    """
+    if b"\\" in data:
+        data = _ESCAPES.sub(b"", data)
+    # Quotes and brackets only; then every other piece between quotes is outside the strings.
+    structure = b"".join(data.translate(_ONE_KIND, _NOT_STRUCTURE).split(b'"')[::2])
+    level = 0
+    while structure and level <= limit:
+        inner = structure.replace(b"[]", b"")
+        if len(inner) == len(structure):
+            return level + structure.count(b"[")
+        structure = inner
+        level += 1
+    return level
+
+
+def read_json(data: bytes) -> typing.Any:
+    """Parse a request body: ``Decimal`` for numbers, refusals with their own code as 400s."""
+    # Fewer brackets than the bound cannot nest deeper than it: most bodies skip the count.
+    if data.count(b"[") + data.count(b"{") > MAX_DEPTH and depth(data) > MAX_DEPTH:
+        abort(
+            400,
+            code="nesting_too_deep",
+            message=f"JSON 嵌套过深（最多 {MAX_DEPTH} 层）/ JSON nested deeper than {MAX_DEPTH} levels",
+            errors={"_request": [f"最多 {MAX_DEPTH} 层数组和对象 / at most {MAX_DEPTH} levels of arrays and objects"]},
+        )
+    text = data.decode("utf-8")
+    try:
+        return json.loads(
+            text, parse_float=Decimal, parse_int=_integer, parse_constant=_no_constants, object_pairs_hook=_object
+        )
+    except DuplicateKeyError as exc:
+        abort(
+            400,
+            code="duplicate_key",
+            message=f"JSON 对象中的键重复：{exc.key} / duplicate key in a JSON object: {exc.key}",
+            errors={exc.key: ["键重复，无法确定所指的值 / key given more than once"]},
+        )
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise
+        raise json.JSONDecodeError(str(exc), text, 0) from exc
+
+
+def body(req: flask.Request) -> bytes:
+    """The request body, within ``max_content_length`` whether or not it was sent chunked: werkzeug
+    stops reading a chunked body at the limit, so one more byte on the wire means it was over."""
+    data = req.get_data(cache=True)
+    limit = req.max_content_length
+    if req.content_length is None and limit is not None and len(data) >= limit and req.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
+    return data
 
 
 class Parser(FlaskParser):
@@ -36,18 +135,12 @@ class Parser(FlaskParser):
         return super()._get_schema(argmap, req)
 
     def _raw_load_json(self, req: flask.Request) -> typing.Any:
-        data = req.get_data(cache=True)
+        data = body(req)
         if not is_json_request(req):
             if data:
                 abort(415, messages={"json": ["请求体须为 application/json / body must be application/json"]})
             return core.missing
-        try:
-            text = data.decode("utf-8")
-            return json.loads(text, parse_float=Decimal, parse_constant=_no_constants)
-        except (UnicodeDecodeError, ValueError) as exc:
-            if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
-                raise
-            raise json.JSONDecodeError(str(exc), text, 0) from exc
+        return read_json(data)
 
 
 class Blueprint(flask_smorest.Blueprint):

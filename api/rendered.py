@@ -7,8 +7,8 @@ headers, all set by the application as usual) and body are kept, and the next id
 answered from them without entering the application. Conditional and HEAD requests, and anything
 but a 200, go through the application every time (so 304 and errors are the application's own).
 
-The key holds the host and scheme as well as the path and query, because pagination ``Link``
-headers are absolute URLs built from them. The store is bounded (entries and bytes; the oldest
+The key is the path and query alone: no answer depends on what a client sends in a header
+(pagination ``Link`` headers are relative, or built from the configured public base URL). The store is bounded (entries and bytes; the oldest
 answer goes first), so arbitrary query strings cannot grow it.
 """
 
@@ -33,13 +33,13 @@ MAX_ENTRIES = 2048
 #: At most this much per worker (the largest answer, /v1/bulk.json, is under 1 MiB).
 MAX_BYTES = 32 * 1024 * 1024
 
-Key = tuple[str, str, str, str, str]
+Key = tuple[str, str, str]
 Entry = tuple[str, list[tuple[str, str]], bytes]
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class RenderedOnce:
-    """WSGI middleware keeping each open-data GET answer (200) as bytes, per (host, path, query)."""
+    """WSGI middleware keeping each open-data GET answer (200) as bytes, per (path, query)."""
 
     def __init__(self, app: WSGIApp, *, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self.app = app
@@ -56,8 +56,6 @@ class RenderedOnce:
         if any(header in environ for header in CONDITIONAL):
             return self.app(environ, start_response)
         key = (
-            environ.get("wsgi.url_scheme", ""),
-            environ.get("HTTP_HOST", ""),
             environ.get("SCRIPT_NAME", ""),
             path,
             environ.get("QUERY_STRING", ""),

@@ -1,4 +1,10 @@
-"""Serving with gunicorn: the production configuration in one place."""
+"""Serving with gunicorn: the production configuration in one place.
+
+Workers are gevent workers: each connection is a greenlet, so a client that sends its request
+slowly holds one greenlet, not a thread or a process, and a request's line and headers must
+arrive within ``header_timeout`` seconds or the connection is closed. Each instance runs without
+gunicorn's control socket, which every instance on a machine would otherwise share.
+"""
 
 from __future__ import annotations
 
@@ -16,22 +22,44 @@ def default_workers() -> int:
     return min(multiprocessing.cpu_count() + 1, 8)
 
 
-def options(host: str, port: int, workers: int | None = None) -> dict[str, Any]:
+#: Seconds a client has to send a request's line and headers (and, between requests on a kept-alive
+#: connection, to start the next one) before the connection is closed.
+HEADER_TIMEOUT = 5
+
+
+#: Seconds a worker may stay silent before it is restarted, and a request may wait on its client.
+TIMEOUT = 30
+
+
+def options(
+    host: str,
+    port: int,
+    workers: int | None = None,
+    header_timeout: int = HEADER_TIMEOUT,
+    timeout: int = TIMEOUT,
+) -> dict[str, Any]:
     return {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
-        # gthread: a kept-alive connection (from a load balancer or a client) waits in the worker's
-        # poller instead of holding a whole process, and is reused: up to twice the requests/s of
-        # sync workers (tests/bench). Two threads overlap one request's I/O with another's work.
-        "worker_class": "gthread",
-        "threads": 2,
+        # gevent: a connection waits in the worker's event loop, not in a thread, so 200 clients
+        # trickling their headers cost 200 greenlets and normal requests go on (gthread read headers
+        # in a blocked thread with no time limit: 5 such clients stopped the service). The worker
+        # reads each request's line and headers under a timeout of ``keepalive`` seconds
+        # (gunicorn.workers.ggevent.timeout_ctx): that is the header timeout; api.worker adds a
+        # deadline of ``timeout`` seconds on the rest of each request (a body sent slowly).
+        "worker_class": "bingpin.api.worker.Worker",
+        "worker_connections": 1000,
+        "keepalive": header_timeout,
+        # Every gunicorn 27 instance would open $HOME/.gunicorn/gunicorn.ctl, and the last to stop
+        # deletes it under the others: not used here, so not opened.
+        "control_socket_disable": True,
         # The app is stateless and loads its data at import: load once, fork workers.
         "preload_app": True,
         # A calculation takes microseconds and a batch of 10,000 about a second; a worker whose main
-        # loop is silent for 30 s is stuck and restarted. Requests are bounded by the body limits.
-        "timeout": 30,
+        # loop is silent for 30 s is stuck and restarted, and a request still waiting on its client
+        # after 30 s is cut off (api.worker). Requests are bounded by the body limits.
+        "timeout": timeout,
         "graceful_timeout": 10,
-        "keepalive": 5,
         # Bound request lines and headers; bodies are bounded by MAX_CONTENT_LENGTH.
         "limit_request_line": 4094,
         "limit_request_fields": 50,
@@ -60,5 +88,11 @@ class Server(BaseApplication):
         return create_app()
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> None:
-    Server(options(host, port, workers)).run()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int | None = None,
+    header_timeout: int = HEADER_TIMEOUT,
+    timeout: int = TIMEOUT,
+) -> None:
+    Server(options(host, port, workers, header_timeout, timeout)).run()

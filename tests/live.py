@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -26,13 +27,15 @@ def served(
     timeout: float = 30.0,
     bingpin: Sequence[str] = (sys.executable, "-m", "bingpin.api.cli"),
     cwd: Path = ROOT,
+    extra_args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
-    """Start the service with gunicorn (``bingpin serve``; by default this interpreter's), yield its
-    base URL, stop it afterwards."""
+    """Start the service with gunicorn (``bingpin serve`` with ``extra_args``; by default this
+    interpreter's, in ``env`` if given), yield its base URL, stop it afterwards."""
     port = free_port()
-    command = [*bingpin, "serve", "--port", str(port), "--workers", str(workers)]
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [*bingpin, "serve", "--port", str(port), "--workers", str(workers), *extra_args]
+    environment = dict(os.environ if env is None else env)
+    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

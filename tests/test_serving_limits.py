@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
@@ -68,7 +69,8 @@ def _send(base_url: str, method: str, path: str, body: Any) -> tuple[int, tuple[
 def test_the_settings_bound_time_and_request_size() -> None:
     settings = options("127.0.0.1", 8000, 2)
     assert 0 < settings["timeout"] <= 60 and 0 < settings["graceful_timeout"] <= settings["timeout"]
-    assert settings["keepalive"] > 0
+    assert settings["keepalive"] > 0  # with gevent workers, also the time allowed for a request's headers
+    assert settings["worker_class"] == "bingpin.api.worker.Worker" and settings["control_socket_disable"] is True
     assert settings["limit_request_line"] and settings["limit_request_fields"] and settings["limit_request_field_size"]
     assert settings["max_requests"] > 0 and settings["max_requests_jitter"] > 0
 
@@ -80,6 +82,47 @@ def test_a_body_over_the_limit_is_a_json_413_before_it_is_read(live_url: str) ->
         assert status == 413, body
         assert headers["content-type"] == "application/json"
         assert json.loads(body)["code"] == "payload_too_large"
+
+
+def _chunked(base_url: str, path: str, size: int) -> tuple[int, dict[str, str], bytes]:
+    """POST ``size`` bytes of a JSON body in 64 KiB chunks (no Content-Length)."""
+    head = f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+    data = b'{"pad": "' + b"x" * max(0, size - 11) + b'"}'
+    chunks = b"".join(
+        b"%x\r\n%s\r\n" % (len(part), part) for part in (data[i : i + 65536] for i in range(0, len(data), 65536))
+    )
+    with socket.create_connection(_address(base_url), timeout=10) as sock:
+        sock.sendall(head.encode() + b"Connection: close\r\n\r\n")
+        with contextlib.suppress(OSError):  # the server may answer and close before reading it all
+            sock.sendall(chunks + b"0\r\n\r\n")
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+
+
+def test_a_chunked_body_counts_against_the_same_limits(live_url: str) -> None:
+    for path, limit in [(MEDICAL, 1024 * 1024), (f"{MEDICAL}/batch", 16 * 1024 * 1024)]:
+        status, headers, body = _chunked(live_url, path, limit + 1024)
+        assert (status, json.loads(body)["code"]) == (413, "payload_too_large"), body[:200]
+        assert headers["content-type"] == "application/json"
+        status, _, body = _chunked(live_url, path, 1024)  # under the limit: read whole, then validated
+        assert (status, json.loads(body)["code"]) == (422, "validation_error"), body[:200]
+
+
+def test_hostile_bodies_are_4xx_under_gunicorn_too(live_url: str) -> None:
+    valid = '{"jurisdiction": "330400", "date": "2023-06-01", "categories": ["subsistence_allowance"], '
+    for data, status, code in [
+        ("[" * 100_000, 400, "nesting_too_deep"),
+        (valid + '"eligible_self_pay": 1e1000000}', 422, "validation_error"),
+        (valid + '"eligible_self_pay": "abc", "eligible_self_pay": "10.00"}', 400, "duplicate_key"),
+    ]:
+        connection = http.client.HTTPConnection(*_address(live_url), timeout=10)
+        try:
+            connection.request("POST", MEDICAL, body=data.encode(), headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            assert (response.status, json.loads(response.read())["code"]) == (status, code)
+        finally:
+            connection.close()
 
 
 def test_errors_gunicorn_answers_itself_are_json_too(live_url: str) -> None:

@@ -20,7 +20,7 @@ from bingpin.rules.core.trace import Outcome, Trace
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("9000", "9000.00"), (9000, "9000.00"), (9000.5, "9000.50"), ("0.01", "0.01"), (" 12.3 ", "12.30")],
+    [("9000", "9000.00"), (9000, "9000.00"), (9000.5, "9000.50"), ("0.01", "0.01"), (Decimal("12.3"), "12.30")],
 )
 def test_amounts_are_read_from_strings_and_numbers_as_exact_decimals(raw: object, expected: str) -> None:
     assert parse_money(raw) == Decimal(expected)
@@ -35,7 +35,13 @@ def test_amounts_are_read_from_strings_and_numbers_as_exact_decimals(raw: object
         ("NaN", "有限"),
         (float("nan"), "有限"),
         (float("inf"), "有限"),
-        ("1e400", "上限"),
+        ("1e400", "格式无效"),
+        ("1234567890123", "上限"),
+        pytest.param(10**5000, "上限", id="ten-to-the-5000"),
+        (" 12.3 ", "格式无效"),
+        ("\uff11\uff10", "格式无效"),
+        ("-0", "正负号"),
+        (Decimal("-0.00"), "正负号"),
         ("abc", "无效"),
         (True, "数字"),
         (None, "数字"),
