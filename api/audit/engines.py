@@ -1,0 +1,49 @@
+"""Where the partition function runs: here, batch after batch, or on a Dask distributed cluster.
+
+Both yield (records, audited) pairs in input order, with a bounded number of batches in flight,
+so memory stays bounded whatever the size of the input.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+import pyarrow as pa
+
+from bingpin.api.audit.files import AuditError
+from bingpin.api.audit.partition import Partition
+
+Pair = tuple[pa.Table, pa.Table]
+
+
+def local(part: Partition, batches: Iterable[pa.Table]) -> Iterator[Pair]:
+    """The embedded engine: each batch through the partition function in this process."""
+    for batch in batches:
+        yield batch, part(batch)
+
+
+def dask(part: Partition, batches: Iterable[pa.Table], scheduler: str | None, in_flight: int = 4) -> Iterator[Pair]:
+    """The same partition function on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise AuditError("--engine dask needs Dask distributed: pip install 'bingpin[dask]'") from None
+    if not scheduler:
+        raise AuditError("--engine dask needs --scheduler tcp://HOST:PORT (the Dask scheduler's address)")
+    try:
+        client = Client(scheduler, timeout=30, set_as_default=False)
+    except (OSError, TimeoutError) as error:
+        raise AuditError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+    try:
+        pending: deque[tuple[pa.Table, object]] = deque()
+        for batch in batches:
+            pending.append((batch, client.submit(part, batch, pure=False)))
+            if len(pending) >= in_flight:
+                records, future = pending.popleft()
+                yield records, future.result()  # type: ignore[attr-defined]
+        while pending:
+            records, future = pending.popleft()
+            yield records, future.result()  # type: ignore[attr-defined]
+    finally:
+        client.close()
