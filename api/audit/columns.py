@@ -62,7 +62,7 @@ def _arrow(field: ma.fields.Field, top: bool) -> tuple[pa.DataType, Callable[[An
     if isinstance(field, ma.fields.Integer):
         return pa.int64(), _same
     if isinstance(field, ma.fields.List):
-        inner, read = _arrow(field.inner, top=False)
+        inner, read = _arrow(field.inner, top=top)
         return pa.list_(inner), (_same if read is _same else lambda v: None if v is None else [read(x) for x in v])
     if isinstance(field, ma.fields.Nested):
         parts = [(name, *_arrow(f, top=False)) for name, f in field.schema.fields.items()]

@@ -6,8 +6,10 @@ so memory stays bounded whatever the size of the input.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pyarrow as pa
 
@@ -17,10 +19,24 @@ from bingpin.api.audit.partition import Partition
 Pair = tuple[pa.Table, pa.Table]
 
 
-def local(part: Partition, batches: Iterable[pa.Table]) -> Iterator[Pair]:
-    """The embedded engine: each batch through the partition function in this process."""
-    for batch in batches:
-        yield batch, part(batch)
+def local(part: Partition, batches: Iterable[pa.Table], threads: int | None = None) -> Iterator[Pair]:
+    """The embedded engine: batches through the partition function on this machine's cores
+    (Arrow and NumPy work outside the GIL), while the caller writes the ones already done."""
+    threads = threads or min(4, os.cpu_count() or 1)
+    if threads == 1:
+        for batch in batches:
+            yield batch, part(batch)
+        return
+    with ThreadPoolExecutor(threads, thread_name_prefix="bingpin-audit") as pool:
+        pending: deque[tuple[pa.Table, Future[pa.Table]]] = deque()
+        for batch in batches:
+            pending.append((batch, pool.submit(part, batch)))
+            if len(pending) > threads:
+                records, future = pending.popleft()
+                yield records, future.result()
+        while pending:
+            records, future = pending.popleft()
+            yield records, future.result()
 
 
 def dask(part: Partition, batches: Iterable[pa.Table], scheduler: str | None, in_flight: int = 4) -> Iterator[Pair]:

@@ -71,7 +71,13 @@ class Records:
                 for batch in reader:
                     yield pa.Table.from_batches([batch])
             else:
-                for batch in self.parquet.iter_batches(batch_size=self.batch_rows):
+                lists = [
+                    f"{f.name}.list.element"
+                    for f in self.parquet.schema_arrow
+                    if pa.types.is_list(f.type) and pa.types.is_string(f.type.value_type)
+                ]
+                parquet = pq.ParquetFile(self.path, read_dictionary=lists)  # codes repeat: no strings made
+                for batch in parquet.iter_batches(batch_size=self.batch_rows):
                     yield pa.Table.from_batches([batch])
         except (OSError, pa.ArrowException) as error:
             raise AuditError(f"cannot read {self.path}: {_reason(error)}") from None
@@ -98,6 +104,15 @@ def _csv_column(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
     return column
 
 
+def parquet_options(schema: pa.Schema) -> dict[str, Any]:
+    """Dictionary pages for labels and text (which repeat), none for ids and amounts (which do
+    not: trying costs more than the write); statistics for every column but decimals (slow)."""
+    text = [f.name for f in schema if pa.types.is_dictionary(f.type) or pa.types.is_string(f.type)]
+    text += [f.name for f in schema if pa.types.is_list(f.type)]
+    stats = [f.name for f in schema if not pa.types.is_decimal(f.type)]
+    return {"compression": "snappy", "use_dictionary": text, "write_statistics": stats}
+
+
 class Output:
     """OUTPUT, written through a temporary file in the same directory and renamed when done."""
 
@@ -120,7 +135,7 @@ class Output:
             if self.csv:
                 self.writer = pacsv.CSVWriter(str(self.temporary), table.schema)
             else:
-                self.writer = pq.ParquetWriter(str(self.temporary), table.schema, compression="snappy")
+                self.writer = pq.ParquetWriter(str(self.temporary), table.schema, **parquet_options(table.schema))
         self.writer.write_table(table)
 
     def commit(self) -> None:

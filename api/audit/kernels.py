@@ -10,19 +10,23 @@ rounded half up once), checked against the scalar rule by tests/audit/test_ident
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import threading
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bingpin.api.audit.columns import answers_table
+from bingpin.api.audit.columns import Column, answers_table
 from bingpin.api.audit.fen import money_array, to_fen
 from bingpin.api.runner import Answer
 from bingpin.rules.jiaxing.medical_assistance import RATIO_KEYS
+from bingpin.rules.registry import policies
 
 if TYPE_CHECKING:
     from bingpin.api.audit.partition import Partition
@@ -68,11 +72,17 @@ def _one_category(table: pa.Table, codes: list[str], n: int) -> np.ndarray:
     if "categories" not in table.column_names:
         return np.full(n, -1)
     column = table.column("categories").combine_chunks()
-    if not pa.types.is_list(column.type) or not pa.types.is_string(column.type.value_type):
+    if not pa.types.is_list(column.type):
         return np.full(n, -1)
     lengths = np.asarray(pc.fill_null(pc.list_value_length(column), 0).to_numpy(zero_copy_only=False))
-    flat = pc.index_in(pc.list_flatten(column), value_set=pa.array(codes))
-    index = np.asarray(pc.fill_null(flat, -1).to_numpy(zero_copy_only=False))
+    values = pc.list_flatten(column)
+    if pa.types.is_dictionary(values.type) and pa.types.is_string(values.type.value_type):
+        known = np.asarray(pc.fill_null(pc.index_in(values.dictionary, value_set=pa.array(codes)), -1))
+        index = np.append(known, -1)[np.asarray(pc.fill_null(values.indices, len(known)))]
+    elif pa.types.is_string(values.type):
+        index = np.asarray(pc.fill_null(pc.index_in(values, value_set=pa.array(codes)), -1).to_numpy(False))
+    else:
+        return np.full(n, -1)
     starts = np.cumsum(lengths) - lengths
     first = index[np.minimum(starts, max(len(index) - 1, 0))] if len(index) else np.full(n, -1)
     return np.where(lengths == 1, first, -1)
@@ -122,23 +132,76 @@ def jiaxing_medical_assistance(part: Partition, table: pa.Table) -> Covered | No
     if not mask.any():
         return None
 
-    keys = (days.astype(np.int64) * len(codes) + category) * 2 + missing
+    # One prototype per parameter period (not per date): every figure the rule reads is constant
+    # within one, and so is its answer but for the date, which is the row's own.
+    starts = _periods(jurisdiction)
+    period = np.searchsorted(starts, days, side="right")
+    first_day = np.append(starts[:1] - 1, starts)[period]
+    keys = (first_day.astype(np.int64) * len(codes) + category) * 2 + missing
     unique, inverse = np.unique(keys[mask], return_inverse=True)
-    answers = [part.prototype(_prototype_body(jurisdiction, int(key), codes)) for key in unique]
-    ratios = [_usable(answer) for answer in answers]
-    usable = np.array([r is not None for r in ratios])
-    covered = np.nonzero(mask)[0][usable[inverse]]
+    frames = part.frames("jiaxing_medical_assistance")
+    frames.add([int(key) for key in unique], lambda key: part.prototype(_prototype_body(jurisdiction, key, codes)))
+    with frames.lock:  # a consistent view while another thread may add prototypes
+        table, usable_, units, caps = frames.table, frames.usable, frames.units, frames.caps
+        rows = np.array([frames.rows[int(key)] for key in unique], np.int64)[inverse]
+    usable = usable_[rows]
+    covered = np.nonzero(mask)[0][usable]
     if not len(covered):
         return None
-    inverse = inverse[usable[inverse]]
-    units = np.array([r[0] if r else 0 for r in ratios], np.int64)[inverse]
-    caps = np.array([r[1] if r else 0 for r in ratios], np.int64)[inverse]
-    computed = self_pay[covered] * units
-    remaining = np.maximum(caps - received[covered], 0) * _RATIO_SCALE
+    rows = rows[usable]
+    computed = self_pay[covered] * units[rows]
+    remaining = np.maximum(caps[rows] - received[covered], 0) * _RATIO_SCALE
     amount = (np.minimum(computed, remaining) + _RATIO_SCALE // 2) // _RATIO_SCALE  # half up, once
-    frame = answers_table(part.columns, answers).take(pa.array(inverse))
+    frame = table.take(pa.array(rows))
     frame = frame.set_column(frame.column_names.index("amount"), "amount", money_array(amount))
+    dates = pa.array(days[covered], pa.int32()).view(pa.date32())
+    frame = frame.set_column(frame.column_names.index("date"), "date", dates)
     return covered, frame
+
+
+class Frames:
+    """The prototypes seen so far in this process, as one table, with each one's ratio and cap."""
+
+    def __init__(self, columns: list[Column]) -> None:
+        self.columns = columns
+        self.lock = threading.Lock()
+        self.rows: dict[int, int] = {}
+        self.table: pa.Table | None = None
+        self.usable = np.zeros(0, bool)
+        self.units = np.zeros(0, np.int64)
+        self.caps = np.zeros(0, np.int64)
+
+    def add(self, keys: list[int], answer: Callable[[int], Answer]) -> None:
+        with self.lock:
+            self._add(keys, answer)
+
+    def _add(self, keys: list[int], answer: Callable[[int], Answer]) -> None:
+        new = [key for key in keys if key not in self.rows]
+        if not new:
+            return
+        answers = [answer(key) for key in new]
+        found = [_usable(a) for a in answers]
+        table = answers_table(self.columns, answers)
+        if self.table is not None:
+            table = pa.concat_tables([self.table, table]).unify_dictionaries().combine_chunks()
+        for key in new:
+            self.rows[key] = len(self.rows)
+        self.table = table
+        self.usable = np.concatenate([self.usable, [f is not None for f in found]])
+        self.units = np.concatenate([self.units, [f[0] if f else 0 for f in found]])
+        self.caps = np.concatenate([self.caps, [f[1] if f else 0 for f in found]])
+
+
+@cache
+def _periods(jurisdiction: str) -> np.ndarray:
+    """Days (since 1970) on which any figure of the policy, or whether it is in force, changes."""
+    policy = policies()[jurisdiction]
+    days = {policy.in_force.start}
+    if policy.in_force.end is not None:
+        days.add(policy.in_force.end + dt.timedelta(days=1))
+    for parameter in policy.parameters.values():
+        days.update(start for start, _ in parameter.values)
+    return np.array(sorted((day - dt.date(1970, 1, 1)).days for day in days), np.int32)
 
 
 def _prototype_body(jurisdiction: str, key: int, codes: list[str]) -> dict[str, object]:

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from bingpin.api.audit.columns import Column, answer_columns, answers_table
 from bingpin.api.audit.fen import money_array, to_fen
-from bingpin.api.audit.kernels import KERNELS
+from bingpin.api.audit.kernels import KERNELS, Frames
 from bingpin.api.audit.records import Bodies, csv_lists
 from bingpin.api.runner import Answer, Runner, runner_for
 
@@ -68,16 +68,18 @@ class Partition:
         return Bodies(self.runner.request, self.jurisdiction, self.date)
 
     @cached_property
-    def _prototypes(self) -> dict[str, Answer]:
+    def _frames(self) -> dict[str, Frames]:
         return {}
 
     def prototype(self, body: dict[str, Any]) -> Answer:
-        """The scalar answer for ``body`` (kernels' frames), computed once per process."""
-        key = repr(sorted(body.items()))
-        answer = self._prototypes.get(key)
-        if answer is None:
-            answer = self._prototypes[key] = self.runner.one(body, explain=False)
-        return answer
+        """The scalar answer for ``body`` (a kernel's frame)."""
+        return self.runner.one(body, explain=False)
+
+    def frames(self, kernel: str) -> Frames:
+        """A kernel's prototypes, kept for the life of this partition function in this process."""
+        if kernel not in self._frames:
+            self._frames[kernel] = Frames(self.columns)
+        return self._frames[kernel]
 
     def carried(self, names: list[str]) -> list[str]:
         """The input columns carried through: every column that is not a request field."""

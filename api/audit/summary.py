@@ -64,9 +64,11 @@ class Summary:
         n = out.num_rows
         self.records += n
         status = out.column("status").to_numpy()
-        codes = out.column("error_code").to_pylist() if (status != 200).any() else [None] * n
-        for code, count in Counter(codes).items():
-            self.statuses[code or "ok"] += count
+        failed = status != 200
+        self.statuses["ok"] += int(n - failed.sum())
+        if failed.any():
+            codes = out.column("error_code").filter(pa.array(failed)).to_pylist()
+            self.statuses.update(Counter(codes))
         if self.compare is None:
             return
         compared = np.asarray(out.column("compared").to_numpy(zero_copy_only=False), bool)
@@ -98,7 +100,11 @@ class Summary:
                     self.totals.add(group)
         flagged = np.nonzero(compared & (diff != 0))[0]
         if len(flagged):
-            top = flagged[np.argsort(-np.abs(diff[flagged]), kind="stable")[:WORST]]
+            size = np.abs(diff[flagged])
+            if len(flagged) > WORST:
+                keep = np.argpartition(-size, WORST - 1)[:WORST]
+                flagged, size = flagged[keep], size[keep]
+            top = flagged[np.lexsort((flagged, -size))]
             bodies = part.bodies.rows(part.normalise(records), top.tolist())
             carried = out.select(part.carried(records.column_names)).take(pa.array(top)).to_pylist()
             for index, body, row in zip(top.tolist(), bodies, carried, strict=True):
