@@ -61,9 +61,10 @@ def _flag(value: Any) -> Any:
 
 
 def _json_text(value: Any) -> Any:
+    """JSON text (CSV) as the JSON it says; a Parquet struct or list without its null members."""
     if isinstance(value, str):
         try:
-            return _plain(json.loads(value))
+            return json.loads(value)
         except ValueError:
             return value
     return _plain(value)
