@@ -44,7 +44,9 @@ def main(args: argparse.Namespace) -> int:
         return run(args)
     except AuditError as error:
         print(f"bingpin audit: {error}", file=sys.stderr)
-        return EXIT_FAILED
+    except OSError as error:
+        print(f"bingpin audit: {error}; nothing written", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _check(args: argparse.Namespace) -> None:

@@ -77,8 +77,10 @@ class Records:
                     if pa.types.is_list(f.type) and pa.types.is_string(f.type.value_type)
                 ]
                 parquet = pq.ParquetFile(self.path, read_dictionary=lists)  # codes repeat: no strings made
-                for batch in parquet.iter_batches(batch_size=self.batch_rows):
-                    yield pa.Table.from_batches([batch])
+                # row group by row group: a batch across two cannot hold dictionary-read lists
+                for group in range(parquet.num_row_groups):
+                    for batch in parquet.iter_batches(batch_size=self.batch_rows, row_groups=[group]):
+                        yield pa.Table.from_batches([batch])
         except (OSError, pa.ArrowException) as error:
             raise AuditError(f"cannot read {self.path}: {_reason(error)}") from None
 

@@ -54,7 +54,11 @@ def _days(part: Partition, table: pa.Table, n: int) -> tuple[np.ndarray, np.ndar
             pc.fill_null(pc.match_substring_regex(column, _ISO_DATE), False).to_numpy(zero_copy_only=False)
         )
         parsed = pc.strptime(pc.if_else(pa.array(iso), column, "1970-01-01"), "%Y-%m-%d", "s", error_is_null=True)
-        column = pc.if_else(pa.array(iso), pc.cast(parsed, pa.date32()), pa.scalar(None, pa.date32()))
+        parsed = pc.cast(parsed, pa.date32())
+        # a day that does not exist (2023-02-30) must not roll over into the next month
+        same = pc.fill_null(pc.equal(pc.strftime(parsed, "%Y-%m-%d"), column), False)
+        iso &= np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)
+        column = pc.if_else(pa.array(iso), parsed, pa.scalar(None, pa.date32()))
         given = iso | ~_valid(table.column("date"))
     elif pa.types.is_date32(column.type):
         given = np.ones(n, bool)

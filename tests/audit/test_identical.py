@@ -86,7 +86,7 @@ def body_of(row: dict[str, Any], endpoint: Endpoint) -> dict[str, Any]:
         elif isinstance(value, dt.date):
             value = value.isoformat()
         elif name in lists and isinstance(value, str):
-            value = [code.strip() for code in value.strip().split(";")]
+            value = value.strip().split(";")
         elif name in json_fields and isinstance(value, str):
             with contextlib.suppress(ValueError):
                 value = json.loads(value)
