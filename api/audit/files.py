@@ -91,14 +91,12 @@ def _reason(error: BaseException) -> str:
 
 
 def _csv_column(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
-    """A column as CSV text: lists ``;``-joined, structs as JSON, labels and amounts as text."""
+    """A column as CSV text: lists and structs as JSON, labels and amounts as text."""
     kind = column.type
     if pa.types.is_dictionary(kind):
         return pc.cast(column, pa.string())
     if pa.types.is_decimal(kind):
         return pc.cast(column, pa.string())
-    if pa.types.is_list(kind) and pa.types.is_string(kind.value_type):
-        return pc.if_else(pc.is_valid(column), pc.binary_join(column, ";"), None)
     if pa.types.is_nested(kind):
         return pa.array(
             [None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in column.to_pylist()]

@@ -156,3 +156,17 @@ def _flags(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     read = np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
     values = np.asarray(pc.fill_null(column, False).to_numpy(zero_copy_only=False), dtype=np.int64)
     return values, read
+
+
+def _plain_type(kind: pa.DataType) -> pa.DataType:
+    if pa.types.is_dictionary(kind):
+        return kind.value_type
+    if pa.types.is_list(kind):
+        return pa.list_(_plain_type(kind.value_type))
+    return kind
+
+
+def plain(table: pa.Table) -> pa.Table:
+    """``table`` with labels decoded to strings (for engines without Arrow dictionaries, e.g. Spark)."""
+    schema = pa.schema([pa.field(f.name, _plain_type(f.type), f.nullable) for f in table.schema])
+    return table.cast(schema)
