@@ -32,7 +32,17 @@ DESCRIPTION = """病贫（Bingpin）：地方医疗救助与防范因病致贫�
 金额以两位小数的字符串传送（如 "9000.00"），请求中的金额可为字符串或数字（最多两位小数）。
 错误答复统一为 {"code", "message", "errors"}：422 validation_error（输入无效）、unknown_category、
 not_defined_by_policy（该地区政策未规定此项）、not_in_force（日期不在施行期间）；400 malformed_json；
-404 not_found；405 method_not_allowed（本服务只读）。"""
+404 not_found；405 method_not_allowed（本服务只读）。
+
+合同的组成 / the contract: 本文档；验收场景（GET /v1/features，`bingpin conformance` 运行它们）；政策原文与参数
+（GET /v1/policies/{id}/clauses、GET /v1/parameters：场景读取的每个参数键都在其中）；以及歧义登记
+GET /v1/ambiguities。歧义登记是合同的一部分：原文可有不止一种读法之处，每条记录条款、原文、问题、决定、
+kind 和依赖它的场景。kind: reading 表示按公布的解读规则（以上/以下含本数，超过/低于不含）只有一种读法；
+kind: choice 表示原文允许不止一种答案、参考实现选了其一，凡结果随之不同的场景都标注该条目并为 @optional，
+厂商不会因参考实现的选择而判为不符合。eligible 在每个答复中只有一种含义，定义见 eligible 字段的说明。
+/ The register of ambiguities (GET /v1/ambiguities: id, clause, quote, issue, decision, kind, scenarios) is part
+of the contract: kind "reading" is settled by the published reading rules; kind "choice" is a reference choice
+among readings the text allows, and every scenario that rests on it is @optional."""
 
 
 class JSONProvider(DefaultJSONProvider):

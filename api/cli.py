@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from importlib import metadata
 from pathlib import Path
 
 SPEC_PATH = Path("openapi/openapi.json")
@@ -26,8 +27,14 @@ def _openapi(args: argparse.Namespace) -> int:
     text = spec_text()
     path = Path(args.output)
     if args.check:
-        current = path.read_text(encoding="utf-8") if path.exists() else ""
-        if current != text:
+        if not path.is_file():
+            print(
+                f"there is no {path} here to check: run `bingpin openapi --check` from the root of a checkout, "
+                "or give --output PATH; the installed service serves its spec at /openapi.json",
+                file=sys.stderr,
+            )
+            return 2
+        if path.read_text(encoding="utf-8") != text:
             print(f"{path} is out of date: run `bingpin openapi` and commit it", file=sys.stderr)
             return 1
         print(f"{path} is up to date")
@@ -68,11 +75,23 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
+def version_text() -> str:
+    """``bingpin 1.0.0 (suite 2026.11.1)``: the installed distribution and the suite it ships."""
+    from bingpin.features.conformance.suite import version as suite_version
+
+    try:
+        installed = metadata.version("bingpin")
+    except metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+        from bingpin.api import VERSION as installed
+    return f"bingpin {installed} (suite {suite_version()})"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["conformance"]:
         return _conformance(argv[1:])
     parser = argparse.ArgumentParser(prog="bingpin", description="病贫 Bingpin reference service")
+    parser.add_argument("--version", action="version", version=version_text())
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API with gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
@@ -96,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     review.add_argument(
         "--run-conformance",
         action="store_true",
-        help="first run the suite against the built-in service (from a checkout) and show that result",
+        help="first run the suite against the built-in service and show that result",
     )
     review.set_defaults(run=_review)
     from bingpin.api.audit.cli import add_parser as add_audit

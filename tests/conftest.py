@@ -10,7 +10,8 @@ from flask import Flask
 from bingpin.api import create_app
 from tests.live import served
 
-pytest_plugins = ["bingpin.features.conformance.steps"]
+# The shipped suite's steps and client; the wheel installed in a fresh venv (tests/wheel.py).
+pytest_plugins = ["bingpin.features.conformance.steps", "tests.wheel"]
 
 
 @pytest.fixture(scope="session")

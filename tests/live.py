@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,11 +21,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(workers: int = 2, timeout: float = 30.0) -> Iterator[str]:
-    """Start the service with gunicorn, yield its base URL, stop it afterwards."""
+def served(
+    workers: int = 2,
+    timeout: float = 30.0,
+    bingpin: Sequence[str] = (sys.executable, "-m", "bingpin.api.cli"),
+    cwd: Path = ROOT,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """Start the service with gunicorn (``bingpin serve``; by default this interpreter's), yield its
+    base URL, stop it afterwards."""
     port = free_port()
-    command = [sys.executable, "-m", "bingpin.api.cli", "serve", "--port", str(port), "--workers", str(workers)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [*bingpin, "serve", "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

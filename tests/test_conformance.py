@@ -5,6 +5,7 @@ diff exits non-zero on a regression."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -14,7 +15,11 @@ from typing import Any
 import jsonschema
 import pytest
 
+from bingpin.api.catalog import results
+from bingpin.api.catalog.features import load_features
 from bingpin.features.conformance import suite
+from bingpin.features.conformance.cli import DEFAULT_REPORT
+from bingpin.features.conformance.grammar import json_path
 from bingpin.features.conformance.plugin import Selection
 from tests.conformance.altered import altered
 from tests.live import ROOT
@@ -114,6 +119,81 @@ def test_a_waived_failure_is_reported_as_waived_not_passed(live_url: str, tmp_pa
     assert report["summary"]["core"]["waived"] == 1
 
 
+def test_a_waiver_for_a_scenario_that_passes_is_reported_stale_and_never_counted_as_passed(
+    live_url: str, tmp_path: Path
+) -> None:
+    waivers = tmp_path / "waivers.txt"
+    waivers.write_text("JX-IF-002 our 2023-01-01 rollover is fixed in release 4.2\n", encoding="utf-8")
+    result = bingpin(
+        "conformance", "--base-url", live_url, "--tags", "clause:三", "--waive", str(waivers), "--report", str(tmp_path)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = load(tmp_path)
+    (stale,) = [s for s in report["scenarios"] if s["id"] == "JX-IF-002"]
+    assert stale["status"] == "stale_waiver" and stale["waiver"].startswith("our 2023-01-01")
+    core = report["summary"]["core"]
+    assert core["stale_waiver"] == 1
+    assert core["passed"] + core["stale_waiver"] == core["total"]
+    assert f"STALE WAIVER JX-IF-002: passes now; remove it from {waivers}" in result.stdout
+    assert "1 stale waivers" in result.stdout
+    junit = ET.parse(tmp_path / "junit.xml")
+    (case,) = [c for c in junit.iter("testcase") if (c.get("name") or "").startswith("JX-IF-002")]
+    assert "stale waiver" in (case.findtext("system-out") or "")
+
+
+def test_each_failure_is_printed_with_its_step_check_answer_and_replay(failing: tuple[Any, Path]) -> None:
+    result, _ = failing
+    block = result.stdout.split("FAILED JX-IF-002", 1)[1].split("\nFAILED", 1)[0]
+    assert "  step:     而且 医疗救助金额应为 9000.00 元" in block
+    assert "  check:    amount 应为 9000.00，实际为 '8999.99'" in block
+    assert '"amount": "8999.99"' in block  # the answer received
+    assert "  replay:   curl -sS -X POST" in block
+
+
+def test_a_dead_base_url_is_one_line_and_exit_69_before_any_scenario(tmp_path: Path) -> None:
+    from tests.live import free_port
+
+    result = bingpin("conformance", "--base-url", f"http://127.0.0.1:{free_port()}", "--report", str(tmp_path))
+    assert result.returncode == 69
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("bingpin conformance: cannot reach http://127.0.0.1:") and "/v1/jurisdictions" in line
+    assert not (tmp_path / "report.json").exists()
+
+
+def test_a_base_url_that_is_not_http_is_refused_as_usage(tmp_path: Path) -> None:
+    result = bingpin("conformance", "--base-url", "127.0.0.1:8000", "--report", str(tmp_path))
+    assert result.returncode == 69
+    assert "must start with http:// or https://" in result.stderr
+
+
+def test_member_labels_count_from_zero_as_the_json_does() -> None:
+    assert json_path("members[{index}].relief", "1") == "members[0].relief"
+    assert json_path("members[{index}].self_pay_after", "3") == "members[2].self_pay_after"
+    assert json_path("indicators[id={index}].value", "A1") == "indicators[id=A1].value"
+
+
+def test_a_wrong_second_member_is_reported_at_its_json_index(live_url: str, tmp_path: Path) -> None:
+    """第2位成员 of JX-HC-011 is members[1] in the answer, and the failure names members[1]."""
+
+    def household(path: str, body: Any) -> bool:
+        return path.endswith("/high-cost-relief") and [m["self_pay"] for m in body["members"]] == [
+            "28000.00",
+            "26000.00",
+        ]
+
+    members = [
+        {"eligible": True, "relief": "2074.07", "self_pay_after": "25925.93"},
+        {"eligible": True, "relief": "1.00", "self_pay_after": "24074.07"},
+    ]
+    with altered(live_url, household, "members", members) as wrong:
+        result = bingpin("conformance", "--base-url", wrong, "--tags", "id:JX-HC-011", "--report", str(tmp_path))
+    assert result.returncode == 0  # JX-HC-011 is @optional
+    (failed,) = [s for s in load(tmp_path)["scenarios"] if s["status"] == "failed"]
+    assert failed["failure"]["step"] == "而且 第2位成员化解金额应为 1925.93 元"
+    assert failed["failure"]["expected"] == "members[1].relief 应为 1925.93，实际为 '1.00'"
+
+
 def test_diff_lists_the_regression_and_exits_non_zero(passing: tuple[Any, Path], failing: tuple[Any, Path]) -> None:
     old, new = passing[1] / "report.json", failing[1] / "report.json"
     result = bingpin("conformance", "diff", str(old), str(new))
@@ -144,3 +224,40 @@ def test_the_manifest_hash_changes_when_a_scenario_changes() -> None:
 
 def test_every_quoted_clause_is_found_in_the_policy_text() -> None:
     assert [c for c in suite.clause_check() if c["status"] != "ok"] == []
+
+
+def listed_parameters(client: Any, policy: str) -> set[str]:
+    """Every key GET /v1/parameters lists for ``policy``, over all pages."""
+    keys: set[str] = set()
+    page = 1
+    while True:
+        answer = client.get(f"/v1/parameters?policy={policy}&page={page}&page_size=100")
+        assert answer.status_code == 200, answer.get_json()
+        keys |= {p["key"] for p in answer.get_json()}
+        if page >= json.loads(answer.headers["X-Pagination"])["total_pages"]:
+            return keys
+        page += 1
+
+
+def test_every_parameter_key_a_scenario_reads_is_listed_by_the_open_data(app: Any) -> None:
+    """A vendor learns every key the open-data scenarios read from GET /v1/parameters alone."""
+    client = app.test_client()
+    policy_of = {j["name"]: j["policy"]["id"] for j in client.get("/v1/jurisdictions").get_json()}
+    read: dict[str, set[str]] = {}
+    for feature in load_features():
+        for scenario in feature.scenarios:
+            steps = (*feature.background, *scenario.steps)
+            places = [m.group(1) for s in steps if (m := re.fullmatch(r'地区为"(.+)"', s.text))]
+            for step in steps:
+                if step.text == "政策参数的值应为:" and step.table:
+                    assert places, f"{scenario.id}: reads parameters without naming its 地区"
+                    read.setdefault(policy_of[places[-1]], set()).update(row[0] for row in step.table[1:])
+    assert read, "no scenario reads a parameter: the step phrase changed?"
+    missing = {policy: sorted(keys - listed_parameters(client, policy)) for policy, keys in read.items()}
+    assert {p: k for p, k in missing.items() if k} == {}
+
+
+def test_the_runner_writes_its_reports_where_the_review_page_reads_them() -> None:
+    """The review page's hint ("run bingpin conformance") works: the default report is the one it reads."""
+    assert DEFAULT_REPORT / "report.json" == results.DEFAULT_REPORT
+    assert str(DEFAULT_REPORT) in results.Results(results.DEFAULT_REPORT, False).describe()

@@ -9,13 +9,13 @@ from collections import Counter
 import parse
 import pytest
 
-from bingpin.api.catalog.features import REVIEW_STATES
+from bingpin.api.catalog.features import REVIEW_STATES, Feature, features_dir, load_features
 from bingpin.features.conformance.grammar import STEPS
-from bingpin.features.conformance.index import FEATURES, Feature, all_features
 from bingpin.features.conformance.steps import MARK_TAGS
 from bingpin.rules.registry import policies
 
-ALL = all_features()
+FEATURES = features_dir()
+ALL = load_features()
 POLICIES = {p.id: p for p in policies().values()}
 ID = re.compile(r"^[A-Z]{2}-[A-Z]{2,4}-\d{3}$")
 PHRASES = [(step.kind, parse.compile(step.phrase)) for step in STEPS]
@@ -26,9 +26,10 @@ def by_feature() -> list[Feature]:
     return ALL
 
 
-@pytest.mark.parametrize("feature", by_feature(), ids=lambda f: str(f.path.relative_to(FEATURES)))
+@pytest.mark.parametrize("feature", by_feature(), ids=lambda f: f.file)
 def test_each_feature_is_chinese_tagged_and_quotes_its_clauses_verbatim(feature: Feature) -> None:
-    assert feature.first_line == "# language: zh-CN"
+    first_line = (FEATURES / feature.file).read_text(encoding="utf-8").splitlines()[0]
+    assert first_line == "# language: zh-CN" and feature.language == "zh-CN"
     (policy_id,) = feature.tagged("policy:")
     assert policy_id in POLICIES, f"unknown policy {policy_id}"
     assert [t for t in feature.tags if t in MARK_TAGS], "a jurisdiction tag such as @jiaxing"
@@ -38,13 +39,13 @@ def test_each_feature_is_chinese_tagged_and_quotes_its_clauses_verbatim(feature:
         assert text.contains(quote), f"{clause}: quote not found verbatim in {text.filename}: {quote}"
 
 
-@pytest.mark.parametrize("feature", by_feature(), ids=lambda f: str(f.path.relative_to(FEATURES)))
+@pytest.mark.parametrize("feature", by_feature(), ids=lambda f: f.file)
 def test_each_scenario_has_one_id_one_tier_and_a_quoted_clause(feature: Feature) -> None:
     (policy_id,) = feature.tagged("policy:")
     quoted = {clause for clause, _ in feature.quotes}
     ambiguities = {a.id for a in POLICIES[policy_id].ambiguities}
     for scenario in feature.scenarios:
-        where = f"{feature.path.name}:{scenario.line} {scenario.name}"
+        where = f"{feature.file}:{scenario.line} {scenario.name}"
         ids = scenario.tagged("id:")
         assert len(ids) == 1 and ID.match(ids[0]), f"{where}: one @id:XX-YY-nnn tag"
         assert len([t for t in scenario.tags if t in ("core", "optional")]) == 1, f"{where}: @core or @optional"
@@ -70,10 +71,10 @@ def test_scenario_ids_are_unique_and_never_reused() -> None:
 def test_every_step_is_exactly_one_sentence_of_the_vocabulary() -> None:
     problems = []
     for feature in by_feature():
-        for kind, text in feature.background + [step for s in feature.scenarios for step in s.steps]:
-            matches = [p for k, p in PHRASES if k == kind and p.parse(text)]
+        for step in (*feature.background, *(step for s in feature.scenarios for step in s.steps)):
+            matches = [p for k, p in PHRASES if k == step.kind and p.parse(step.text)]
             if len(matches) != 1:
-                problems.append(f"{feature.path.name}: {kind} {text!r} matches {len(matches)} phrases")
+                problems.append(f"{feature.file}: {step.kind} {step.text!r} matches {len(matches)} phrases")
     assert not problems, "\n".join(problems)
 
 
@@ -89,9 +90,9 @@ def review_tag_problems(where: str, tags: list[str]) -> list[str]:
 def test_review_tags_name_one_known_state() -> None:
     problems = []
     for feature in by_feature():
-        problems += review_tag_problems(feature.path.name, feature.tags)
+        problems += review_tag_problems(feature.file, list(feature.tags))
         for scenario in feature.scenarios:
-            problems += review_tag_problems(f"{feature.path.name}:{scenario.line}", scenario.tags)
+            problems += review_tag_problems(f"{feature.file}:{scenario.line}", list(scenario.tags))
     assert not problems, "\n".join(problems)
 
 

@@ -1,5 +1,6 @@
 """The acceptance features as data: features, scenarios, steps with their tables, tags, clause
-links and review state.
+links and review state. The one parser of the feature files: the API's catalogue, the review page
+and the conformance suite's manifest and clause check all read the features through it.
 
 The features live in one place: ``features/`` beside the ``api`` package, in a checkout and in an
 installed copy alike (pyproject ships them as package data), unless ``BINGPIN_FEATURES`` names
@@ -86,6 +87,7 @@ class Scenario:
 class Feature:
     id: str  # path under features/ without .feature, e.g. jiaxing/medical_assistance
     file: str
+    language: str  # from the ``# language:`` header
     name: str
     description: str
     tags: tuple[str, ...]
@@ -94,6 +96,9 @@ class Feature:
     quotes: tuple[tuple[str, str], ...]
     background: tuple[Step, ...]
     scenarios: tuple[Scenario, ...]
+
+    def tagged(self, prefix: str) -> list[str]:
+        return [t[len(prefix) :] for t in self.tags if t.startswith(prefix)]
 
 
 def _tags(node: dict[str, Any]) -> tuple[str, ...]:
@@ -195,6 +200,7 @@ def parse(text: str, file: str) -> Feature:
     return Feature(
         id=file.removesuffix(".feature"),
         file=file,
+        language=node["language"],
         name=node["name"],
         description="\n".join(line.strip() for line in description.splitlines()),
         tags=tags,

@@ -10,7 +10,13 @@ from typing import Any
 
 REPORT_ENV = "BINGPIN_CONFORMANCE_REPORT"
 DEFAULT_REPORT = Path("reports/conformance/report.json")
-STATUS_NAMES = {"passed": "通过", "failed": "失败", "waived": "豁免", "skipped": "跳过"}
+STATUS_NAMES = {
+    "passed": "通过",
+    "failed": "失败",
+    "waived": "豁免",
+    "stale_waiver": "通过（豁免已过时）",
+    "skipped": "跳过",
+}
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,8 @@ class Results:
         """One line for people: which run the statuses come from, or why there are none."""
         if not self.found:
             reason = f"（{self.problem}）" if self.problem else ""
-            return f"尚无一致性测试结果：未找到 {self.path}{reason}。运行 bingpin conformance 生成。"
+            run = "运行 bingpin conformance（报告默认写入 reports/conformance/）生成。"
+            return f"尚无一致性测试结果：未找到 {self.path}{reason}。{run}"
         run = f"{self.finished_at} 对 {self.target} 运行（测试套件 {self.suite_version}）"
         return f"一致性测试结果：{run}，读自 {self.path}"
 

@@ -11,6 +11,7 @@ from bingpin.api.schemas.common import (
     CitationSchema,
     categories_field,
     diagnoses_field,
+    eligible_field,
     money,
 )
 from bingpin.rules.core.indicators import FIGURES, INDICATORS
@@ -144,7 +145,7 @@ class HighCostReliefRequestSchema(CalculationRequestSchema):
 
 
 class MemberResultSchema(ma.Schema):
-    eligible = ma.fields.Boolean()
+    eligible = eligible_field(" （此成员 / this member）")
     relief = Money()
     self_pay_after = Money()
 

@@ -11,6 +11,26 @@ from bingpin.api.fields import MoneyInput
 from bingpin.rules.core.categories import CATEGORY_NAMES, Category, Diagnosis
 from bingpin.rules.registry import policies
 
+#: The one definition of ``eligible`` (DESIGN.md), on every field of that name.
+ELIGIBLE = (
+    "是否符合条件：在计算日期，此人属于政策给予该项待遇的对象，且满足该待遇规定的条件（执行就医指导方案、规范转诊、"
+    '年龄、已享受的待遇等）。与金额无关：个人负担未超过起付线时为 true，金额为 "0.00"。为 false 时，待遇金额'
+    '（amount、subsidy、relief）为 "0.00"。待遇金额或份额为 null 只表示未计算：政策未写明该数额（如“按规定”），'
+    "或留给请求未给出的输入，assumptions 或 explanation 说明是哪一项；描述规则的数额（如 annual_cap: null 即无封顶）"
+    "不因是否符合条件而变。 / eligible: on that date the person belongs to a group the policy grants this benefit "
+    "to and meets the benefit's stated conditions (treatment guidance, referral, age, benefits already in effect "
+    '...). It never depends on the amount: self-pay at or below the deductible is eligible: true with amount "0.00". '
+    'When false, the benefit amount (amount, subsidy, relief) is "0.00". null in a benefit amount or share means '
+    "only: not computed, because the policy does not state the figure or leaves it to an input the request did not "
+    "give (assumptions or explanation says which); figures describing the rule keep their meaning whatever the "
+    "eligibility (annual_cap: null is no cap)."
+)
+
+
+def eligible_field(note: str = "", **kwargs: Any) -> ma.fields.Boolean:
+    """``eligible`` with its one definition; ``note`` adds what is particular to the place (e.g. null)."""
+    return ma.fields.Boolean(metadata={"description": ELIGIBLE + note}, **kwargs)
+
 
 def jurisdiction_field() -> ma.fields.String:
     codes = sorted(policies())
@@ -92,7 +112,7 @@ class CalculationResponseSchema(CompiledSchema):
     jurisdiction = ma.fields.Nested(JurisdictionRefSchema, required=True)
     policy = ma.fields.Nested(PolicyRefSchema, required=True)
     date = ma.fields.Date(required=True)
-    eligible = ma.fields.Boolean(required=True, metadata={"description": "是否符合该项待遇的条件"})
+    eligible = eligible_field(required=True)
     assumptions = ma.fields.List(
         ma.fields.String(), required=True, metadata={"description": "计算中采用的默认值与假定"}
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from bingpin.api.errors import ErrorSchema
-from bingpin.api.schemas.common import JurisdictionRefSchema, PolicyRefSchema
+from bingpin.api.schemas.common import JurisdictionRefSchema, PolicyRefSchema, eligible_field
 from bingpin.rules.registry import policies
 
 
@@ -35,7 +35,9 @@ class RowSchema(ma.Schema):
             "其他为该地区拒绝计算的错误代码"
         },
     )
-    eligible = ma.fields.Boolean(allow_none=True, required=True)
+    eligible = eligible_field(
+        " null：该地区未计算（见 status）/ null: not computed (see status).", allow_none=True, required=True
+    )
     headline = ma.fields.String(
         allow_none=True, required=True, metadata={"description": "主要结果（金额为两位小数的字符串）"}
     )

@@ -4,17 +4,27 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
-from typing import Any
 
-from bingpin.features.conformance import report as reports
-from bingpin.features.conformance import suite
-from bingpin.features.conformance.index import FEATURES
-from bingpin.features.conformance.plugin import Recorder, Selection, run
+from bingpin.features.conformance.http_client import unreachable
+
+DEFAULT_REPORT = Path("reports") / "conformance"
+
+# Exit codes (os.EX_* where one fits), documented in --help and docs/vendors.md.
+EXIT_CONFORMANT = 0  # every selected @core scenario passed or is waived; diff: no regression
+EXIT_NOT_CONFORMANT = 1  # a selected @core scenario failed; diff: a regression
+EXIT_USAGE = 2  # a bad option, waiver file or selection (argparse uses 2 too)
+EXIT_UNAVAILABLE = 69  # os.EX_UNAVAILABLE: the service did not answer; nothing was run
+EXIT_SOFTWARE = 70  # os.EX_SOFTWARE: the installed suite could not be collected
+
+EXIT_CODES = f"""exit codes:
+  {EXIT_CONFORMANT}   conformant: every selected @core scenario passed or is waived
+  {EXIT_NOT_CONFORMANT}   not conformant: a selected @core scenario failed (@optional results never change it)
+  {EXIT_USAGE}   usage: a bad option, a waiver naming an unknown id, a selection that matches nothing
+  {EXIT_UNAVAILABLE}  the service at --base-url did not answer GET /v1/jurisdictions; nothing was run
+  {EXIT_SOFTWARE}  the installed suite could not be collected (reinstall bingpin)"""
 
 
 def read_waivers(path: Path | None) -> dict[str, str]:
@@ -34,92 +44,34 @@ def read_waivers(path: Path | None) -> dict[str, str]:
 
 
 def conformance(args: argparse.Namespace) -> int:
-    waivers = read_waivers(args.waive)
-    entries = suite.manifest()
-    known = {e.id for e in entries}
-    unknown = sorted(set(waivers) - known)
-    if unknown:
-        print(f"waivers name scenarios the suite does not have: {', '.join(unknown)}", file=sys.stderr)
-        return 2
-    selection = Selection(policies=args.policy or [], tags=args.tags or [])
-    recorder = Recorder(selection)
-    pytest_args = [
-        str(Path(__file__).with_name("scenarios.py")),
-        "--rootdir",
-        str(FEATURES),
-        "-c",
-        os.devnull,  # the vendor's own pytest configuration and conftests play no part
-        "--noconftest",
-        "-p",
-        "bingpin.features.conformance.steps",
-    ]
+    """Check the service answers, then run the suite (loaded only then, so a dead URL answers at once)."""
+    try:
+        waivers = read_waivers(args.waive)
+    except OSError as error:
+        print(f"cannot read the waiver file: {error}", file=sys.stderr)
+        return EXIT_USAGE
     if args.base_url:
-        pytest_args += ["--base-url", args.base_url]
-    started = dt.datetime.now(dt.UTC)
-    run(pytest_args, recorder)
-    finished = dt.datetime.now(dt.UTC)
-    if recorder.collection_errors:
-        print("the suite could not be collected:\n" + "\n".join(recorder.collection_errors), file=sys.stderr)
-        return 3
-    if not recorder.records:
-        print("no scenario matches the selection", file=sys.stderr)
-        return 4
-    target = (
-        {"kind": "http", "base_url": args.base_url, "description": args.base_url}
-        if args.base_url
-        else {"kind": "in-process", "base_url": None, "description": "Bingpin 参考实现（进程内）/ reference service"}
-    )
-    result = reports.build(
-        entries=entries,
-        records=recorder.records,
-        waivers=waivers,
-        clause_check=suite.clause_check(),
-        suite={
-            "name": "bingpin",
-            "version": suite.version(),
-            "manifest_sha256": suite.manifest_hash(entries),
-            "scenarios": len(entries),
-        },
-        target=target,
-        selection={"policies": selection.policies, "tags": selection.tags, "waived": sorted(waivers)},
-        started=started,
-        finished=finished,
-    )
-    directory = Path(args.report)
-    directory.mkdir(parents=True, exist_ok=True)
-    reports.write_json(result, directory / "report.json")
-    reports.write_junit(result, directory / "junit.xml")
-    reports.write_html(result, directory / "report.html")
-    _print_summary(result, directory)
-    return 0 if result["summary"]["conformant"] else 1
+        problem = unreachable(args.base_url)
+        if problem:
+            print(f"bingpin conformance: {problem}", file=sys.stderr)
+            return EXIT_UNAVAILABLE
+    from bingpin.features.conformance.runner import run_suite
 
-
-def _print_summary(result: dict[str, Any], directory: Path) -> None:
-    summary = result["summary"]
-    for scenario in result["scenarios"]:
-        if scenario["status"] == "failed":
-            failure = scenario["failure"] or {}
-            print(f"FAILED {scenario['id']} [{scenario['tier']}] {scenario['name']}")
-            print(f"       {failure.get('expected')}")
-            if failure.get("curl"):
-                print(f"       replay: {failure['curl']}")
-    for check in result["clause_check"]:
-        if check["status"] != "ok":
-            print(f"CLAUSE {check['status']}: {check['feature']} {check['clause']}")
-    core, optional = summary["core"], summary["optional"]
-    print(
-        f"core: {core['passed']} passed, {core['failed']} failed, {core['waived']} waived; "
-        f"optional: {optional['passed']} passed, {optional['failed']} failed, {optional['waived']} waived"
-    )
-    print(f"{'CONFORMANT' if summary['conformant'] else 'NOT CONFORMANT'}; reports in {directory}/")
+    return run_suite(args, waivers)
 
 
 def diff(old_path: Path, new_path: Path) -> int:
     """Exit 1 when a scenario that passed (or was waived) before fails now."""
-    old = {s["id"]: s for s in json.loads(old_path.read_text(encoding="utf-8"))["scenarios"]}
-    new = {s["id"]: s for s in json.loads(new_path.read_text(encoding="utf-8"))["scenarios"]}
+    try:
+        old = {s["id"]: s for s in json.loads(old_path.read_text(encoding="utf-8"))["scenarios"]}
+        new = {s["id"]: s for s in json.loads(new_path.read_text(encoding="utf-8"))["scenarios"]}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print(f"bingpin conformance diff: not a report.json: {error}", file=sys.stderr)
+        return EXIT_USAGE
     newly_failing = sorted(i for i in new if new[i]["status"] == "failed" and old.get(i, {}).get("status") != "failed")
-    newly_passing = sorted(i for i in new if new[i]["status"] == "passed" and i in old and old[i]["status"] != "passed")
+    newly_passing = sorted(
+        i for i in new if new[i]["status"] in PASSING and i in old and old[i]["status"] not in PASSING
+    )
     changed = sorted(i for i in new if i in old and new[i]["hash"] != old[i]["hash"])
     added, removed = sorted(set(new) - set(old)), sorted(set(old) - set(new))
     for title, ids in (
@@ -134,28 +86,71 @@ def diff(old_path: Path, new_path: Path) -> int:
             print(f"  {i} {new.get(i, old.get(i, {})).get('name', '')}")
     regressions = [i for i in newly_failing if i in old]
     print("REGRESSION" if regressions else "no regression")
-    return 1 if regressions else 0
+    return EXIT_NOT_CONFORMANT if regressions else EXIT_CONFORMANT
+
+
+PASSING = ("passed", "stale_waiver")
+
+DIFF_HELP = """Compare two report.json files of `bingpin conformance`: OLD is the earlier run (the
+baseline, e.g. last release's report), NEW the run to judge. Lists the scenarios newly failing in
+NEW, newly passing, changed (content hash differs: the suite changed), added and removed."""
+
+DIFF_EPILOG = """exit codes:
+  0   no regression: no scenario that passed (or was waived) in OLD fails in NEW
+  1   regression: a scenario that passed (or was waived) in OLD fails in NEW
+  2   usage: OLD or NEW is missing or not a report.json"""
 
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["diff"]:
-        parser = argparse.ArgumentParser(prog="bingpin conformance diff", description=diff.__doc__)
-        parser.add_argument("old", type=Path)
-        parser.add_argument("new", type=Path)
+        parser = argparse.ArgumentParser(
+            prog="bingpin conformance diff",
+            description=DIFF_HELP,
+            epilog=DIFF_EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        parser.add_argument("old", type=Path, metavar="OLD", help="report.json of the earlier run (the baseline)")
+        parser.add_argument("new", type=Path, metavar="NEW", help="report.json of the run to judge")
         parsed = parser.parse_args(argv[1:])
         return diff(parsed.old, parsed.new)
     parser = argparse.ArgumentParser(
-        prog="bingpin conformance", description="run the Chinese acceptance suite against a service"
+        prog="bingpin conformance",
+        description="Run the Chinese acceptance suite against a service and write report.json, junit.xml "
+        "and report.html. `bingpin conformance diff OLD NEW` compares two runs (see its --help).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--base-url", help="the service to judge; default: the built-in reference service")
     parser.add_argument(
-        "--policy", action="append", help="jurisdiction: jiaxing, wenzhou, longgang, shengzhou, chengkou"
+        "--base-url",
+        metavar="URL",
+        help="the service to judge, e.g. http://127.0.0.1:8080 (checked first: it must answer GET "
+        "/v1/jurisdictions); default: the built-in reference service, in-process",
+    )
+    parser.add_argument(
+        "--policy",
+        action="append",
+        metavar="NAME",
+        help="only this jurisdiction (repeatable, any of): jiaxing, wenzhou, longgang, shengzhou, chengkou",
     )
     parser.add_argument(
         "--tags",
         action="append",
-        help="only scenarios with this tag (core, clause:二(二)7, id:JX-MA-001; ~tag excludes)",
+        metavar="TAG",
+        help="only scenarios with this tag (repeatable, all of): core, optional, clause:二(二)7, id:JX-MA-001; "
+        "~TAG excludes (e.g. --tags ~optional)",
     )
-    parser.add_argument("--report", default="conformance-report", help="directory for the reports")
-    parser.add_argument("--waive", type=Path, help="file of known failures: '<id> <reason>' per line")
+    parser.add_argument(
+        "--report",
+        metavar="DIR",
+        default=str(DEFAULT_REPORT),
+        help=f"directory for report.json, junit.xml and report.html (default: ./{DEFAULT_REPORT.as_posix()}, "
+        "which `bingpin review` reads)",
+    )
+    parser.add_argument(
+        "--waive",
+        type=Path,
+        metavar="FILE",
+        help="known failures, '<id> <reason>' per line: reported as waived, never as passed; "
+        "a waived scenario that passes is reported as a stale waiver",
+    )
     return conformance(parser.parse_args(argv))

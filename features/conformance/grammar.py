@@ -76,6 +76,12 @@ def percent(text: str) -> Decimal:
     return Decimal(text[:-1])
 
 
+def json_path(field: str, index: str | None) -> str:
+    """The answer's field as a client names it: ``第1位成员`` is ``members[0]`` (JSON counts from 0)."""
+    path = field.replace("{index}", index or "")
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) - 1}]", path)
+
+
 class Context:
     """One scenario: the request being built and the answer received."""
 
@@ -188,7 +194,7 @@ class Context:
     def check(self, spec: dict[str, Any], value: str | None, index: str | None) -> None:
         actual = self.resolve(spec["field"], index)
         kind, op = spec["type"], spec.get("op", "eq")
-        where = spec["field"].replace("{index}", index or "")
+        where = json_path(spec["field"], index)
         if kind == "null":
             if actual is not None:
                 raise self.fail(f"{where} 应为 null，实际为 {actual!r}")

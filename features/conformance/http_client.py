@@ -92,3 +92,23 @@ def _parse(raw: bytes) -> Any:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         return {"unparsed": raw.decode("utf-8", "replace")[:2000]}
+
+
+def unreachable(base_url: str, timeout: float = 1.5) -> str | None:
+    """Why the service at ``base_url`` cannot be judged, in one line; ``None`` when it answers
+    ``GET /v1/jurisdictions`` with a JSON list (every scenario starts there)."""
+    url = base_url.rstrip("/") + "/v1/jurisdictions"
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        return f"--base-url must start with http:// or https://, not {base_url!r}"
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = _parse(response.read())
+    except urllib.error.HTTPError as error:
+        return f"{url} answered HTTP {error.code}; the suite needs GET /v1/jurisdictions (see the OpenAPI document)"
+    except (OSError, ValueError) as error:  # refused, timed out, unknown host, bad URL
+        reason = getattr(error, "reason", error)
+        return f"cannot reach {url}: {reason}"
+    if not isinstance(payload, list):
+        return f"{url} did not answer a JSON list of jurisdictions; is this a Bingpin-compatible API?"
+    return None

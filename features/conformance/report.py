@@ -14,8 +14,11 @@ from typing import Any
 from bingpin.features.conformance.suite import Entry
 from bingpin.rules.registry import policies
 
-REPORT_VERSION = 1
-STATUSES = ("passed", "failed", "waived", "skipped")
+#: 2: a waived scenario that passes is ``stale_waiver`` (counted apart, never as a plain pass).
+REPORT_VERSION = 2
+STALE_WAIVER = "stale_waiver"
+STATUSES = ("passed", "failed", "waived", STALE_WAIVER, "skipped")
+LABELS = {"passed": "通过", "failed": "失败", "waived": "豁免", STALE_WAIVER: "通过（豁免已过时）", "skipped": "跳过"}
 
 
 def build(
@@ -38,14 +41,14 @@ def build(
         if record is None:
             continue
         status = record["status"]
-        if status == "failed" and entry.id in waivers:
-            status = "waived"
+        if entry.id in waivers and status in ("failed", "passed"):
+            status = "waived" if status == "failed" else STALE_WAIVER
         scenarios.append(
             {
                 **entry.as_dict(),
                 "status": status,
                 "duration_seconds": record["duration_seconds"],
-                "waiver": waivers.get(entry.id) if status == "waived" else None,
+                "waiver": waivers.get(entry.id) if status in ("waived", STALE_WAIVER) else None,
                 "clause_stale": any((entry.feature, c) in stale for c in entry.clauses),
                 "failure": record["failure"],
             }
@@ -54,7 +57,7 @@ def build(
     for tier in ("core", "optional"):
         mine = [s for s in scenarios if s["tier"] == tier]
         summary[tier] = {"total": len(mine), **{k: sum(s["status"] == k for s in mine) for k in STATUSES}}
-    summary["conformant"] = summary["core"]["total"] > 0 and summary["core"]["failed"] == 0
+    summary["conformant"] = summary["core"]["failed"] == 0  # of the selected @core scenarios (maybe none)
     summary["stale_clauses"] = sum(c["status"] != "ok" for c in clause_check)
     return {
         "report_version": REPORT_VERSION,
@@ -126,6 +129,9 @@ def write_junit(report: dict[str, Any], path: Path) -> None:
                 ET.SubElement(case, "skipped", message=f"waived: {s['waiver']}")
             elif s["status"] == "skipped":
                 ET.SubElement(case, "skipped")
+            elif s["status"] == STALE_WAIVER:
+                out = ET.SubElement(case, "system-out")
+                out.text = f"stale waiver: passes now; remove the waiver ({s['waiver']})"
     ET.indent(root)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
@@ -135,7 +141,8 @@ body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;m
 h1{font-size:1.5em}h2{margin-top:2em;border-bottom:2px solid #ccc}h3{margin:1.2em 0 .4em;font-size:1.05em}
 table{border-collapse:collapse;width:100%;margin:.3em 0}td,th{border:1px solid #ddd;padding:.3em .5em;
 text-align:left;vertical-align:top}th{background:#f4f4f4}.passed{color:#1a7f37}.failed{color:#c62828;
-font-weight:bold}.waived{color:#9a6700}.skipped{color:#666}.badge{display:inline-block;padding:.1em .6em;
+font-weight:bold}.waived{color:#9a6700}.skipped{color:#666}
+.stale_waiver{color:#9a6700;font-weight:bold}.badge{display:inline-block;padding:.1em .6em;
 border-radius:1em;background:#eee;margin-right:.4em}pre{background:#f7f7f7;padding:.6em;white-space:pre-wrap;
 word-break:break-all;font-size:.85em}summary{cursor:pointer}.counts span{margin-right:1em}
 """
@@ -144,7 +151,7 @@ word-break:break-all;font-size:.85em}summary{cursor:pointer}.counts span{margin-
 def _counts(scenarios: list[dict[str, Any]]) -> str:
     parts = [
         f'<span class="{k}">{label} {n}</span>'
-        for k, label in (("passed", "通过"), ("failed", "失败"), ("waived", "豁免"), ("skipped", "跳过"))
+        for k, label in LABELS.items()
         if (n := sum(s["status"] == k for s in scenarios))
     ]
     return f'<span class="counts">{"".join(parts)}</span>'
@@ -171,7 +178,7 @@ def write_html(report: dict[str, Any], path: Path) -> None:
         counts = summary[tier]
         out.append(
             f"<tr><th>{label}</th><td>共 {counts['total']}：通过 {counts['passed']}，失败 {counts['failed']}，"
-            f"豁免 {counts['waived']}，跳过 {counts['skipped']}</td></tr>"
+            f"豁免 {counts['waived']}，豁免已过时 {counts[STALE_WAIVER]}，跳过 {counts['skipped']}</td></tr>"
         )
     out.append("</table>")
     stale = [c for c in report["clause_check"] if c["status"] != "ok"]
@@ -196,7 +203,7 @@ def write_html(report: dict[str, Any], path: Path) -> None:
             out.append(f"<h3>条款 {e(clause)} {_counts(scenarios)}</h3><table>")
             out.append("<tr><th>编号</th><th>场景</th><th>层级</th><th>结果</th></tr>")
             for s in scenarios:
-                label = {"passed": "通过", "failed": "失败", "waived": "豁免", "skipped": "跳过"}[s["status"]]
+                label = LABELS[s["status"]]
                 detail = ""
                 if s["failure"]:
                     detail = (
@@ -204,6 +211,8 @@ def write_html(report: dict[str, Any], path: Path) -> None:
                         f"<pre>{e(_failure_text(s['failure']))}</pre></details>"
                     )
                 waiver = f"<div>豁免理由：{e(s['waiver'] or '')}</div>" if s["status"] == "waived" else ""
+                if s["status"] == STALE_WAIVER:
+                    waiver = f"<div>豁免已过时：本场景已通过，请删除豁免（{e(s['waiver'] or '')}）</div>"
                 out.append(
                     f'<tr id="{e(s["id"])}"><td>{e(s["id"])}</td><td>{e(s["name"])}'
                     f"<div><small>features/{e(s['feature'])}:{s['line']}</small></div>{waiver}{detail}</td>"

@@ -8,15 +8,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bingpin.features.conformance.index import FEATURES, Feature, Scenario, all_features
+from bingpin.api.catalog.features import Feature, Scenario, Step, features_dir, load_features
 from bingpin.rules.core.citations import PolicyText
 from bingpin.rules.registry import policies
 
-MARK_POLICIES = {"jiaxing", "wenzhou", "longgang", "shengzhou", "chengkou"}
-
 
 def version() -> str:
-    return (FEATURES / "SUITE_VERSION").read_text(encoding="utf-8").strip()
+    return (features_dir() / "SUITE_VERSION").read_text(encoding="utf-8").strip()
 
 
 @dataclass(frozen=True)
@@ -49,11 +47,16 @@ class Entry:
         }
 
 
+def _plain(steps: tuple[Step, ...]) -> list[tuple[str, str]]:
+    return [(step.kind, step.text) for step in steps]
+
+
 def _hash(feature: Feature, scenario: Scenario) -> str:
+    """What the scenario asserts: the quoted clauses, the background and its steps (kind, text), its tags."""
     content = {
         "quotes": feature.quotes,
-        "background": feature.background,
-        "steps": scenario.steps,
+        "background": _plain(feature.background),
+        "steps": _plain(scenario.steps),
         # A reviewer's decision (@review:...) does not change what the scenario asserts.
         "tags": sorted(t for t in scenario.tags if not t.startswith("review:")),
     }
@@ -63,21 +66,19 @@ def _hash(feature: Feature, scenario: Scenario) -> str:
 
 def manifest(features: list[Feature] | None = None) -> list[Entry]:
     entries = []
-    for feature in features or all_features():
-        policy = next(iter(feature.tagged("policy:")), "")
-        jurisdiction = next((t for t in feature.tags if t in MARK_POLICIES), "")
+    for feature in features or load_features():
         for scenario in feature.scenarios:
             tags = tuple(sorted(set(feature.tags) | set(scenario.tags)))
             entries.append(
                 Entry(
-                    id=next(iter(scenario.tagged("id:")), f"{feature.path.name}:{scenario.line}"),
+                    id=scenario.id,
                     name=scenario.name,
-                    feature=str(feature.path.relative_to(FEATURES)),
+                    feature=feature.file,
                     line=scenario.line,
-                    policy=policy,
-                    jurisdiction=jurisdiction,
-                    clauses=tuple(scenario.tagged("clause:")),
-                    tier="core" if "core" in scenario.tags else "optional",
+                    policy=feature.policy,
+                    jurisdiction=feature.jurisdiction,
+                    clauses=tuple(scenario.clauses),
+                    tier=scenario.tier,
                     tags=tags,
                     hash=_hash(feature, scenario),
                 )
@@ -95,10 +96,10 @@ def clause_check(features: list[Feature] | None = None) -> list[dict[str, Any]]:
     for a clause a scenario cites but no quote covers, ``vanished``."""
     texts = {p.id: p.text for p in policies().values()}
     results = []
-    for feature in features or all_features():
-        policy = next(iter(feature.tagged("policy:")), "")
+    for feature in features or load_features():
+        policy = feature.policy
         text: PolicyText | None = texts.get(policy)
-        where = str(feature.path.relative_to(FEATURES))
+        where = feature.file
         quoted = set()
         for clause, quote in feature.quotes:
             quoted.add(clause)

@@ -1,0 +1,172 @@
+"""The suite as vendors install it: the wheel, in a fresh venv outside the checkout, run from a
+directory whose own ``api``, ``rules`` and ``features`` packages (and pytest set-up) are on
+PYTHONPATH, judges a live service and a wrong one, and installs one import name, ``bingpin``."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tomllib
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conformance.altered import altered
+from tests.live import ROOT, free_port, served
+from tests.test_conformance import on_new_year
+from tests.wheel import Installed
+
+#: Folders mapped under ``bingpin`` by pyproject's package-dir.
+MAPPED = {"api": "bingpin.api", "rules": "bingpin.rules", "features": "bingpin.features", "src/bingpin": "bingpin"}
+DECOY = "raise ImportError(\"the vendor's own {name} package was imported instead of bingpin's\")\n"
+
+
+@pytest.fixture(scope="module")
+def installed(installed_bingpin: Callable[..., Installed]) -> Installed:
+    return installed_bingpin()
+
+
+@pytest.fixture(scope="module")
+def vendor(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vendor's project: its own api/, rules/ and features/ packages, a conftest and a pytest.ini
+    that would break any pytest run that read them."""
+    project = tmp_path_factory.mktemp("vendor-project")
+    for name in ("api", "rules", "features"):
+        (project / name).mkdir()
+        (project / name / "__init__.py").write_text(DECOY.format(name=name), encoding="utf-8")
+    (project / "conftest.py").write_text('raise RuntimeError("the vendor\'s conftest was loaded")\n', encoding="utf-8")
+    (project / "pytest.ini").write_text("[pytest]\naddopts = --no-such-option\n", encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="module")
+def environment(installed: Installed, vendor: Path) -> dict[str, str]:
+    return installed.environment(pythonpath=[vendor])
+
+
+@pytest.fixture(scope="module")
+def service(installed: Installed, vendor: Path, environment: dict[str, str]) -> Iterator[str]:
+    """``bingpin serve`` of the installed wheel, started from the vendor's directory."""
+    with served(bingpin=[str(installed.bingpin)], cwd=vendor, env=environment) as url:
+        yield url
+
+
+def test_the_installed_command_names_its_version_and_explains_the_runner(
+    installed: Installed, vendor: Path, environment: dict[str, str]
+) -> None:
+    version = installed.run("--version", cwd=vendor, env=environment)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.startswith("bingpin 1.0.0 (suite ")
+    helped = installed.run("conformance", "--help", cwd=vendor, env=environment)
+    assert helped.returncode == 0, helped.stderr
+    for option in ("--base-url", "--report", "reports/conformance", "--waive", "--tags", "exit codes"):
+        assert option in helped.stdout
+
+
+def test_outside_a_checkout_the_spec_check_says_there_is_no_spec_here(
+    installed: Installed, vendor: Path, environment: dict[str, str]
+) -> None:
+    result = installed.run("openapi", "--check", cwd=vendor, env=environment)
+    assert result.returncode == 2
+    assert result.stderr.startswith("there is no openapi/openapi.json here to check")
+    assert "out of date" not in result.stderr
+
+
+def test_a_live_service_passes_the_whole_suite_from_the_installed_wheel(
+    installed: Installed, vendor: Path, environment: dict[str, str], service: str
+) -> None:
+    result = installed.run("conformance", "--base-url", service, "--report", "out", cwd=vendor, env=environment)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads((vendor / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["conformant"] is True
+    assert report["target"]["base_url"] == service
+    assert len(report["scenarios"]) == report["suite"]["scenarios"]  # every scenario ran
+    assert {s["status"] for s in report["scenarios"]} == {"passed"}
+    assert (vendor / "out" / "junit.xml").is_file() and (vendor / "out" / "report.html").is_file()
+
+
+def test_a_service_that_alters_one_answer_fails_by_name_in_all_three_reports(
+    installed: Installed, vendor: Path, environment: dict[str, str], service: str
+) -> None:
+    with altered(service, on_new_year, "amount", "8999.99") as wrong:
+        result = installed.run(
+            "conformance", "--base-url", wrong, "--policy", "jiaxing", "--report", "wrong", cwd=vendor, env=environment
+        )
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "FAILED JX-IF-002" in result.stdout
+    directory = vendor / "wrong"
+    report = json.loads((directory / "report.json").read_text(encoding="utf-8"))
+    assert [s["id"] for s in report["scenarios"] if s["status"] == "failed"] == ["JX-IF-002"]
+    junit = ET.parse(directory / "junit.xml")
+    failed = [case.get("name", "") for case in junit.iter("testcase") if case.find("failure") is not None]
+    assert len(failed) == 1 and failed[0].startswith("JX-IF-002 ")
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    assert 'href="#JX-IF-002"' in html and "8999.99" in html
+
+
+def test_the_wheel_installs_one_import_name(installed: Installed) -> None:
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        names = wheel.namelist()
+        (top_level,) = [n for n in names if n.endswith(".dist-info/top_level.txt")]
+        assert wheel.read(top_level).decode().split() == ["bingpin"]
+    assert {n.split("/", 1)[0] for n in names if ".dist-info/" not in n} == {"bingpin"}
+    # What pip recorded as installed into site-packages (console scripts live outside it: "../../../bin").
+    listing = "import importlib.metadata as m; print(*sorted({f.parts[0] for f in m.files('bingpin')}))"
+    result = subprocess.run(
+        [installed.python, "-c", listing],
+        cwd=installed.venv,
+        env=installed.environment(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert [n for n in result.stdout.split() if n != ".."] == ["bingpin", "bingpin-1.0.0.dist-info"]
+
+
+def package_dirs() -> set[str]:
+    """Every folder with an __init__.py under the mapped folders, as its import name."""
+    found = set()
+    for folder, package in MAPPED.items():
+        for init in (ROOT / folder).rglob("__init__.py"):
+            relative = init.parent.relative_to(ROOT / folder).parts
+            found.add(".".join((package, *relative)))
+    return found
+
+
+def test_every_package_folder_is_listed_in_pyproject() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(pyproject["tool"]["setuptools"]["packages"])
+    assert package_dirs() - listed == set(), "add these to [tool.setuptools] packages or they miss the wheel"
+    assert listed - package_dirs() == set(), "listed packages without a folder"
+
+
+def test_the_ci_job_of_the_vendors_guide_works_as_written(
+    installed: Installed, environment: dict[str, str], tmp_path: Path
+) -> None:
+    """The guide's GitHub Actions job, its run steps in order (the fixture's venv stands in for pipx;
+    a free port for 8080), starts a service, judges it and leaves the reports where it uploads them."""
+    (block,) = re.findall(r"```yaml\n(.+?)```", (ROOT / "docs" / "vendors.md").read_text(encoding="utf-8"), re.S)
+    (job,) = yaml.safe_load(block)["jobs"].values()
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert runs[0] == "pipx install bingpin"
+    port = str(free_port())
+    script = "\n".join(run.replace("8080", port) for run in runs[1:])
+    result = subprocess.run(
+        ["bash", "-eu", "-c", f"trap 'kill $(jobs -p) 2>/dev/null' EXIT\n{script}"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "CONFORMANT" in result.stdout
+    (upload,) = [step for step in job["steps"] if step.get("uses", "").startswith("actions/upload-artifact")]
+    reports = tmp_path / upload["with"]["path"]
+    assert {p.name for p in reports.iterdir()} >= {"report.json", "junit.xml", "report.html"}
