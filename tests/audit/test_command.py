@@ -123,16 +123,21 @@ def test_an_audit_of_200000_records_flags_exactly_the_planted_discrepancies(http
     assert (report / "index.html").is_file()
 
 
+def summary_shown_in_readme(printed: str) -> None:
+    """The summary's lines (but the paths) are those the README's worked example shows."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = [line for line in printed.splitlines() if not line.lstrip().startswith(("wrote", "audited", "report"))]
+    assert len(shown) == 3
+    for line in shown:
+        assert f"\n{line}\n" in readme, line
+
+
 def test_the_shipped_sample_is_audited_as_the_readme_shows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "audited.csv"
     status = audit(
         "medical-assistance", str(SAMPLE), "--out", str(out), "--jurisdiction", "330400", "--compare", "paid"
     )
-    printed = capsys.readouterr().out
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    shown = [line for line in printed.splitlines() if not line.lstrip().startswith(("wrote", "audited"))]
-    for line in shown:
-        assert line in readme, line
+    summary_shown_in_readme(capsys.readouterr().out)
     assert status == 1
     audited = pacsv.read_csv(out, convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
     records = pacsv.read_csv(SAMPLE)
