@@ -7,9 +7,12 @@ so memory stays bounded whatever the size of the input.
 from __future__ import annotations
 
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from queue import Full, Queue
+from typing import Any
 
 import pyarrow as pa
 
@@ -29,7 +32,7 @@ def local(part: Partition, batches: Iterable[pa.Table], threads: int | None = No
         return
     with ThreadPoolExecutor(threads, thread_name_prefix="bingpin-audit") as pool:
         pending: deque[tuple[pa.Table, Future[pa.Table]]] = deque()
-        for batch in batches:
+        for batch in prefetched(batches, threads):
             pending.append((batch, pool.submit(part, batch)))
             if len(pending) > threads:
                 records, future = pending.popleft()
@@ -37,6 +40,46 @@ def local(part: Partition, batches: Iterable[pa.Table], threads: int | None = No
         while pending:
             records, future = pending.popleft()
             yield records, future.result()
+
+
+def prefetched(batches: Iterable[pa.Table], ahead: int) -> Iterator[pa.Table]:
+    """``batches``, read by a thread of their own up to ``ahead`` batches ahead (the file is
+    decoded while the caller writes); an error while reading is raised here, in order."""
+    done = object()
+    queue: Queue[Any] = Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def read() -> None:
+        def put(item: object) -> bool:
+            while not stop.is_set():
+                try:
+                    queue.put(item, timeout=0.1)
+                    return True
+                except Full:
+                    continue
+            return False
+
+        try:
+            for batch in batches:
+                if not put(batch):
+                    return
+            put(done)
+        except BaseException as error:  # handed to the consumer, raised there
+            put(error)
+
+    reader = threading.Thread(target=read, name="bingpin-audit-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
 
 
 def dask(part: Partition, batches: Iterable[pa.Table], scheduler: str | None, in_flight: int = 4) -> Iterator[Pair]:

@@ -110,7 +110,12 @@ def parquet_options(schema: pa.Schema) -> dict[str, Any]:
     text = [f.name for f in schema if pa.types.is_dictionary(f.type) or pa.types.is_string(f.type)]
     text += [f.name for f in schema if pa.types.is_list(f.type)]
     stats = [f.name for f in schema if not pa.types.is_decimal(f.type)]
-    return {"compression": "snappy", "use_dictionary": text, "write_statistics": stats}
+    return {
+        "compression": "snappy",
+        "use_dictionary": text,
+        "write_statistics": stats,
+        "store_decimal_as_integer": True,
+    }
 
 
 class Output:

@@ -156,7 +156,8 @@ def jiaxing_medical_assistance(part: Partition, table: pa.Table) -> Covered | No
     computed = self_pay[covered] * units[rows]
     remaining = np.maximum(caps[rows] - received[covered], 0) * _RATIO_SCALE
     amount = (np.minimum(computed, remaining) + _RATIO_SCALE // 2) // _RATIO_SCALE  # half up, once
-    frame = table.take(pa.array(rows))
+    indices = pa.array(rows)
+    frame = pa.Table.from_arrays([pc.take(column, indices) for column in table.columns], schema=table.schema)
     frame = frame.set_column(frame.column_names.index("amount"), "amount", money_array(amount))
     dates = pa.array(days[covered], pa.int32()).view(pa.date32())
     frame = frame.set_column(frame.column_names.index("date"), "date", dates)
@@ -187,7 +188,9 @@ class Frames:
         found = [_usable(a) for a in answers]
         table = answers_table(self.columns, answers)
         if self.table is not None:
-            table = pa.concat_tables([self.table, table]).unify_dictionaries().combine_chunks()
+            table = pa.concat_tables([self.table, table]).unify_dictionaries()
+        # one chunk per column: taking from a chunked column costs several times more
+        table = pa.Table.from_arrays([column.combine_chunks() for column in table.columns], schema=table.schema)
         for key in new:
             self.rows[key] = len(self.rows)
         self.table = table

@@ -78,8 +78,8 @@ class Summary:
         self.audited_unreadable += int((ok & present & ~compared).sum())
         reference, audited, diff = self._figures(part, records, out)
         keys = {
-            "jurisdiction": _labels(out, "jurisdiction_code"),
-            "category": _labels(out, "applied_category"),
+            "jurisdiction": _codes(out, "jurisdiction_code"),
+            "category": _codes(out, "applied_category"),
             "rule": _rules(out),
         }
         columns = {
@@ -91,11 +91,11 @@ class Summary:
             "discrepancy": np.where(compared, diff, 0),
             "absolute": np.where(compared, np.abs(diff), 0),
         }
-        for dimension, labels in keys.items():
-            table = pa.table({"key": labels, **columns}).group_by("key").aggregate([(c, "sum") for c in columns])
-            for row in table.to_pylist():
-                group = Group(**{c: row[f"{c}_sum"] for c in columns})
-                self.groups[dimension].setdefault(row["key"], Group()).add(group)
+        for dimension, (codes, labels) in keys.items():
+            sums = {name: _bincount(codes, values, len(labels)) for name, values in columns.items()}
+            for index in np.nonzero(sums["records"])[0]:
+                group = Group(**{name: int(total[index]) for name, total in sums.items()})
+                self.groups[dimension].setdefault(labels[index], Group()).add(group)
                 if dimension == "jurisdiction":
                     self.totals.add(group)
         flagged = np.nonzero(compared & (diff != 0))[0]
@@ -145,14 +145,37 @@ class Summary:
         return f"{Decimal(value) / 100:.2f}" if self.money else str(value)
 
 
-def _labels(out: pa.Table, name: str) -> pa.Array:
+_LOW = 1 << 26
+
+
+def _bincount(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Sums of integer ``values`` by code, exactly: np.bincount sums in float64, so each value is
+    split into parts whose sums stay far below 2**53 (sign, high and low 26 bits)."""
+    totals = np.zeros(size, np.int64)
+    for sign, part in ((1, np.maximum(values, 0)), (-1, np.maximum(-values, 0))):
+        if not part.any():
+            continue
+        high = np.bincount(codes, weights=part >> 26, minlength=size).astype(np.int64)
+        low = np.bincount(codes, weights=part & (_LOW - 1), minlength=size).astype(np.int64)
+        totals += sign * (high * _LOW + low)
+    return totals
+
+
+def _codes(out: pa.Table, name: str) -> tuple[np.ndarray, list[str]]:
+    """Each row's label as an index into the labels (the last one: none)."""
     if name not in out.column_names:
-        return pa.array([NONE] * out.num_rows)
-    return pc.fill_null(pc.cast(out.column(name), pa.string()), NONE)
+        return np.zeros(out.num_rows, np.int64), [NONE]
+    column = out.column(name).combine_chunks()
+    if not pa.types.is_dictionary(column.type):
+        column = column.dictionary_encode()
+    labels = [str(v) for v in column.dictionary.to_pylist()] + [NONE]
+    codes = np.asarray(pc.fill_null(column.indices, len(labels) - 1).to_numpy(zero_copy_only=False), np.int64)
+    return codes, labels
 
 
-def _rules(out: pa.Table) -> pa.Array:
+def _rules(out: pa.Table) -> tuple[np.ndarray, list[str]]:
     """The rule applied (``applied_rule`` where the answer has one), or the refusal's code."""
-    rule = _labels(out, "applied_rule") if "applied_rule" in out.column_names else pa.array([NONE] * out.num_rows)
-    code = pc.cast(out.column("error_code"), pa.string())
-    return pc.if_else(pc.is_valid(code), code, rule)
+    rules, rule_labels = _codes(out, "applied_rule")
+    errors, error_labels = _codes(out, "error_code")
+    refused = errors != len(error_labels) - 1
+    return np.where(refused, len(rule_labels) + errors, rules), rule_labels + error_labels

@@ -44,13 +44,14 @@ def write_records(path: Path, rows: int) -> None:
             writer.write_table(jiaxing(min(1_000_000, rows - start), seed=start))
 
 
-def floor(source: Path, target: Path) -> float:
-    """Read, min(ratio x self_pay, cap) on integer fen with pyarrow.compute, write: seconds."""
+def floor(source: Path, target: Path) -> tuple[float, float]:
+    """Read, min(ratio x self_pay, cap) on integer fen with pyarrow.compute, write: (wall, CPU) seconds."""
     policy = policies()["330400"]
     day = jiaxing(1).column("date")[0].as_py()
     ratios = pa.array([int(policy.param(RATIO_KEYS[c], day).value * 100) for c in RATIO_KEYS], pa.int64())
     cap = int(policy.param("medical_assistance.annual_cap", day).value * 100)
     start = time.perf_counter()
+    cpu = time.process_time()
     # read and written as the audit reads and writes (category codes as dictionaries, same options)
     table = pq.read_table(source, read_dictionary=["categories.list.element"])
     self_pay = pa.array(to_fen(table.column("eligible_self_pay"))[0])
@@ -60,31 +61,31 @@ def floor(source: Path, target: Path) -> float:
     amount = pc.divide(pc.add(pc.min_element_wise(computed, pa.scalar(cap * 100)), 50), 100)
     out = pa.table({"record_id": table.column("record_id"), "amount": money_array(np.asarray(amount))})
     pq.write_table(out, target, **parquet_options(out.schema))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 AUDIT = """
 import resource, sys, time
 from bingpin.api.cli import main
 import bingpin.api.audit.cli, bingpin.api.audit.partition  # imports, as the floor's process has them
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 status = main(["audit", "medical-assistance", sys.argv[1], "--out", sys.argv[2], "--jurisdiction", "330400",
                "--compare", "paid", "--quiet"])
-seconds = time.perf_counter() - start
-print("RESULT", status, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+print("RESULT", status, seconds, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 """
 
 
-def audit(source: Path, target: Path) -> tuple[float, float, str]:
-    """The audit in a fresh process: (seconds, peak RSS in MiB, its summary)."""
+def audit(source: Path, target: Path) -> tuple[float, float, float, str]:
+    """The audit in a fresh process: (seconds, CPU seconds, peak RSS in MiB, its summary)."""
     done = subprocess.run([sys.executable, "-c", AUDIT, str(source), str(target)], capture_output=True, text=True)
     result = [line for line in done.stderr.splitlines() if line.startswith("RESULT")]
     if not result or done.returncode:
         sys.exit(f"the audit failed:\n{done.stderr}")
-    _, status, seconds, rss = result[0].split()
+    _, status, seconds, cpu, rss = result[0].split()
     if int(status) not in (0, 1):
         sys.exit(f"the audit ended with {status}:\n{done.stdout}{done.stderr}")
-    return float(seconds), int(rss) / 1024, done.stdout
+    return float(seconds), float(cpu), int(rss) / 1024, done.stdout
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,33 +100,37 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{args.rows:,} synthetic 嘉兴 medical-assistance records, {source.stat().st_size / 2**20:.0f} MiB Parquet"
         )
-        rows = []
+        runs = []
         for run in range(args.runs):
-            base = floor(source, work / "floor.parquet")
-            seconds, rss, summary = audit(source, work / "audit.parquet")
-            rows.append((base, seconds, rss))
+            base, base_cpu = floor(source, work / "floor.parquet")
+            seconds, cpu, rss, summary = audit(source, work / "audit.parquet")
+            runs.append((base, base_cpu, seconds, cpu, rss))
             print(
-                f"run {run + 1}: floor {base:.2f} s, audit {seconds:.2f} s, ratio {seconds / base:.2f},"
-                f" audit peak RSS {rss:.0f} MiB"
+                f"run {run + 1}: floor {base:.2f} s (CPU {base_cpu:.2f} s), audit {seconds:.2f} s (CPU {cpu:.2f} s),"
+                f" ratio {seconds / base:.2f}, audit peak RSS {rss:.0f} MiB"
             )
         print(summary.rstrip())
-        base, seconds, rss = min(rows, key=lambda r: r[1] / r[0])
+        # The machine is shared: the least disturbed run of each is the best estimate of its cost.
+        base, seconds = min(r[0] for r in runs), min(r[2] for r in runs)
+        base_cpu, cpu = min(r[1] for r in runs), min(r[3] for r in runs)
+        rss = max(r[4] for r in runs)
         columns = len(pq.ParquetFile(work / "audit.parquet").schema_arrow)
+        figures = {
+            "rows": args.rows,
+            "floor_s": round(base, 3),
+            "audit_s": round(seconds, 3),
+            "ratio": round(seconds / base, 2),
+            "floor_cpu_s": round(base_cpu, 3),
+            "audit_cpu_s": round(cpu, 3),
+            "cpu_ratio": round(cpu / base_cpu, 2),
+            "target": TARGET,
+            "peak_rss_mib": round(rss),
+            "audit_columns": columns,
+        }
+        print(json.dumps(figures))
         print(
-            json.dumps(
-                {
-                    "rows": args.rows,
-                    "floor_s": round(base, 3),
-                    "audit_s": round(seconds, 3),
-                    "ratio": round(seconds / base, 2),
-                    "target": TARGET,
-                    "peak_rss_mib": round(rss),
-                    "audit_columns": columns,
-                }
-            )
-        )
-        print(
-            f"ratio {seconds / base:.2f} (target <= {TARGET}); peak RSS {rss:.0f} MiB"
+            f"best of {args.runs}: floor {base:.2f} s, audit {seconds:.2f} s, ratio {seconds / base:.2f}"
+            f" (target <= {TARGET}); CPU ratio {cpu / base_cpu:.2f}; peak RSS {rss:.0f} MiB"
             f" (target at 10,000,000 rows <= {MEMORY_TARGET_GIB} GiB)"
         )
     return 0
