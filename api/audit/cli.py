@@ -120,17 +120,21 @@ def run(args: argparse.Namespace) -> int:
     records = Records(source)
     part = Partition(args.calculation, args.jurisdiction, args.date, args.compare, kernels=not args.no_kernels)
     _check_columns(args, records, part)
-    if args.engine == "dask":
-        pairs = engines.dask(part, records.batches(), args.scheduler)
-    else:
-        pairs = engines.local(part, records.batches())
-    output = Output(Path(args.out))
     summary = Summary(args.calculation, args.compare)
+
+    def tally(batch: Any, audited: Any) -> Summary:
+        return summary.tally(part, batch, audited)
+
+    if args.engine == "dask":
+        pairs = engines.dask(part, records.batches(), args.scheduler, after=tally)
+    else:
+        pairs = engines.local(part, records.batches(), after=tally)
+    output = Output(Path(args.out))
     progress = Progress(records.rows, args.quiet)
     try:
-        for batch, audited in pairs:
+        for _, audited, counted in pairs:
             output.write(audited)
-            summary.add(part, batch, audited, summary.records)
+            summary.merge(counted, summary.records)
             progress.update(summary.records)
         if output.writer is None:
             output.write(part(records.empty()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from queue import Full, Queue
 from typing import Any
@@ -19,27 +19,40 @@ import pyarrow as pa
 from bingpin.api.audit.files import AuditError
 from bingpin.api.audit.partition import Partition
 
-Pair = tuple[pa.Table, pa.Table]
+Pair = tuple[pa.Table, pa.Table, Any]
+#: What else to compute from a batch and its audit where the audit ran (the report's tallies).
+After = Callable[[pa.Table, pa.Table], Any]
 
 
-def local(part: Partition, batches: Iterable[pa.Table], threads: int | None = None) -> Iterator[Pair]:
+def _none(records: pa.Table, audited: pa.Table) -> None:
+    return None
+
+
+def local(
+    part: Partition, batches: Iterable[pa.Table], threads: int | None = None, after: After = _none
+) -> Iterator[Pair]:
     """The embedded engine: batches through the partition function on this machine's cores
     (Arrow and NumPy work outside the GIL), while the caller writes the ones already done."""
     threads = threads or min(4, os.cpu_count() or 1)
+
+    def job(batch: pa.Table) -> tuple[pa.Table, Any]:
+        audited = part(batch)
+        return audited, after(batch, audited)
+
     if threads == 1:
         for batch in batches:
-            yield batch, part(batch)
+            yield batch, *job(batch)
         return
     with ThreadPoolExecutor(threads, thread_name_prefix="bingpin-audit") as pool:
-        pending: deque[tuple[pa.Table, Future[pa.Table]]] = deque()
+        pending: deque[tuple[pa.Table, Future[tuple[pa.Table, Any]]]] = deque()
         for batch in prefetched(batches, threads):
-            pending.append((batch, pool.submit(part, batch)))
+            pending.append((batch, pool.submit(job, batch)))
             if len(pending) > threads:
                 records, future = pending.popleft()
-                yield records, future.result()
+                yield records, *future.result()
         while pending:
             records, future = pending.popleft()
-            yield records, future.result()
+            yield records, *future.result()
 
 
 def prefetched(batches: Iterable[pa.Table], ahead: int) -> Iterator[pa.Table]:
@@ -82,7 +95,9 @@ def prefetched(batches: Iterable[pa.Table], ahead: int) -> Iterator[pa.Table]:
         reader.join()
 
 
-def dask(part: Partition, batches: Iterable[pa.Table], scheduler: str | None, in_flight: int = 4) -> Iterator[Pair]:
+def dask(
+    part: Partition, batches: Iterable[pa.Table], scheduler: str | None, in_flight: int = 4, after: After = _none
+) -> Iterator[Pair]:
     """The same partition function on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``)."""
     try:
         from distributed import Client
@@ -100,9 +115,11 @@ def dask(part: Partition, batches: Iterable[pa.Table], scheduler: str | None, in
             pending.append((batch, client.submit(part, batch, pure=False)))
             if len(pending) >= in_flight:
                 records, future = pending.popleft()
-                yield records, future.result()  # type: ignore[attr-defined]
+                audited = future.result()  # type: ignore[attr-defined]
+                yield records, audited, after(records, audited)
         while pending:
             records, future = pending.popleft()
-            yield records, future.result()  # type: ignore[attr-defined]
+            audited = future.result()  # type: ignore[attr-defined]
+            yield records, audited, after(records, audited)
     finally:
         client.close()

@@ -91,10 +91,18 @@ class Summary:
             "discrepancy": np.where(compared, diff, 0),
             "absolute": np.where(compared, np.abs(diff), 0),
         }
-        for dimension, (codes, labels) in keys.items():
-            sums = {name: _bincount(codes, values, len(labels)) for name, values in columns.items()}
-            for index in np.nonzero(sums["records"])[0]:
-                group = Group(**{name: int(total[index]) for name, total in sums.items()})
+        # one pass over the rows: sums by (jurisdiction, category, rule), then by each of them
+        sizes = [len(labels) for _, labels in keys.values()]
+        combined = np.zeros(n, np.int64)
+        for codes, labels in keys.values():
+            combined = combined * len(labels) + codes
+        size = int(np.prod(sizes))
+        sums = {name: _bincount(combined, values, size).reshape(sizes) for name, values in columns.items()}
+        for axis, (dimension, (_, labels)) in enumerate(keys.items()):
+            others = tuple(i for i in range(len(sizes)) if i != axis)
+            totals = {name: total.sum(axis=others) for name, total in sums.items()}
+            for index in np.nonzero(totals["records"])[0]:
+                group = Group(**{name: int(total[index]) for name, total in totals.items()})
                 self.groups[dimension].setdefault(labels[index], Group()).add(group)
                 if dimension == "jurisdiction":
                     self.totals.add(group)
@@ -125,6 +133,29 @@ class Summary:
                 else:
                     heapq.heappushpop(self.worst, item)
 
+    def tally(self, part: Partition, records: pa.Table, out: pa.Table) -> Summary:
+        """One batch's counts, on their own (rows numbered from 0): worth computing on a worker."""
+        partial = Summary(self.calculation, self.compare)
+        partial.add(part, records, out, 0)
+        return partial
+
+    def merge(self, partial: Summary, offset: int) -> None:
+        """Add a batch's :meth:`tally`, whose first row is row ``offset`` of the input."""
+        self.records += partial.records
+        self.statuses.update(partial.statuses)
+        self.totals.add(partial.totals)
+        for dimension, groups in partial.groups.items():
+            for key, group in groups.items():
+                self.groups[dimension].setdefault(key, Group()).add(group)
+        self.audited_missing += partial.audited_missing
+        self.audited_unreadable += partial.audited_unreadable
+        for size, row, body, found in partial.worst:
+            item = (size, row - offset, body, {**found, "row": found["row"] + offset})
+            if len(self.worst) < WORST:
+                heapq.heappush(self.worst, item)
+            else:
+                heapq.heappushpop(self.worst, item)
+
     def _figures(self, part: Partition, records: pa.Table, out: pa.Table) -> tuple[np.ndarray, ...]:
         headline = out.column(HEADLINES[self.calculation])
         if not self.money:
@@ -151,6 +182,8 @@ _LOW = 1 << 26
 def _bincount(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     """Sums of integer ``values`` by code, exactly: np.bincount sums in float64, so each value is
     split into parts whose sums stay far below 2**53 (sign, high and low 26 bits)."""
+    if values.min(initial=0) >= 0 and values.max(initial=0) <= 1:
+        return np.bincount(codes[values.astype(bool)], minlength=size).astype(np.int64)
     totals = np.zeros(size, np.int64)
     for sign, part in ((1, np.maximum(values, 0)), (-1, np.maximum(-values, 0))):
         if not part.any():

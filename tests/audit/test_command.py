@@ -120,6 +120,11 @@ def test_an_audit_of_200000_records_flags_exactly_the_planted_discrepancies(http
     data = json.loads((report / "report.json").read_text(encoding="utf-8"))
     assert (data["records"], data["discrepancies"]) == (n, 500)
     assert len(data["worst"]) == 20 and all(item["clauses"] and item["replay"] for item in data["worst"])
+    worst = sorted(np.abs(delta[planted]).tolist(), reverse=True)[:20]
+    assert [abs(round(float(item["discrepancy"]) * 100)) for item in data["worst"]] == worst
+    for item in data["worst"]:
+        assert item["carried"]["settlement_id"] == f"S{item['row']:07d}"
+        assert f"{audited.column('discrepancy')[item['row']].as_py():.2f}" == item["discrepancy"]
     assert (report / "index.html").is_file()
 
 
@@ -211,9 +216,9 @@ def test_a_run_that_fails_midway_leaves_no_output(tmp_path: Path, monkeypatch: p
     out = tmp_path / "out.parquet"
     out.write_bytes(b"the previous audit")
 
-    def failing(part: Any, batches: Any, threads: int | None = None) -> Any:
+    def failing(part: Any, batches: Any, after: Any) -> Any:
         for batch in batches:
-            yield batch, part(batch)
+            yield batch, part(batch), after(batch, part(batch))
             raise OSError("disk full")
 
     monkeypatch.setattr(engines, "local", failing)
@@ -240,8 +245,8 @@ def test_the_local_engine_gives_the_same_rows_on_one_thread_or_several(tmp_path:
 
     part = Partition("medical-assistance", "330400", None, "paid")
     batches = [table.slice(i, 700) for i in range(0, 5000, 700)]
-    one = pa.concat_tables([out for _, out in engines.local(part, batches, threads=1)])
-    several = pa.concat_tables([out for _, out in engines.local(part, batches, threads=3)])
+    one = pa.concat_tables([out for _, out, _ in engines.local(part, batches, threads=1)])
+    several = pa.concat_tables([out for _, out, _ in engines.local(part, batches, threads=3)])
     assert one.to_pylist() == several.to_pylist()
     scalar = Partition("medical-assistance", "330400", None, "paid", kernels=False)(table)
     assert pc.all(pc.equal(one.column("amount"), scalar.column("amount"))).as_py()
