@@ -87,9 +87,8 @@ class Summary:
             "compared": compared.astype(np.int64),
             "discrepancies": (compared & (diff != 0)).astype(np.int64),
             "reference": np.where(compared, reference, 0),
-            "audited": np.where(compared, audited, 0),
-            "discrepancy": np.where(compared, diff, 0),
-            "absolute": np.where(compared, np.abs(diff), 0),
+            "over": np.where(compared, np.maximum(diff, 0), 0),
+            "under": np.where(compared, np.maximum(-diff, 0), 0),
         }
         # one pass over the rows: sums by (jurisdiction, category, rule), then by each of them
         sizes = [len(labels) for _, labels in keys.values()]
@@ -98,6 +97,9 @@ class Summary:
             combined = combined * len(labels) + codes
         size = int(np.prod(sizes))
         sums = {name: _bincount(combined, values, size).reshape(sizes) for name, values in columns.items()}
+        # audited = reference + discrepancy; discrepancy = over - under; absolute = over + under
+        over, under = sums.pop("over"), sums.pop("under")
+        sums.update(discrepancy=over - under, absolute=over + under, audited=sums["reference"] + over - under)
         for axis, (dimension, (_, labels)) in enumerate(keys.items()):
             others = tuple(i for i in range(len(sizes)) if i != axis)
             totals = {name: total.sum(axis=others) for name, total in sums.items()}
@@ -180,18 +182,13 @@ _LOW = 1 << 26
 
 
 def _bincount(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Sums of integer ``values`` by code, exactly: np.bincount sums in float64, so each value is
-    split into parts whose sums stay far below 2**53 (sign, high and low 26 bits)."""
-    if values.min(initial=0) >= 0 and values.max(initial=0) <= 1:
+    """Sums of non-negative integer ``values`` by code, exactly: np.bincount sums in float64, so
+    each value is split into parts whose sums stay far below 2**53 (high and low 26 bits)."""
+    if values.max(initial=0) <= 1:
         return np.bincount(codes[values.astype(bool)], minlength=size).astype(np.int64)
-    totals = np.zeros(size, np.int64)
-    for sign, part in ((1, np.maximum(values, 0)), (-1, np.maximum(-values, 0))):
-        if not part.any():
-            continue
-        high = np.bincount(codes, weights=part >> 26, minlength=size).astype(np.int64)
-        low = np.bincount(codes, weights=part & (_LOW - 1), minlength=size).astype(np.int64)
-        totals += sign * (high * _LOW + low)
-    return totals
+    high = np.bincount(codes, weights=values >> 26, minlength=size).astype(np.int64)
+    low = np.bincount(codes, weights=values & (_LOW - 1), minlength=size).astype(np.int64)
+    return high * _LOW + low
 
 
 def _codes(out: pa.Table, name: str) -> tuple[np.ndarray, list[str]]:

@@ -119,6 +119,14 @@ def test_an_audit_of_200000_records_flags_exactly_the_planted_discrepancies(http
     assert np.array_equal(np.where(answered, amounts, -1), reference)
     data = json.loads((report / "report.json").read_text(encoding="utf-8"))
     assert (data["records"], data["discrepancies"]) == (n, 500)
+    cents = int(delta[planted].sum())
+    assert data["totals"]["discrepancy"] == f"{cents / 100:.2f}"
+    assert data["totals"]["absolute_discrepancy"] == f"{int(np.abs(delta[planted]).sum()) / 100:.2f}"
+    for dimension in ("by_jurisdiction", "by_category", "by_rule"):
+        assert sum(group["discrepancies"] for group in data[dimension]) == 500
+        assert sum(round(float(group["discrepancy"]) * 100) for group in data[dimension]) == cents
+    expected = int(paid[answered].sum()) / 100
+    assert data["totals"]["audited"] == f"{expected:.2f}"
     assert len(data["worst"]) == 20 and all(item["clauses"] and item["replay"] for item in data["worst"])
     worst = sorted(np.abs(delta[planted]).tolist(), reverse=True)[:20]
     assert [abs(round(float(item["discrepancy"]) * 100)) for item in data["worst"]] == worst
