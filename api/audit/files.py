@@ -40,7 +40,7 @@ class Records:
         self.batch_rows = batch_rows
         try:
             if is_csv(path):
-                with path.open(encoding="utf-8", newline="") as handle:
+                with path.open(encoding="utf-8-sig", newline="") as handle:  # a BOM is not a name
                     self.names = next(csv.reader(handle))
                 self.rows = None
             else:

@@ -72,7 +72,13 @@ start, cpu = time.perf_counter(), time.process_time()
 status = main(["audit", "medical-assistance", sys.argv[1], "--out", sys.argv[2], "--jurisdiction", "330400",
                "--compare", "paid", "--quiet"])
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-print("RESULT", status, seconds, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+# VmHWM is this process's own peak; ru_maxrss would also count the parent's size at fork time
+try:
+    with open("/proc/self/status") as status_file:
+        peak = next(int(line.split()[1]) for line in status_file if line.startswith("VmHWM:"))
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print("RESULT", status, seconds, cpu, peak, file=sys.stderr)
 """
 
 
