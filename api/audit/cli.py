@@ -73,6 +73,8 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def _check_columns(args: argparse.Namespace, records: Records, part: Any) -> None:
+    from bingpin.api.audit.columns import status_fields
+
     names = set(records.names)
     request = part.runner.request.fields
     flags = {"jurisdiction": args.jurisdiction, "date": args.date}
@@ -82,7 +84,7 @@ def _check_columns(args: argparse.Namespace, records: Records, part: Any) -> Non
             raise AuditError(f"{records.path} has no column {name!r}, which {args.calculation} requires{hint}")
     if args.compare is not None and args.compare not in names:
         raise AuditError(f"{records.path} has no column {args.compare!r} (--compare)")
-    produced = [c.name for c in part.columns] + ["status", "error_code", "error_message", "error_fields"]
+    produced = [c.name for c in part.columns] + [f.name for f in status_fields()]
     produced += ["discrepancy", "compared"] if args.compare is not None else []
     clash = sorted(set(part.carried(records.names)) & set(produced))
     if clash:

@@ -26,7 +26,6 @@ from bingpin.api.schemas.common import Steps
 
 MONEY = pa.decimal128(18, 2)
 LABEL = pa.dictionary(pa.int32(), pa.string())
-STATUS = ("status", "error_code", "error_message", "error_fields")
 
 
 def _money(value: Any) -> Any:

@@ -23,7 +23,6 @@ import pyarrow.compute as pc
 
 from bingpin.api.fields import Flag, Money
 
-SHARED = ("jurisdiction", "date")
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 
 
