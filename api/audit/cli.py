@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     records = Records(source)
     part = Partition(args.calculation, args.jurisdiction, args.date, args.compare, kernels=not args.no_kernels)
     _check_columns(args, records, part)
-    summary = Summary(args.calculation, args.compare)
+    summary = Summary(args.calculation, args.compare, detailed=args.report is not None)
 
     def tally(batch: Any, audited: Any) -> Summary:
         return summary.tally(part, batch, audited)

@@ -45,6 +45,8 @@ class Summary:
 
     calculation: str
     compare: str | None
+    #: Groups and worst rows, for the report (the printed summary needs the totals only).
+    detailed: bool = True
     records: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     totals: Group = field(default_factory=Group)
@@ -77,6 +79,20 @@ class Summary:
         self.audited_missing += int((ok & ~present).sum())
         self.audited_unreadable += int((ok & present & ~compared).sum())
         reference, audited, diff = self._figures(part, records, out)
+        if not self.detailed:
+            over, under = np.maximum(diff, 0)[compared], np.maximum(-diff, 0)[compared]
+            self.totals.add(
+                Group(
+                    records=n,
+                    compared=int(compared.sum()),
+                    discrepancies=int((diff[compared] != 0).sum()),
+                    reference=int(reference[compared].sum()),
+                    audited=int(audited[compared].sum()),
+                    discrepancy=int(over.sum()) - int(under.sum()),
+                    absolute=int(over.sum()) + int(under.sum()),
+                )
+            )
+            return
         keys = {
             "jurisdiction": _codes(out, "jurisdiction_code"),
             "category": _codes(out, "applied_category"),
@@ -137,7 +153,7 @@ class Summary:
 
     def tally(self, part: Partition, records: pa.Table, out: pa.Table) -> Summary:
         """One batch's counts, on their own (rows numbered from 0): worth computing on a worker."""
-        partial = Summary(self.calculation, self.compare)
+        partial = Summary(self.calculation, self.compare, self.detailed)
         partial.add(part, records, out, 0)
         return partial
 

@@ -276,3 +276,19 @@ def test_a_csv_file_saved_with_a_byte_order_mark_is_read_by_its_names(tmp_path: 
     out = tmp_path / "out.parquet"
     assert audit("medical-assistance", str(source), "--out", str(out), "--jurisdiction", "330400") == 0
     assert pq.read_table(out).column_names[0] == "settlement_id"
+
+
+def test_the_printed_totals_are_the_same_with_or_without_a_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.audit.synthetic import jiaxing
+
+    source = tmp_path / "records.parquet"
+    pq.write_table(jiaxing(20_000, seed=5), source)
+    printed = []
+    for extra in ([], ["--report", str(tmp_path / "report")]):
+        audit("medical-assistance", str(source), "--out", str(tmp_path / "out.parquet"), "--jurisdiction", "330400",
+              "--compare", "paid", *extra)  # fmt: skip
+        printed.append([line for line in capsys.readouterr().out.splitlines() if "report" not in line])
+    assert printed[0] == printed[1]
+    assert "discrepancies: " in "\n".join(printed[0])
