@@ -292,3 +292,24 @@ def test_the_printed_totals_are_the_same_with_or_without_a_report(
         printed.append([line for line in capsys.readouterr().out.splitlines() if "report" not in line])
     assert printed[0] == printed[1]
     assert "discrepancies: " in "\n".join(printed[0])
+
+
+def test_a_household_calculation_reads_nested_members_from_csv_and_writes_them_back(
+    http: FlaskClient, tmp_path: Path
+) -> None:
+    members = [{"categories": ["subsistence_allowance"], "self_pay": "80000.00", "followed_treatment_guidance": True,
+                "referred": True}, {"self_pay": "1000.00"}]  # fmt: skip
+    body = {"jurisdiction": "330400", "date": "2023-06-01", "members": members}
+    source = tmp_path / "households.csv"
+    quoted = '"' + json.dumps(members).replace('"', '""') + '"'
+    source.write_text(
+        f"household,jurisdiction,date,members\nH1,330400,2023-06-01,{quoted}\nH2,330400,2023-06-01,not json\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    assert audit("high-cost-relief", str(source), "--out", str(out)) == 0
+    audited = pacsv.read_csv(out, convert_options=pacsv.ConvertOptions(column_types={"members": pa.string()}))
+    single = http.post("/v1/calculations/high-cost-relief", json=body).get_json()
+    assert audited.column("status").to_pylist() == [200, 422]
+    assert json.loads(audited.column("members")[0].as_py()) == single["members"]
+    assert f"{audited.column('relief')[0].as_py():.2f}" == single["relief"]
