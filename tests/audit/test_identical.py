@@ -169,6 +169,31 @@ def _amounts(n: int) -> st.SearchStrategy[pa.Array]:
     return st.builds(build, kinds, fen, nulls)
 
 
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return ";".join(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value) if not isinstance(value, float) else repr(value)
+
+
+@st.composite
+def as_text(draw: st.DrawFn, table: pa.Table) -> pa.Table:
+    """The records as CSV text (codes ``;``-separated), some dates written in other ways."""
+    odd = st.sampled_from(
+        ["2023-2-1", "2023-02-30", "20230601", "2023-06-01 ", "\uff12\uff10\uff12\uff13-06-01", "2024-02-29"]
+    )
+    columns = {}
+    for name in table.column_names:
+        values = [_text(v) for v in table.column(name).to_pylist()]
+        if name in ("date", "recognized_on"):
+            values = [draw(st.one_of(st.just(v), odd)) if v is not None else None for v in values]
+        columns[name] = pa.array(values, pa.string())
+    return pa.table(columns)
+
+
 @SETTINGS
 @given(data=st.data(), n=st.integers(1, 12))
 def test_the_medical_assistance_kernel_answers_as_the_scalar_rules(
@@ -211,6 +236,7 @@ def test_the_medical_assistance_kernel_answers_as_the_scalar_rules(
         2, "date", pa.array([d or dt.date(2023, 6, 1) for d in columns["date"].to_pylist()], pa.date32())
     )
     check(http, medical, filled)
+    check(http, medical, data.draw(as_text(filled), label="as a CSV file has them"))
     flagged = Partition("medical-assistance", "330400", "2023-06-01")(table)
     assert flagged.drop_columns([]).to_pylist() == Partition("medical-assistance")(filled).to_pylist()
 
