@@ -131,19 +131,8 @@ def run(args: argparse.Namespace) -> int:
         pairs = engines.dask(part, records.batches(), args.scheduler, after=tally)
     else:
         pairs = engines.local(part, records.batches(), after=tally)
-    output = Output(Path(args.out))
-    progress = Progress(records.rows, args.quiet)
-    try:
-        for _, audited, counted in pairs:
-            output.write(audited)
-            summary.merge(counted, summary.records)
-            progress.update(summary.records)
-        if output.writer is None:
-            output.write(part(records.empty()))
-        output.commit()
-    except BaseException:
-        output.discard()
-        raise
+    if Path(args.out).resolve() == source.resolve():
+        raise AuditError(f"--out {args.out} is the input itself: write the audit elsewhere")
     meta = {
         "calculation": args.calculation,
         "input": str(source),
@@ -153,9 +142,23 @@ def run(args: argparse.Namespace) -> int:
         "compare": args.compare,
         "engine": args.engine,
     }
-    lines = summary_lines(summary, meta)
-    if args.report:
-        index = write_report(Path(args.report), report_data(summary, part, meta))
-        lines.append(f"  report {index}")
+    output = Output(Path(args.out))
+    progress = Progress(records.rows, args.quiet)
+    lines = []
+    try:
+        for _, audited, counted in pairs:
+            output.write(audited)
+            summary.merge(counted, summary.records)
+            progress.update(summary.records)
+        if output.writer is None:
+            output.write(part(records.empty()))
+        lines = summary_lines(summary, meta)
+        if args.report:  # before the output appears: a run whose report fails writes nothing
+            index = write_report(Path(args.report), report_data(summary, part, meta))
+            lines.append(f"  report {index}")
+        output.commit()
+    except BaseException:
+        output.discard()
+        raise
     print("\n".join(lines))
     return 1 if summary.discrepancies or summary.audited_unreadable else 0

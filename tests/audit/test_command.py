@@ -183,6 +183,8 @@ def _records(tmp_path: Path) -> Path:
         (["medical-assistance", "{records}", "--jurisdiction", "330400", "--compare", "nope"], "no column 'nope'"),
         (["medical-assistance", "{records}", "--jurisdiction", "999999"], "unknown jurisdiction"),
         (["indicators", "{records}", "--jurisdiction", "330400", "--compare", "paid"], "no single figure"),
+        (["medical-assistance", "{records}", "--jurisdiction", "330400", "--out", "{records}"], "is the input itself"),
+        (["medical-assistance", "{records}", "--jurisdiction", "330400", "--report", "{records}"], "nothing written"),
     ],
 )
 def test_a_run_that_cannot_go_on_ends_at_once_with_one_line_and_exit_2(
@@ -192,7 +194,7 @@ def test_a_run_that_cannot_go_on_ends_at_once_with_one_line_and_exit_2(
     garbage.write_bytes(b"not parquet at all")
     paths = {"records": _records(tmp_path), "missing": tmp_path / "missing.parquet", "garbage": garbage}
     out = tmp_path / "out.parquet"
-    status = audit(*[a.format(**paths) for a in arguments], "--out", str(out), "--date", "2023-06-01")
+    status = audit("--out", str(out), "--date", "2023-06-01", *[a.format(**paths) for a in arguments])
     err = capsys.readouterr().err
     assert status == 2
     assert len(err.strip().splitlines()) == 1 and message in err, err
