@@ -1,5 +1,6 @@
 """The ``bingpin`` command: ``serve`` (gunicorn), ``openapi`` (write or check the spec), ``conformance``
-(run the suite) and ``review`` (write the review page as static HTML)."""
+(run the suite), ``review`` (write the review page as static HTML) and ``audit`` (run the policy
+over a file of records: bingpin.api.audit)."""
 
 from __future__ import annotations
 
@@ -135,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         help="first run the suite against the built-in service and show that result",
     )
     review.set_defaults(run=_review)
+    from bingpin.api.audit.cli import add_parser as add_audit
+
+    add_audit(commands)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

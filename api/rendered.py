@@ -8,8 +8,9 @@ answered from them without entering the application. Conditional and HEAD reques
 but a 200, go through the application every time (so 304 and errors are the application's own).
 
 The key is the path and query alone: no answer depends on what a client sends in a header
-(pagination ``Link`` headers are relative, or built from the configured public base URL). The store is bounded (entries and bytes; the oldest
-answer goes first), so arbitrary query strings cannot grow it.
+(pagination ``Link`` headers are relative, or built from the configured public base URL). The
+store is bounded (entries and bytes; the oldest answer goes first), so arbitrary query strings
+cannot grow it.
 """
 
 from __future__ import annotations

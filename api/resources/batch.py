@@ -13,18 +13,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import marshmallow as ma
 from flask import request
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 
-from bingpin.api import errors
-from bingpin.api.compiled import Fallback, compile_dump, compile_load
 from bingpin.api.parsing import Blueprint
-from bingpin.api.resources.calculations import ENDPOINTS, Endpoint, respond, shape
+from bingpin.api.resources.calculations import ENDPOINTS, Endpoint, respond
+from bingpin.api.runner import runner_for
 from bingpin.api.schemas import batch as s
-from bingpin.rules.core.errors import BingpinError
-from bingpin.rules.registry import CALCULATIONS, calculate
+from bingpin.rules.registry import CALCULATIONS
 
 log = logging.getLogger(__name__)
 
@@ -43,65 +40,7 @@ def _larger_body_limit() -> None:
     request.max_content_length = s.MAX_BATCH_BYTES
 
 
-Answer = tuple[int, dict[str, Any] | None, dict[str, Any] | None]
-
-
-class Runner:
-    """Answers the cases of one calculation, with one request schema and one result schema."""
-
-    def __init__(self, endpoint: Endpoint) -> None:
-        self.endpoint = endpoint
-        self.request = endpoint.request()
-        self.result = s.result_schema(endpoint.view, endpoint.response)()
-        # The compiled paths themselves (api.compiled), without a method call around each.
-        self.load = compile_load(self.request) or self._marshmallow_load
-        self.dump = compile_dump(self.result) or self.result.dump
-
-    def _marshmallow_load(self, body: Any) -> Any:
-        return ma.Schema.load(self.request, body)
-
-    def one(self, body: Any, explain: bool = True) -> Answer:
-        """(status, result, error) exactly as the single endpoint answers ``body``."""
-        try:
-            try:
-                args = self.load(body)
-            except Fallback:
-                args = self._marshmallow_load(body)
-        except ma.ValidationError as error:
-            return 422, None, errors.payload(*errors.CODES[422], errors.flatten({"json": error.messages}))
-        try:
-            case = self.endpoint.build(args)
-            policy, outcome = calculate(self.endpoint.path, args["jurisdiction"], case, explain)
-            result = self.dump(shape(policy, case, outcome, explain=explain))
-        except BingpinError as error:
-            payload, status = errors.domain_error(error)
-            return status, None, payload
-        except Exception:
-            log.exception("unhandled error in a batch case")
-            return 500, None, errors.payload(*errors.CODES[500])
-        return 200, result, None
-
-    def run(self, envelope: dict[str, Any], explain: bool) -> dict[str, Any]:
-        shared = {key: envelope[key] for key in s.SHARED if key in envelope}
-        shared.update(envelope.get("defaults") or {})
-        one = self.one
-        results = []
-        failed = 0
-        for index, case in enumerate(envelope["cases"]):
-            status, result, error = one({**shared, **case} if type(case) is dict else case, explain)
-            if error is not None:
-                failed += 1
-            results.append({"index": index, "status": status, "result": result, "error": error})
-        return {
-            "calculation": self.endpoint.path,
-            "count": len(results),
-            "succeeded": len(results) - failed,
-            "failed": failed,
-            "results": results,
-        }
-
-
-RUNNERS = {endpoint.path: Runner(endpoint) for endpoint in ENDPOINTS}
+RUNNERS = {endpoint.path: runner_for(endpoint.path) for endpoint in ENDPOINTS}
 
 
 def _register(endpoint: Endpoint) -> None:

@@ -1,0 +1,78 @@
+"""Amounts as integer fen, a column at a time: exact, or marked as not read.
+
+``to_fen`` reads a column of amounts (decimal, integer yuan, float or text) into int64 fen with
+a mask of the cells it read exactly as the single endpoint reads them (non-negative, at most two
+decimals, at most :data:`~bingpin.rules.core.money.MAX_AMOUNT`); the rest are left to the scalar
+path, which answers them as the single endpoint does. ``money_array`` writes fen back as
+``decimal128(18, 2)`` without a per-row conversion.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bingpin.api.fields import MONEY_INPUT_PATTERN
+from bingpin.rules.core.money import MAX_AMOUNT
+
+MONEY = pa.decimal128(18, 2)
+MAX_FEN = int(MAX_AMOUNT * 100)
+
+
+def _valid(array: pa.Array) -> np.ndarray:
+    return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _decimal_fen(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Unscaled decimal128 values at scale 2, as int64 (the low word, when the high word is its sign)."""
+    if array.type.scale != 2:
+        try:
+            array = pc.cast(array, pa.decimal128(min(38, array.type.precision + 2), 2))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            n = len(array)
+            return np.zeros(n, np.int64), np.zeros(n, bool)
+    n = len(array)
+    words = np.frombuffer(array.buffers()[1], dtype=np.int64)[2 * array.offset : 2 * (array.offset + n)]
+    low, high = words[0::2], words[1::2]
+    fits = high == (low >> 63)
+    return low.copy(), fits
+
+
+def to_fen(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """(fen, read): the amounts in fen and which cells were read exactly (nulls are not)."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    n = len(array)
+    kind = array.type
+    if pa.types.is_decimal(kind):
+        fen, ok = _decimal_fen(array)
+    elif pa.types.is_integer(kind):
+        yuan = array.to_numpy(zero_copy_only=False)
+        yuan = np.nan_to_num(yuan.astype(np.float64)) if yuan.dtype.kind == "f" else yuan.astype(np.int64)
+        ok = (yuan >= 0) & (yuan <= MAX_FEN // 100)
+        fen = np.where(ok, yuan, 0).astype(np.int64) * 100
+    elif pa.types.is_floating(kind):
+        x = np.nan_to_num(array.to_numpy(zero_copy_only=False).astype(np.float64), nan=-1.0)
+        ok = (x >= 0) & (x <= MAX_FEN / 100)
+        fen = np.rint(np.where(ok, x, 0) * 100).astype(np.int64)
+        ok &= (fen / 100) == x  # the float is the double nearest a two-decimal amount: repr() gives it
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        ok = np.asarray(pc.match_substring_regex(array, MONEY_INPUT_PATTERN).to_numpy(zero_copy_only=False))
+        ok = np.where(_valid(array), ok, False).astype(bool)
+        text = pc.if_else(pa.array(ok), array, pa.scalar("0", array.type))
+        fen, fits = _decimal_fen(pc.cast(text, pa.decimal128(16, 2)))
+        ok &= fits
+    else:
+        return np.zeros(n, np.int64), np.zeros(n, bool)
+    ok = ok & _valid(array) & (fen >= 0) & (fen <= MAX_FEN)
+    return np.where(ok, fen, 0), ok
+
+
+def money_array(fen: np.ndarray) -> pa.Array:
+    """int64 fen as ``decimal128(18, 2)`` (the same 16-byte values, written directly)."""
+    fen = np.ascontiguousarray(fen, dtype=np.int64)
+    words = np.empty((len(fen), 2), dtype=np.int64)
+    words[:, 0] = fen
+    words[:, 1] = fen >> 63
+    return pa.Array.from_buffers(MONEY, len(fen), [None, pa.py_buffer(words)])

@@ -1,0 +1,171 @@
+"""Reading records in batches (Parquet or CSV) and writing the audit atomically.
+
+The input is streamed, never read whole: Parquet by record batches, CSV by blocks with every
+cell read as text. The output is written to a temporary file beside OUTPUT and renamed over it
+at the end, so OUTPUT appears complete or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+BATCH_ROWS = 131_072
+
+
+class AuditError(Exception):
+    """The run cannot go on (one clear line for the person who started it)."""
+
+
+def is_csv(path: Path) -> bool:
+    return path.suffix.lower() in (".csv", ".txt")
+
+
+class Records:
+    """An input file: its column names and its record batches."""
+
+    def __init__(self, path: Path, batch_rows: int = BATCH_ROWS) -> None:
+        self.path = path
+        self.batch_rows = batch_rows
+        try:
+            if is_csv(path):
+                with path.open(encoding="utf-8-sig", newline="") as handle:  # a BOM is not a name
+                    self.names = next(csv.reader(handle))
+                self.rows = None
+            else:
+                self.parquet = pq.ParquetFile(path)
+                self.names = list(self.parquet.schema_arrow.names)
+                self.rows = self.parquet.metadata.num_rows
+        except (OSError, StopIteration, UnicodeDecodeError, pa.ArrowException) as error:
+            raise AuditError(f"cannot read {path}: {_reason(error)}") from None
+
+    def empty(self) -> pa.Table:
+        """No rows, the input's columns (what an empty input is audited as)."""
+        if is_csv(self.path):
+            return pa.table({name: pa.array([], pa.string()) for name in self.names})
+        return self.parquet.schema_arrow.empty_table()
+
+    def batches(self) -> Iterator[pa.Table]:
+        try:
+            if is_csv(self.path):
+                reader = pacsv.open_csv(
+                    self.path,
+                    read_options=pacsv.ReadOptions(block_size=8 << 20),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types={name: pa.string() for name in self.names},
+                        strings_can_be_null=True,
+                        null_values=[""],
+                    ),
+                )
+                for batch in reader:
+                    yield pa.Table.from_batches([batch])
+            else:
+                lists = [
+                    f"{f.name}.list.element"
+                    for f in self.parquet.schema_arrow
+                    if pa.types.is_list(f.type) and pa.types.is_string(f.type.value_type)
+                ]
+                parquet = pq.ParquetFile(self.path, read_dictionary=lists)  # codes repeat: no strings made
+                # row group by row group: a batch across two cannot hold dictionary-read lists
+                for group in range(parquet.num_row_groups):
+                    for batch in parquet.iter_batches(batch_size=self.batch_rows, row_groups=[group]):
+                        yield pa.Table.from_batches([batch])
+        except (OSError, pa.ArrowException) as error:
+            raise AuditError(f"cannot read {self.path}: {_reason(error)}") from None
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _csv_column(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
+    """A column as CSV text: lists and structs as JSON, labels and amounts as text."""
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        return pc.cast(column, pa.string())
+    if pa.types.is_decimal(kind):
+        return pc.cast(column, pa.string())
+    if pa.types.is_nested(kind):
+        return pa.array(
+            [None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in column.to_pylist()]
+        )
+    return column
+
+
+def parquet_options(schema: pa.Schema) -> dict[str, Any]:
+    """Dictionary pages for labels and text (which repeat), none for ids and amounts (which do
+    not: trying costs more than the write); statistics for every column but decimals (slow)."""
+    text = [f.name for f in schema if pa.types.is_dictionary(f.type) or pa.types.is_string(f.type)]
+    text += [f.name for f in schema if pa.types.is_list(f.type)]
+    stats = [f.name for f in schema if not pa.types.is_decimal(f.type)]
+    return {
+        "compression": "snappy",
+        "use_dictionary": text,
+        "write_statistics": stats,
+        "store_decimal_as_integer": True,
+    }
+
+
+class Output:
+    """OUTPUT, written through a temporary file in the same directory and renamed when done."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.csv = is_csv(path)
+        self.writer: Any = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+            os.close(handle)
+        except OSError as error:
+            raise AuditError(f"cannot write {path}: {_reason(error)}") from None
+        self.temporary = Path(name)
+
+    def write(self, table: pa.Table) -> None:
+        if self.csv:
+            table = pa.table({name: _csv_column(table.column(name)) for name in table.column_names})
+        if self.writer is None:
+            if self.csv:
+                self.writer = pacsv.CSVWriter(str(self.temporary), table.schema)
+            else:
+                self.writer = pq.ParquetWriter(str(self.temporary), table.schema, **parquet_options(table.schema))
+        self.writer.write_table(table)
+
+    def commit(self) -> None:
+        self.writer.close()
+        _readable(self.temporary)
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        if self.writer is not None:
+            with contextlib.suppress(Exception):  # the run has failed already: only the file matters now
+                self.writer.close()
+        self.temporary.unlink(missing_ok=True)
+
+
+def _readable(path: Path) -> None:
+    """Temporary files are private (0600); the result gets the usual permissions (umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """``path`` with ``text``, replaced in one step."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    _readable(Path(name))
+    os.replace(name, path)

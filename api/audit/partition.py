@@ -1,0 +1,172 @@
+"""The partition function: a table of records in, the same rows audited out, in order.
+
+Pure and picklable, so the same function runs on this machine's stream of record batches, on
+Dask workers, or under Spark's ``mapInArrow``. Rows a kernel models go through it; every other
+row is answered by the calculation's :class:`~bingpin.api.runner.Runner`, the single endpoint's
+own read, rule and serialisation.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bingpin.api.audit.columns import Column, answer_columns, answers_table
+from bingpin.api.audit.fen import money_array, to_fen
+from bingpin.api.audit.kernels import KERNELS, Frames
+from bingpin.api.audit.records import Bodies, csv_lists
+from bingpin.api.runner import Answer, Runner, runner_for
+
+#: The answer field the audited system's figure is compared with, by calculation.
+HEADLINES = {
+    "medical-assistance": "amount",
+    "critical-illness-insurance": "amount",
+    "insurance-subsidy": "subsidy",
+    "risk-monitoring": "flagged",
+    "high-cost-relief": "relief",
+}
+
+
+class Partition:
+    """Audit one table of records for ``calculation``: ``Partition(...)(table)``."""
+
+    def __init__(
+        self,
+        calculation: str,
+        jurisdiction: str | None = None,
+        date: str | None = None,
+        compare: str | None = None,
+        kernels: bool = True,
+    ) -> None:
+        self.calculation = calculation
+        self.jurisdiction = jurisdiction
+        self.date = date
+        self.compare = compare
+        self.kernels = kernels
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: self.__dict__[k] for k in ("calculation", "jurisdiction", "date", "compare", "kernels")}
+
+    @cached_property
+    def runner(self) -> Runner:
+        return runner_for(self.calculation)
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        return answer_columns(self.runner.endpoint)
+
+    @cached_property
+    def request_names(self) -> set[str]:
+        return set(self.runner.request.fields)
+
+    @cached_property
+    def bodies(self) -> Bodies:
+        return Bodies(self.runner.request, self.jurisdiction, self.date)
+
+    @cached_property
+    def _frames(self) -> dict[str, Frames]:
+        return {}
+
+    def prototype(self, body: dict[str, Any]) -> Answer:
+        """The scalar answer for ``body`` (a kernel's frame)."""
+        return self.runner.one(body, explain=False)
+
+    def frames(self, kernel: str) -> Frames:
+        """A kernel's prototypes, kept for the life of this partition function in this process."""
+        if kernel not in self._frames:
+            self._frames[kernel] = Frames(self.columns)
+        return self._frames[kernel]
+
+    def carried(self, names: list[str]) -> list[str]:
+        """The input columns carried through: every column that is not a request field."""
+        return [name for name in names if name not in self.request_names]
+
+    def answers(self, table: pa.Table) -> pa.Table:
+        """The answer and status columns of every row of ``table``, in order."""
+        n = table.num_rows
+        kernel = KERNELS.get(self.calculation) if self.kernels else None
+        covered = kernel(self, table) if kernel is not None and n else None
+        if covered is None:
+            return answers_table(self.columns, map(self._one, self.bodies.rows(table)))
+        indices, fast = covered
+        if len(indices) == n:
+            return fast
+        rest = np.setdiff1d(np.arange(n), indices, assume_unique=True)
+        slow = answers_table(self.columns, map(self._one, self.bodies.rows(table, rest.tolist())))
+        both = pa.concat_tables([fast, slow]).unify_dictionaries().combine_chunks()
+        order = np.empty(n, np.int64)
+        order[np.concatenate([indices, rest])] = np.arange(n)
+        return both.take(pa.array(order))
+
+    def normalise(self, table: pa.Table) -> pa.Table:
+        """Text cells of list fields (CSV) as lists."""
+        return csv_lists(table, self.runner.request)
+
+    def _one(self, body: dict[str, Any]) -> Answer:
+        return self.runner.one(body, explain=False)
+
+    def __call__(self, table: pa.Table | pa.RecordBatch) -> pa.Table:
+        if isinstance(table, pa.RecordBatch):
+            table = pa.Table.from_batches([table])
+        table = self.normalise(table)
+        answers = self.answers(table)
+        out = table.select(self.carried(table.column_names))
+        for field, column in zip(answers.schema, answers.columns, strict=True):
+            out = out.append_column(field, column)
+        if self.compare is not None:
+            discrepancy, compared = self.discrepancy(table.column(self.compare), answers)
+            out = out.append_column("discrepancy", discrepancy).append_column("compared", compared)
+        return out
+
+    def discrepancy(self, audited: pa.ChunkedArray, answers: pa.Table) -> tuple[pa.Array, pa.Array]:
+        """Audited minus reference where both were read and they differ (null elsewhere), and
+        where they were compared at all."""
+        headline = answers.column(HEADLINES[self.calculation])
+        ok = np.asarray(pc.equal(answers.column("status"), 200).to_numpy(zero_copy_only=False), dtype=bool)
+        if pa.types.is_boolean(headline.type):
+            reference = np.asarray(pc.fill_null(headline, False).to_numpy(zero_copy_only=False), dtype=np.int64)
+            values, read = _flags(audited)
+            compared = ok & read
+            diff = values - reference
+            return pa.array(diff.astype(np.int8), mask=~(compared & (diff != 0))), pa.array(compared)
+        reference, known = to_fen(headline)
+        values, read = to_fen(audited)
+        compared = ok & known & read
+        diff = values - reference
+        different = compared & (diff != 0)
+        money = money_array(np.where(different, diff, 0))
+        return pc.if_else(pa.array(different), money, pa.scalar(None, money.type)), pa.array(compared)
+
+
+def _flags(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """A yes/no column (booleans, 0/1, or true/false text) as 0/1, and which cells were read."""
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if pa.types.is_string(column.type):
+        column = pc.if_else(
+            pc.is_in(column, value_set=pa.array(["true", "false"])), pc.equal(column, "true"), None
+        ).cast(pa.bool_())
+    elif pa.types.is_integer(column.type):
+        column = pc.if_else(pc.is_in(column, value_set=pa.array([0, 1], column.type)), pc.equal(column, 1), None)
+    elif not pa.types.is_boolean(column.type):
+        return np.zeros(len(column), np.int64), np.zeros(len(column), bool)
+    read = np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    values = np.asarray(pc.fill_null(column, False).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return values, read
+
+
+def _plain_type(kind: pa.DataType) -> pa.DataType:
+    if pa.types.is_dictionary(kind):
+        return kind.value_type
+    if pa.types.is_list(kind):
+        return pa.list_(_plain_type(kind.value_type))
+    return kind
+
+
+def plain(table: pa.Table) -> pa.Table:
+    """``table`` with labels decoded to strings (for engines without Arrow dictionaries, e.g. Spark)."""
+    schema = pa.schema([pa.field(f.name, _plain_type(f.type), f.nullable) for f in table.schema])
+    return table.cast(schema)

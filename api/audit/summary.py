@@ -1,0 +1,227 @@
+"""What an audit found: counts and sums by jurisdiction, category and rule, and the worst rows.
+
+Built batch by batch from the output (bounded memory: the groups and the worst few rows only).
+The worst rows get their clauses (the citations of the single endpoint's explanation) and a
+replay line for the single endpoint when the report is written.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bingpin.api.audit.fen import to_fen
+from bingpin.api.audit.partition import HEADLINES, Partition
+
+WORST = 20
+NONE = "—"
+
+
+@dataclass
+class Group:
+    records: int = 0
+    compared: int = 0
+    discrepancies: int = 0
+    reference: int = 0  # fen (or a count of flags)
+    audited: int = 0
+    discrepancy: int = 0
+    absolute: int = 0
+
+    def add(self, other: Group) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Summary:
+    """Running totals of one audit."""
+
+    calculation: str
+    compare: str | None
+    #: Groups and worst rows, for the report (the printed summary needs the totals only).
+    detailed: bool = True
+    records: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    totals: Group = field(default_factory=Group)
+    groups: dict[str, dict[str, Group]] = field(
+        default_factory=lambda: {"jurisdiction": {}, "category": {}, "rule": {}}
+    )
+    audited_missing: int = 0
+    audited_unreadable: int = 0
+    worst: list[tuple[int, int, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def money(self) -> bool:
+        return self.calculation in HEADLINES and self.calculation != "risk-monitoring"
+
+    def add(self, part: Partition, records: pa.Table, out: pa.Table, offset: int) -> None:
+        """Count the output rows ``out`` of input rows ``records`` (starting at row ``offset``)."""
+        n = out.num_rows
+        self.records += n
+        status = out.column("status").to_numpy()
+        failed = status != 200
+        self.statuses["ok"] += int(n - failed.sum())
+        if failed.any():
+            codes = out.column("error_code").filter(pa.array(failed)).to_pylist()
+            self.statuses.update(Counter(codes))
+        if self.compare is None:
+            return
+        compared = np.asarray(out.column("compared").to_numpy(zero_copy_only=False), bool)
+        present = np.asarray(records.column(self.compare).is_valid().to_numpy(zero_copy_only=False), bool)
+        ok = status == 200
+        self.audited_missing += int((ok & ~present).sum())
+        self.audited_unreadable += int((ok & present & ~compared).sum())
+        reference, audited, diff = self._figures(part, records, out)
+        if not self.detailed:
+            over, under = np.maximum(diff, 0)[compared], np.maximum(-diff, 0)[compared]
+            self.totals.add(
+                Group(
+                    records=n,
+                    compared=int(compared.sum()),
+                    discrepancies=int((diff[compared] != 0).sum()),
+                    reference=int(reference[compared].sum()),
+                    audited=int(audited[compared].sum()),
+                    discrepancy=int(over.sum()) - int(under.sum()),
+                    absolute=int(over.sum()) + int(under.sum()),
+                )
+            )
+            return
+        keys = {
+            "jurisdiction": _codes(out, "jurisdiction_code"),
+            "category": _codes(out, "applied_category"),
+            "rule": _rules(out),
+        }
+        columns = {
+            "records": np.ones(n, np.int64),
+            "compared": compared.astype(np.int64),
+            "discrepancies": (compared & (diff != 0)).astype(np.int64),
+            "reference": np.where(compared, reference, 0),
+            "over": np.where(compared, np.maximum(diff, 0), 0),
+            "under": np.where(compared, np.maximum(-diff, 0), 0),
+        }
+        # one pass over the rows: sums by (jurisdiction, category, rule), then by each of them
+        sizes = [len(labels) for _, labels in keys.values()]
+        combined = np.zeros(n, np.int64)
+        for codes, labels in keys.values():
+            combined = combined * len(labels) + codes
+        size = int(np.prod(sizes))
+        sums = {name: _bincount(combined, values, size).reshape(sizes) for name, values in columns.items()}
+        # audited = reference + discrepancy; discrepancy = over - under; absolute = over + under
+        over, under = sums.pop("over"), sums.pop("under")
+        sums.update(discrepancy=over - under, absolute=over + under, audited=sums["reference"] + over - under)
+        for axis, (dimension, (_, labels)) in enumerate(keys.items()):
+            others = tuple(i for i in range(len(sizes)) if i != axis)
+            totals = {name: total.sum(axis=others) for name, total in sums.items()}
+            for index in np.nonzero(totals["records"])[0]:
+                group = Group(**{name: int(total[index]) for name, total in totals.items()})
+                self.groups[dimension].setdefault(labels[index], Group()).add(group)
+                if dimension == "jurisdiction":
+                    self.totals.add(group)
+        flagged = np.nonzero(compared & (diff != 0))[0]
+        if len(flagged):
+            size = np.abs(diff[flagged])
+            if len(flagged) > WORST:
+                keep = np.argpartition(-size, WORST - 1)[:WORST]
+                flagged, size = flagged[keep], size[keep]
+            top = flagged[np.lexsort((flagged, -size))]
+            bodies = part.bodies.rows(part.normalise(records), top.tolist())
+            carried = out.select(part.carried(records.column_names)).take(pa.array(top)).to_pylist()
+            for index, body, row in zip(top.tolist(), bodies, carried, strict=True):
+                item = (
+                    int(abs(diff[index])),
+                    -(offset + index),
+                    body,
+                    {
+                        "row": offset + index,
+                        "carried": row,
+                        "reference": int(reference[index]),
+                        "audited": int(audited[index]),
+                        "discrepancy": int(diff[index]),
+                    },
+                )
+                if len(self.worst) < WORST:
+                    heapq.heappush(self.worst, item)
+                else:
+                    heapq.heappushpop(self.worst, item)
+
+    def tally(self, part: Partition, records: pa.Table, out: pa.Table) -> Summary:
+        """One batch's counts, on their own (rows numbered from 0): worth computing on a worker."""
+        partial = Summary(self.calculation, self.compare, self.detailed)
+        partial.add(part, records, out, 0)
+        return partial
+
+    def merge(self, partial: Summary, offset: int) -> None:
+        """Add a batch's :meth:`tally`, whose first row is row ``offset`` of the input."""
+        self.records += partial.records
+        self.statuses.update(partial.statuses)
+        self.totals.add(partial.totals)
+        for dimension, groups in partial.groups.items():
+            for key, group in groups.items():
+                self.groups[dimension].setdefault(key, Group()).add(group)
+        self.audited_missing += partial.audited_missing
+        self.audited_unreadable += partial.audited_unreadable
+        for size, row, body, found in partial.worst:
+            item = (size, row - offset, body, {**found, "row": found["row"] + offset})
+            if len(self.worst) < WORST:
+                heapq.heappush(self.worst, item)
+            else:
+                heapq.heappushpop(self.worst, item)
+
+    def _figures(self, part: Partition, records: pa.Table, out: pa.Table) -> tuple[np.ndarray, ...]:
+        headline = out.column(HEADLINES[self.calculation])
+        if not self.money:
+            reference = np.asarray(pc.fill_null(headline, False).to_numpy(zero_copy_only=False), np.int64)
+            diff = np.asarray(pc.fill_null(out.column("discrepancy"), 0).to_numpy(zero_copy_only=False), np.int64)
+            return reference, reference + diff, diff
+        reference, _ = to_fen(headline)
+        diff, _ = to_fen(pc.abs(out.column("discrepancy")))
+        sign = np.asarray(pc.fill_null(pc.less(out.column("discrepancy"), 0), False).to_numpy(zero_copy_only=False))
+        diff = np.where(sign, -diff, diff)
+        return reference, reference + diff, diff
+
+    @property
+    def discrepancies(self) -> int:
+        return self.totals.discrepancies
+
+    def amount(self, value: int) -> str:
+        return f"{Decimal(value) / 100:.2f}" if self.money else str(value)
+
+
+_LOW = 1 << 26
+
+
+def _bincount(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Sums of non-negative integer ``values`` by code, exactly: np.bincount sums in float64, so
+    each value is split into parts whose sums stay far below 2**53 (high and low 26 bits)."""
+    if values.max(initial=0) <= 1:
+        return np.bincount(codes[values.astype(bool)], minlength=size).astype(np.int64)
+    high = np.bincount(codes, weights=values >> 26, minlength=size).astype(np.int64)
+    low = np.bincount(codes, weights=values & (_LOW - 1), minlength=size).astype(np.int64)
+    return high * _LOW + low
+
+
+def _codes(out: pa.Table, name: str) -> tuple[np.ndarray, list[str]]:
+    """Each row's label as an index into the labels (the last one: none)."""
+    if name not in out.column_names:
+        return np.zeros(out.num_rows, np.int64), [NONE]
+    column = out.column(name).combine_chunks()
+    if not pa.types.is_dictionary(column.type):
+        column = column.dictionary_encode()
+    labels = [str(v) for v in column.dictionary.to_pylist()] + [NONE]
+    codes = np.asarray(pc.fill_null(column.indices, len(labels) - 1).to_numpy(zero_copy_only=False), np.int64)
+    return codes, labels
+
+
+def _rules(out: pa.Table) -> tuple[np.ndarray, list[str]]:
+    """The rule applied (``applied_rule`` where the answer has one), or the refusal's code."""
+    rules, rule_labels = _codes(out, "applied_rule")
+    errors, error_labels = _codes(out, "error_code")
+    refused = errors != len(error_labels) - 1
+    return np.where(refused, len(rule_labels) + errors, rules), rule_labels + error_labels

@@ -1,0 +1,317 @@
+"""``bingpin audit`` end to end: planted discrepancies found exactly, bad input, atomic output, CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+from flask.testing import FlaskClient
+
+from bingpin.api.audit import engines
+from bingpin.api.audit.fen import MONEY, money_array, to_fen
+from bingpin.api.cli import main
+from tests.audit.synthetic import CODES, masked_money
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "docs" / "audit" / "settlements.csv"
+MEDICAL = "/v1/calculations/medical-assistance"
+
+
+def audit(*args: str) -> int:
+    return main(["audit", *args, "--quiet"])
+
+
+def _pool(http: FlaskClient, rng: np.random.Generator, size: int) -> list[dict[str, Any]]:
+    """Distinct records (most as the kernel takes them, some for the scalar rules, some refused),
+    each with the single endpoint's amount (None when it refuses)."""
+    pool = []
+    for i in range(size):
+        day = dt.date(2022, 12, 1) + dt.timedelta(days=int(rng.integers(0, 420)))
+        record: dict[str, Any] = {
+            "date": day,
+            "categories": [CODES[int(rng.integers(0, len(CODES)))]],
+            "eligible_self_pay": int(rng.integers(0, 30_000_000)),
+            "assistance_received_this_year": int(rng.integers(0, 12_000_000)) if rng.random() < 0.5 else None,
+            "recognized_on": None,
+        }
+        if i % 10 == 0:
+            record["categories"] = ["illness_induced_poverty", "subsistence_allowance"]
+            record["recognized_on"] = day - dt.timedelta(days=int(rng.integers(0, 400)))
+        if i % 17 == 0:
+            record["categories"] = ["subsistence_allowance", "marginal_subsistence"]
+        body = {
+            "jurisdiction": "330400",
+            "date": day.isoformat(),
+            "categories": record["categories"],
+            "eligible_self_pay": f"{record['eligible_self_pay'] / 100:.2f}",
+        }
+        if record["assistance_received_this_year"] is not None:
+            body["assistance_received_this_year"] = f"{record['assistance_received_this_year'] / 100:.2f}"
+        if record["recognized_on"] is not None:
+            body["recognized_on"] = record["recognized_on"].isoformat()
+        answer = http.post(MEDICAL, json=body)
+        record["reference"] = round(float(answer.get_json()["amount"]) * 100) if answer.status_code == 200 else None
+        pool.append(record)
+    return pool
+
+
+def test_an_audit_of_200000_records_flags_exactly_the_planted_discrepancies(http: FlaskClient, tmp_path: Path) -> None:
+    rng = np.random.default_rng(13)
+    pool = _pool(http, rng, 400)
+    n = 200_000
+    pick = rng.integers(0, len(pool), n)
+    reference = np.array([p["reference"] if p["reference"] is not None else -1 for p in pool])[pick]
+    answered = reference >= 0
+    planted = np.zeros(n, bool)
+    planted[rng.choice(np.nonzero(answered)[0], 500, replace=False)] = True
+    delta = np.where(rng.random(n) < 0.5, 1, -1) * rng.integers(1, 500_000, n)
+    delta = np.where(planted & (reference + delta < 0), -delta, delta)
+    paid = np.where(planted, reference + delta, np.maximum(reference, 0))
+
+    def column(name: str) -> list[Any]:
+        return [pool[i][name] for i in pick]
+
+    received = np.array([v if v is not None else 0 for v in column("assistance_received_this_year")])
+    table = pa.table(
+        {
+            "settlement_id": pa.array([f"S{i:07d}" for i in range(n)]),
+            "date": pa.array(column("date"), pa.date32()),
+            "categories": pa.array(column("categories"), pa.list_(pa.string())),
+            "eligible_self_pay": money_array(np.array(column("eligible_self_pay"))),
+            "assistance_received_this_year": masked_money(
+                received, np.array([v is None for v in column("assistance_received_this_year")])
+            ),
+            "recognized_on": pa.array(column("recognized_on"), pa.date32()),
+            "paid": money_array(paid),
+        }
+    )
+    source, out, report = tmp_path / "records.parquet", tmp_path / "audited.parquet", tmp_path / "report"
+    pq.write_table(table, source, row_group_size=50_000)
+    status = audit(
+        "medical-assistance",
+        str(source),
+        "--out",
+        str(out),
+        "--jurisdiction",
+        "330400",
+        "--compare",
+        "paid",
+        "--report",
+        str(report),
+    )
+    assert status == 1
+    audited = pq.read_table(out)
+    assert audited.num_rows == n
+    assert audited.column("settlement_id").to_pylist() == table.column("settlement_id").to_pylist()
+    flagged = np.asarray(audited.column("discrepancy").is_valid())
+    assert np.array_equal(flagged, planted)
+    found, _ = to_fen(audited.column("discrepancy").filter(pa.array(flagged & (delta > 0))))
+    assert found.tolist() == delta[planted & (delta > 0)].tolist()
+    amounts, _ = to_fen(audited.column("amount"))
+    assert np.array_equal(np.where(answered, amounts, -1), reference)
+    data = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    assert (data["records"], data["discrepancies"]) == (n, 500)
+    cents = int(delta[planted].sum())
+    assert data["totals"]["discrepancy"] == f"{cents / 100:.2f}"
+    assert data["totals"]["absolute_discrepancy"] == f"{int(np.abs(delta[planted]).sum()) / 100:.2f}"
+    for dimension in ("by_jurisdiction", "by_category", "by_rule"):
+        assert sum(group["discrepancies"] for group in data[dimension]) == 500
+        assert sum(round(float(group["discrepancy"]) * 100) for group in data[dimension]) == cents
+    expected = int(paid[answered].sum()) / 100
+    assert data["totals"]["audited"] == f"{expected:.2f}"
+    assert len(data["worst"]) == 20 and all(item["clauses"] and item["replay"] for item in data["worst"])
+    worst = sorted(np.abs(delta[planted]).tolist(), reverse=True)[:20]
+    assert [abs(round(float(item["discrepancy"]) * 100)) for item in data["worst"]] == worst
+    for item in data["worst"]:
+        assert item["carried"]["settlement_id"] == f"S{item['row']:07d}"
+        assert f"{audited.column('discrepancy')[item['row']].as_py():.2f}" == item["discrepancy"]
+    assert (report / "index.html").is_file()
+
+
+def summary_shown_in_readme(printed: str) -> None:
+    """The summary's lines (but the paths) are those the README's worked example shows."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = [line for line in printed.splitlines() if not line.lstrip().startswith(("wrote", "audited", "report"))]
+    assert len(shown) == 3
+    for line in shown:
+        assert f"\n{line}\n" in readme, line
+
+
+def test_the_shipped_sample_is_audited_as_the_readme_shows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "audited.csv"
+    status = audit(
+        "medical-assistance", str(SAMPLE), "--out", str(out), "--jurisdiction", "330400", "--compare", "paid"
+    )
+    summary_shown_in_readme(capsys.readouterr().out)
+    assert status == 1
+    audited = pacsv.read_csv(out, convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
+    records = pacsv.read_csv(SAMPLE)
+    assert audited.column("settlement_id").to_pylist() == records.column("settlement_id").to_pylist()
+    assert audited.num_rows == records.num_rows
+
+
+def _records(tmp_path: Path) -> Path:
+    path = tmp_path / "records.parquet"
+    pq.write_table(
+        pa.table(
+            {"categories": [["subsistence_allowance"]], "eligible_self_pay": pa.array(["100.00"]), "paid": ["90"]}
+        ),
+        path,
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["no-such-calculation", "{records}"], "unknown calculation 'no-such-calculation'"),
+        (["medical-assistance", "{missing}"], "no such file"),
+        (["medical-assistance", "{garbage}"], "cannot read"),
+        (["medical-assistance", "{records}"], "no column 'jurisdiction'"),
+        (
+            ["critical-illness-insurance", "{records}", "--jurisdiction", "330400"],
+            "no column 'per_capita_disposable_income'",
+        ),
+        (["medical-assistance", "{records}", "--jurisdiction", "330400", "--compare", "nope"], "no column 'nope'"),
+        (["medical-assistance", "{records}", "--jurisdiction", "999999"], "unknown jurisdiction"),
+        (["indicators", "{records}", "--jurisdiction", "330400", "--compare", "paid"], "no single figure"),
+        (["medical-assistance", "{records}", "--jurisdiction", "330400", "--out", "{records}"], "is the input itself"),
+        (["medical-assistance", "{records}", "--jurisdiction", "330400", "--report", "{records}"], "nothing written"),
+    ],
+)
+def test_a_run_that_cannot_go_on_ends_at_once_with_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    garbage = tmp_path / "garbage.parquet"
+    garbage.write_bytes(b"not parquet at all")
+    paths = {"records": _records(tmp_path), "missing": tmp_path / "missing.parquet", "garbage": garbage}
+    out = tmp_path / "out.parquet"
+    status = audit("--out", str(out), "--date", "2023-06-01", *[a.format(**paths) for a in arguments])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1 and message in err, err
+    assert not out.exists()
+
+
+def test_a_bad_row_is_that_rows_422_and_the_run_goes_on(tmp_path: Path) -> None:
+    source = tmp_path / "records.csv"
+    source.write_text(
+        "id,jurisdiction,date,categories,eligible_self_pay\n"
+        "1,330400,2023-06-01,subsistence_allowance,100.00\n"
+        "2,330400,2023-06-01,subsistence_allowance,-5\n"
+        "3,330400,2023-02-30,subsistence_allowance,100.00\n"
+        "4,330400,2023-06-01,no_such_category,100.00\n"
+        "5,330400,2019-06-01,subsistence_allowance,100.00\n"
+        "6,330481,2023-06-01,subsistence_allowance,100.00\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.parquet"
+    assert audit("medical-assistance", str(source), "--out", str(out)) == 0
+    audited = pq.read_table(out)
+    assert audited.column("status").to_pylist() == [200, 422, 422, 422, 422, 422]
+    assert audited.column("error_code").to_pylist()[1:4] == ["validation_error"] * 3
+    assert audited.column("amount").to_pylist()[0] == pa.scalar(90, MONEY).as_py()
+    assert audited.column("id").to_pylist() == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_a_run_that_fails_midway_leaves_no_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out.parquet"
+    out.write_bytes(b"the previous audit")
+
+    def failing(part: Any, batches: Any, after: Any) -> Any:
+        for batch in batches:
+            yield batch, part(batch), after(batch, part(batch))
+            raise OSError("disk full")
+
+    monkeypatch.setattr(engines, "local", failing)
+    status = audit(
+        "medical-assistance",
+        str(_records(tmp_path)),
+        "--out",
+        str(out),
+        "--jurisdiction",
+        "330400",
+        "--date",
+        "2023-06-01",
+    )
+    assert status == 2
+    assert out.read_bytes() == b"the previous audit"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.parquet", "records.parquet"]
+
+
+def test_the_local_engine_gives_the_same_rows_on_one_thread_or_several(tmp_path: Path) -> None:
+    from tests.audit.synthetic import jiaxing
+
+    table = jiaxing(5000, seed=3)
+    from bingpin.api.audit.partition import Partition
+
+    part = Partition("medical-assistance", "330400", None, "paid")
+    batches = [table.slice(i, 700) for i in range(0, 5000, 700)]
+    one = pa.concat_tables([out for _, out, _ in engines.local(part, batches, threads=1)])
+    several = pa.concat_tables([out for _, out, _ in engines.local(part, batches, threads=3)])
+    assert one.to_pylist() == several.to_pylist()
+    scalar = Partition("medical-assistance", "330400", None, "paid", kernels=False)(table)
+    assert pc.all(pc.equal(one.column("amount"), scalar.column("amount"))).as_py()
+
+
+def test_a_long_run_reports_progress_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    from bingpin.api.audit.cli import Progress
+
+    progress = Progress(1_000_000, quiet=False)
+    progress.update(1000)  # too soon for a line
+    progress.last -= 5
+    progress.update(250_000)
+    assert capsys.readouterr().err.startswith("bingpin audit: 250,000 of 1,000,000 records, ")
+
+
+def test_a_csv_file_saved_with_a_byte_order_mark_is_read_by_its_names(tmp_path: Path) -> None:
+    source = tmp_path / "records.csv"
+    source.write_bytes(SAMPLE.read_bytes().replace(b"settlement_id", "\ufeffsettlement_id".encode(), 1))
+    out = tmp_path / "out.parquet"
+    assert audit("medical-assistance", str(source), "--out", str(out), "--jurisdiction", "330400") == 0
+    assert pq.read_table(out).column_names[0] == "settlement_id"
+
+
+def test_the_printed_totals_are_the_same_with_or_without_a_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.audit.synthetic import jiaxing
+
+    source = tmp_path / "records.parquet"
+    pq.write_table(jiaxing(20_000, seed=5), source)
+    printed = []
+    for extra in ([], ["--report", str(tmp_path / "report")]):
+        audit("medical-assistance", str(source), "--out", str(tmp_path / "out.parquet"), "--jurisdiction", "330400",
+              "--compare", "paid", *extra)  # fmt: skip
+        printed.append([line for line in capsys.readouterr().out.splitlines() if "report" not in line])
+    assert printed[0] == printed[1]
+    assert "discrepancies: " in "\n".join(printed[0])
+
+
+def test_a_household_calculation_reads_nested_members_from_csv_and_writes_them_back(
+    http: FlaskClient, tmp_path: Path
+) -> None:
+    members = [{"categories": ["subsistence_allowance"], "self_pay": "80000.00", "followed_treatment_guidance": True,
+                "referred": True}, {"self_pay": "1000.00"}]  # fmt: skip
+    body = {"jurisdiction": "330400", "date": "2023-06-01", "members": members}
+    source = tmp_path / "households.csv"
+    quoted = '"' + json.dumps(members).replace('"', '""') + '"'
+    source.write_text(
+        f"household,jurisdiction,date,members\nH1,330400,2023-06-01,{quoted}\nH2,330400,2023-06-01,not json\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    assert audit("high-cost-relief", str(source), "--out", str(out)) == 0
+    audited = pacsv.read_csv(out, convert_options=pacsv.ConvertOptions(column_types={"members": pa.string()}))
+    single = http.post("/v1/calculations/high-cost-relief", json=body).get_json()
+    assert audited.column("status").to_pylist() == [200, 422]
+    assert json.loads(audited.column("members")[0].as_py()) == single["members"]
+    assert f"{audited.column('relief')[0].as_py():.2f}" == single["relief"]
