@@ -2,9 +2,10 @@
 
 Every answer field becomes a column: nested objects are flattened (``jurisdiction`` gives
 ``jurisdiction_code`` and ``jurisdiction_name``), lists of objects stay lists of structs, money is
-``decimal128(18, 2)`` (the wire's two-decimal string, exactly), ratios and exact percentages
-stay the wire's strings, dates are dates. ``status``, ``error_code``, ``error_message`` and ``error_fields`` (the error's
-field-level messages as JSON) follow. The explanation is left out, as ``?explain=false`` does.
+``decimal128(18, 2)`` (the wire's two-decimal string, exactly), ratios and exact percentages stay
+the wire's strings, dates are dates. ``status``, ``error_code``, ``error_message`` and
+``error_fields`` (the error's field-level messages as JSON) follow. The explanation is left out,
+as ``?explain=false`` does.
 """
 
 from __future__ import annotations
