@@ -41,6 +41,14 @@ def test_each_feature_is_chinese_tagged_and_quotes_its_clauses_verbatim(feature:
 
 
 @pytest.mark.parametrize("feature", by_feature(), ids=lambda f: f.file)
+def test_scenario_names_are_unique_within_a_feature(feature: Feature) -> None:
+    """pytest-bdd names a scenario's test after its name: a second scenario of the same name in a
+    feature would replace the first, which would then never run."""
+    twice = [name for name, count in Counter(s.name for s in feature.scenarios).items() if count > 1]
+    assert not twice, f"{feature.file}: scenario names used twice: {twice}"
+
+
+@pytest.mark.parametrize("feature", by_feature(), ids=lambda f: f.file)
 def test_each_scenario_has_one_id_one_tier_and_a_quoted_clause(feature: Feature) -> None:
     (policy_id,) = feature.tagged("policy:")
     quoted = {clause for clause, _ in feature.quotes}

@@ -22,6 +22,9 @@ from tests.live import ROOT, free_port, served
 from tests.test_conformance import on_new_year
 from tests.wheel import Installed
 
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+SUITE = (ROOT / "features" / "SUITE_VERSION").read_text(encoding="utf-8").strip()
+
 #: Folders mapped under ``bingpin`` by pyproject's package-dir.
 MAPPED = {"api": "bingpin.api", "rules": "bingpin.rules", "features": "bingpin.features", "src/bingpin": "bingpin"}
 DECOY = "raise ImportError(\"the vendor's own {name} package was imported instead of bingpin's\")\n"
@@ -62,7 +65,7 @@ def test_the_installed_command_names_its_version_and_explains_the_runner(
 ) -> None:
     version = installed.run("--version", cwd=vendor, env=environment)
     assert version.returncode == 0, version.stderr
-    assert version.stdout.startswith("bingpin 1.0.0 (suite ")
+    assert version.stdout.strip() == f"bingpin {VERSION} (suite {SUITE})"
     helped = installed.run("conformance", "--help", cwd=vendor, env=environment)
     assert helped.returncode == 0, helped.stderr
     for option in ("--base-url", "--report", "reports/conformance", "--waive", "--tags", "exit codes"):
@@ -128,7 +131,7 @@ def test_the_wheel_installs_one_import_name(installed: Installed) -> None:
         text=True,
         check=True,
     )
-    assert [n for n in result.stdout.split() if n != ".."] == ["bingpin", "bingpin-1.0.0.dist-info"]
+    assert [n for n in result.stdout.split() if n != ".."] == ["bingpin", f"bingpin-{VERSION}.dist-info"]
 
 
 def package_dirs() -> set[str]:
