@@ -22,14 +22,9 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 from tests.live import served
+from tests.samples import MEDICAL
+from tests.samples import MEDICAL_CASE as CASE
 
-MEDICAL = "/v1/calculations/medical-assistance"
-CASE = {
-    "jurisdiction": "330400",
-    "date": "2023-06-01",
-    "categories": ["subsistence_allowance"],
-    "eligible_self_pay": "10000.00",
-}
 #: What a trickling client sends, one byte at a time: a request whose headers never end.
 TRICKLE = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 4000
 #: A slow body instead: these headers at once, then the declared body one byte at a time.

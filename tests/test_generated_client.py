@@ -15,15 +15,10 @@ from typing import Any
 import pytest
 
 from tests.live import ROOT
+from tests.samples import MEDICAL_CASE as CASE
 
 SPEC = ROOT / "openapi" / "openapi.json"
 PACKAGE = "bingpin_client"
-CASE = {
-    "jurisdiction": "330400",
-    "date": "2023-06-01",
-    "categories": ["subsistence_allowance"],
-    "eligible_self_pay": "10000.00",
-}
 
 
 @pytest.fixture(scope="module")

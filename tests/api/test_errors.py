@@ -10,13 +10,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-MEDICAL = "/v1/calculations/medical-assistance"
-VALID = {
-    "jurisdiction": "330400",
-    "date": "2023-06-01",
-    "categories": ["subsistence_allowance"],
-    "eligible_self_pay": "10000.00",
-}
+from tests.samples import MEDICAL
+from tests.samples import MEDICAL_CASE as VALID
+
 CALCULATIONS = [
     "medical-assistance",
     "critical-illness-insurance",

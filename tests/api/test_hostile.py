@@ -16,14 +16,9 @@ from flask.testing import FlaskClient
 
 from bingpin.api.parsing import MAX_DEPTH, depth
 from bingpin.rules.core.money import MONEY_PATTERN
+from tests.samples import MEDICAL
+from tests.samples import MEDICAL_CASE as VALID
 
-MEDICAL = "/v1/calculations/medical-assistance"
-VALID = {
-    "jurisdiction": "330400",
-    "date": "2023-06-01",
-    "categories": ["subsistence_allowance"],
-    "eligible_self_pay": "10000.00",
-}
 SHAPE = {"code", "message", "errors"}
 
 
