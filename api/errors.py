@@ -4,6 +4,7 @@ domain errors and HTTP exceptions. Nothing reaches the client as an HTML page or
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import flask_smorest
@@ -25,6 +26,8 @@ CODES = {
     422: ("validation_error", "输入无效 / invalid input"),
     500: ("internal_error", "服务内部错误 / internal error"),
 }
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 #: Chinese beside marshmallow's English messages.
 TRANSLATIONS = {
@@ -58,8 +61,12 @@ def _translate(message: str) -> str:
         return f"{TRANSLATIONS[message]} / {message}"
     if message.startswith("Must be one of:"):
         return f"取值无效 / {message}"
-    if message.startswith(("Must be greater", "Must be less", "Must be at", "Length must")):
+    if message.startswith(
+        ("Must be greater", "Must be less", "Must be at", "Length must", "Longer than", "Shorter than")
+    ):
         return f"超出允许范围 / {message}"
+    if not CJK.search(message):  # every message a person reads has its Chinese
+        return f"输入无效 / {message}"
     return message
 
 

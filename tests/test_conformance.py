@@ -165,9 +165,18 @@ def test_a_dead_base_url_is_one_line_and_exit_69_before_any_scenario(tmp_path: P
 
 
 def test_a_base_url_that_is_not_http_is_refused_as_usage(tmp_path: Path) -> None:
-    result = bingpin("conformance", "--base-url", "127.0.0.1:8000", "--report", str(tmp_path))
-    assert result.returncode == 69
-    assert "must start with http:// or https://" in result.stderr
+    report = tmp_path / "report"
+    for url in ("127.0.0.1:8000", "ftp://127.0.0.1/"):
+        result = bingpin("conformance", "--base-url", url, "--report", str(report))
+        assert result.returncode == 2
+        assert "must start with http:// or https://" in result.stderr
+    assert not report.exists()  # a run refused before it starts leaves no report directory
+
+
+def test_an_unknown_policy_is_refused_as_usage_naming_the_known_ones(tmp_path: Path) -> None:
+    result = bingpin("conformance", "--policy", "atlantis", "--report", str(tmp_path / "report"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("unknown --policy atlantis: one of jiaxing, wenzhou, longgang")
 
 
 def test_member_labels_count_from_zero_as_the_json_does() -> None:

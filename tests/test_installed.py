@@ -159,7 +159,8 @@ def test_the_ci_job_of_the_vendors_guide_works_as_written(
     (block,) = re.findall(r"```yaml\n(.+?)```", (ROOT / "docs" / "vendors.md").read_text(encoding="utf-8"), re.S)
     (job,) = yaml.safe_load(block)["jobs"].values()
     runs = [step["run"] for step in job["steps"] if "run" in step]
-    assert runs[0] == "pipx install bingpin"
+    assert runs[0] == 'pipx install "$BINGPIN_WHEEL"'
+    assert job["env"]["BINGPIN_WHEEL"] == f"ci/bingpin-{VERSION}-py3-none-any.whl"
     port = str(free_port())
     script = "\n".join(run.replace("8080", port) for run in runs[1:])
     result = subprocess.run(

@@ -49,7 +49,8 @@ def report_data(summary: Summary, part: Partition, meta: dict[str, Any]) -> dict
                 clauses.append(citation)
         worst.append(
             {
-                "row": item["row"],
+                "row": item["row"],  # the output row, counting from 0 as Parquet and Arrow do
+                "record": item["row"] + 1,  # the same record as people count it: the first is 1
                 "carried": item["carried"],
                 "reference": summary.amount(item["reference"]),
                 "audited": summary.amount(item["audited"]),
@@ -122,7 +123,8 @@ def write_report(directory: Path, data: dict[str, Any]) -> Path:
             f"<li><b>{html.escape(c['clause'])}</b> {html.escape(c['quote'])}</li>" for c in item["clauses"]
         )
         worst.append(
-            f"<section><h3>第 {item['row']} 行 / row {item['row']}: {html.escape(item['discrepancy'])}</h3>"
+            f"<section><h3>第 {item['record']} 条记录 / record {item['record']}: "
+            f"{html.escape(item['discrepancy'])}</h3>"
             f"<p>{html.escape(json.dumps(item['carried'], ensure_ascii=False, default=str))}</p>"
             f"<p>应付 / reference {html.escape(item['reference'])}，实付 / audited {html.escape(item['audited'])}</p>"
             f"<ul>{clauses}</ul><pre>{html.escape(item['replay'])}</pre></section>"

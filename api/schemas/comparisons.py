@@ -9,6 +9,12 @@ from bingpin.api.schemas.common import JurisdictionRefSchema, PolicyRefSchema, e
 from bingpin.rules.registry import policies
 
 
+def _each_once(codes: list[str]) -> None:
+    twice = sorted({code for code in codes if codes.count(code) > 1})
+    if twice:
+        raise ma.ValidationError(f"地区代码重复 / jurisdiction listed twice: {', '.join(twice)}")
+
+
 def request_schema(name: str, calculation: type[ma.Schema]) -> type[ma.Schema]:
     """The calculation's request, with ``jurisdictions`` (default: all) instead of ``jurisdiction``."""
     fields: dict[str, ma.fields.Field] = {
@@ -18,8 +24,8 @@ def request_schema(name: str, calculation: type[ma.Schema]) -> type[ma.Schema]:
     fields["jurisdictions"] = ma.fields.List(
         ma.fields.String(validate=ma.validate.OneOf(codes)),
         load_default=None,
-        validate=ma.validate.Length(min=1, max=len(codes)),
-        metadata={"description": "要比较的地区代码；缺省为全部地区"},
+        validate=[ma.validate.Length(min=1, max=len(codes)), _each_once],
+        metadata={"description": "要比较的地区代码（各不相同）；缺省为全部地区", "uniqueItems": True},
     )
     return ma.Schema.from_dict(fields, name=f"{name}ComparisonRequest")
 

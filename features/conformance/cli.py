@@ -7,8 +7,10 @@ import argparse
 import json
 import re
 import sys
+import urllib.parse
 from pathlib import Path
 
+from bingpin.api.catalog.features import JURISDICTION_TAGS as JURISDICTIONS
 from bingpin.features.conformance.http_client import unreachable
 
 DEFAULT_REPORT = Path("reports") / "conformance"
@@ -63,16 +65,23 @@ def conformance(args: argparse.Namespace) -> int:
     except WaiverError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
-    try:  # before the run, not after it
-        Path(args.report).mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        print(f"cannot write the reports to {args.report}: {error}", file=sys.stderr)
+    unknown = sorted(set(args.policy or []) - set(JURISDICTIONS))
+    if unknown:
+        print(f"unknown --policy {', '.join(unknown)}: one of {', '.join(JURISDICTIONS)}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.base_url and urllib.parse.urlsplit(args.base_url).scheme not in ("http", "https"):
+        print(f"--base-url must start with http:// or https://, not {args.base_url!r}", file=sys.stderr)
         return EXIT_USAGE
     if args.base_url:
         problem = unreachable(args.base_url)
         if problem:
             print(f"bingpin conformance: {problem}", file=sys.stderr)
             return EXIT_UNAVAILABLE
+    try:  # before the run, not after it
+        Path(args.report).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        print(f"cannot write the reports to {args.report}: {error}", file=sys.stderr)
+        return EXIT_USAGE
     from bingpin.features.conformance.runner import run_suite
 
     return run_suite(args, waivers)
@@ -83,8 +92,13 @@ def diff(old_path: Path, new_path: Path) -> int:
     try:
         old = {s["id"]: s for s in json.loads(old_path.read_text(encoding="utf-8"))["scenarios"]}
         new = {s["id"]: s for s in json.loads(new_path.read_text(encoding="utf-8"))["scenarios"]}
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        print(f"bingpin conformance diff: not a report.json: {error}", file=sys.stderr)
+    except OSError as error:
+        print(f"bingpin conformance diff: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ValueError, KeyError, TypeError):
+        print(
+            "bingpin conformance diff: OLD and NEW must each be a report.json of `bingpin conformance`", file=sys.stderr
+        )
         return EXIT_USAGE
     newly_failing = sorted(i for i in new if new[i]["status"] == "failed" and old.get(i, {}).get("status") != "failed")
     newly_passing = sorted(

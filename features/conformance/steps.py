@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from bingpin.api.catalog.features import JURISDICTION_TAGS
 from bingpin.features.conformance.grammar import STEPS, Context, Step
 from bingpin.features.conformance.http_client import Client
 
@@ -17,7 +18,7 @@ DECORATORS = {"given": given, "when": when, "then": then}
 
 #: Tags that become pytest marks (select with -m); all other tags (id:, clause:, policy:,
 #: ambiguity:) are kept as data on the scenario.
-MARK_TAGS = {"core", "optional", "jiaxing", "wenzhou", "longgang", "shengzhou", "chengkou"}
+MARK_TAGS = {"core", "optional", *JURISDICTION_TAGS}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

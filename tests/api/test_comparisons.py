@@ -98,3 +98,12 @@ def test_the_jurisdictions_filter_is_validated(http: FlaskClient) -> None:
     response = http.post("/v1/comparisons/medical-assistance", json={**FACTS, "jurisdiction": "330400"})
     assert response.status_code == 422
     assert "jurisdiction" in response.get_json()["errors"]
+
+
+def test_a_jurisdiction_listed_twice_is_a_422_naming_it(http: FlaskClient) -> None:
+    body = {"jurisdictions": ["330400", "330300", "330400"], "categories": ["subsistence_allowance"]}
+    response = http.post(
+        "/v1/comparisons/medical-assistance", json={**body, "eligible_self_pay": "100.00", "date": "2023-06-01"}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"jurisdictions": ["地区代码重复 / jurisdiction listed twice: 330400"]}

@@ -132,6 +132,7 @@ def test_an_audit_of_200000_records_flags_exactly_the_planted_discrepancies(http
     assert [abs(round(float(item["discrepancy"]) * 100)) for item in data["worst"]] == worst
     for item in data["worst"]:
         assert item["carried"]["settlement_id"] == f"S{item['row']:07d}"
+        assert item["record"] == item["row"] + 1
         assert f"{audited.column('discrepancy')[item['row']].as_py():.2f}" == item["discrepancy"]
     assert (report / "index.html").is_file()
 
