@@ -14,16 +14,11 @@ from typing import Any
 
 from bingpin.api import create_app
 from bingpin.rules.registry import policies
+from tests.samples import MEDICAL as MEDICAL  # re-exported: the bench and the soak post to it
+from tests.samples import MEDICAL_CASE
 
-MEDICAL = "/v1/calculations/medical-assistance"
 #: The README's example: a 最低生活保障家庭成员 in 嘉兴 with 10,000 yuan of policy-scope self-pay.
-README_CASE = {
-    "jurisdiction": "330400",
-    "date": "2023-06-01",
-    "categories": ["subsistence_allowance"],
-    "eligible_self_pay": "10000.00",
-    "assistance_received_this_year": "0.00",
-}
+README_CASE = {**MEDICAL_CASE, "assistance_received_this_year": "0.00"}
 
 
 def _day(code: str, offset: int) -> str:
