@@ -61,14 +61,22 @@ class Runner:
             return 500, None, errors.payload(*errors.CODES[500])
         return 200, result, None
 
-    def run(self, envelope: dict[str, Any], explain: bool) -> dict[str, Any]:
+    def bodies(self, envelope: dict[str, Any]) -> list[Any]:
+        """Each case of a batch merged over its shared fields: case over ``defaults`` over
+        ``jurisdiction``/``date`` (a case that is not an object is left as it is)."""
         shared = {key: envelope[key] for key in s.SHARED if key in envelope}
         shared.update(envelope.get("defaults") or {})
+        return [{**shared, **case} if type(case) is dict else case for case in envelope["cases"]]
+
+    def run(self, envelope: dict[str, Any], explain: bool) -> dict[str, Any]:
         one = self.one
+        return self.report([one(body, explain) for body in self.bodies(envelope)])
+
+    def report(self, answers: list[Answer]) -> dict[str, Any]:
+        """The batch answer: each case's answer in order, and how many succeeded and failed."""
         results = []
         failed = 0
-        for index, case in enumerate(envelope["cases"]):
-            status, result, error = one({**shared, **case} if type(case) is dict else case, explain)
+        for index, (status, result, error) in enumerate(answers):
             if error is not None:
                 failed += 1
             results.append({"index": index, "status": status, "result": result, "error": error})

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -99,8 +99,34 @@ def _ratio_units(text: str | None) -> int | None:
     return units if units <= _RATIO_SCALE else None
 
 
+class Amounts(NamedTuple):
+    """The rows a kernel answers: which, their prototype (a row of ``table``, an item of
+    ``answers``), their amount in fen and their date in days since 1970."""
+
+    covered: np.ndarray
+    rows: np.ndarray
+    amount: np.ndarray
+    days: np.ndarray
+    table: pa.Table
+    answers: list[Answer]
+
+
 def jiaxing_medical_assistance(part: Partition, table: pa.Table) -> Covered | None:
     """嘉兴 医疗救助 (二(二)7) for one-category records without the fields the kernel does not model."""
+    found = jiaxing_medical_assistance_amounts(part, table)
+    if found is None:
+        return None
+    indices, prototypes = pa.array(found.rows), found.table
+    frame = pa.Table.from_arrays([pc.take(column, indices) for column in prototypes.columns], schema=prototypes.schema)
+    frame = frame.set_column(frame.column_names.index("amount"), "amount", money_array(found.amount))
+    dates = pa.array(found.days, pa.int32()).view(pa.date32())
+    frame = frame.set_column(frame.column_names.index("date"), "date", dates)
+    return found.covered, frame
+
+
+def jiaxing_medical_assistance_amounts(part: Partition, table: pa.Table) -> Amounts | None:
+    """The kernel's rows of ``table``, each with its prototype and its amount (``min(ratio x
+    self_pay, cap - received)`` on fen, rounded half up once)."""
     n = table.num_rows
     jurisdiction = "330400"
     modeled = {"jurisdiction", "date", "categories", "eligible_self_pay", "assistance_received_this_year"}
@@ -146,22 +172,18 @@ def jiaxing_medical_assistance(part: Partition, table: pa.Table) -> Covered | No
     frames = part.frames("jiaxing_medical_assistance")
     frames.add([int(key) for key in unique], lambda key: part.prototype(_prototype_body(jurisdiction, key, codes)))
     with frames.lock:  # a consistent view while another thread may add prototypes
-        table, usable_, units, caps = frames.table, frames.usable, frames.units, frames.caps
+        prototypes, answers = frames.table, frames.answers
+        usable_, units, caps = frames.usable, frames.units, frames.caps
         rows = np.array([frames.rows[int(key)] for key in unique], np.int64)[inverse]
     usable = usable_[rows]
     covered = np.nonzero(mask)[0][usable]
-    if not len(covered):
+    if not len(covered) or prototypes is None:
         return None
     rows = rows[usable]
     computed = self_pay[covered] * units[rows]
     remaining = np.maximum(caps[rows] - received[covered], 0) * _RATIO_SCALE
     amount = (np.minimum(computed, remaining) + _RATIO_SCALE // 2) // _RATIO_SCALE  # half up, once
-    indices = pa.array(rows)
-    frame = pa.Table.from_arrays([pc.take(column, indices) for column in table.columns], schema=table.schema)
-    frame = frame.set_column(frame.column_names.index("amount"), "amount", money_array(amount))
-    dates = pa.array(days[covered], pa.int32()).view(pa.date32())
-    frame = frame.set_column(frame.column_names.index("date"), "date", dates)
-    return covered, frame
+    return Amounts(covered, rows, amount, days[covered], prototypes, answers)
 
 
 class Frames:
@@ -172,6 +194,7 @@ class Frames:
         self.lock = threading.Lock()
         self.rows: dict[int, int] = {}
         self.table: pa.Table | None = None
+        self.answers: list[Answer] = []  # the wire answers, row by row of ``table``
         self.usable = np.zeros(0, bool)
         self.units = np.zeros(0, np.int64)
         self.caps = np.zeros(0, np.int64)
@@ -194,6 +217,7 @@ class Frames:
         for key in new:
             self.rows[key] = len(self.rows)
         self.table = table
+        self.answers = [*self.answers, *answers]  # a new list: a reader's view stays as it was
         self.usable = np.concatenate([self.usable, [f is not None for f in found]])
         self.units = np.concatenate([self.units, [f[0] if f else 0 for f in found]])
         self.caps = np.concatenate([self.caps, [f[1] if f else 0 for f in found]])

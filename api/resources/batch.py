@@ -5,7 +5,9 @@ Built for analysts running a year of records: one JSON object per record (a row 
 once, up to 10,000 cases per request. Each case is read by the calculation's own request schema
 after merging (case over ``defaults`` over ``jurisdiction``/``date``), so its answer, or its error,
 is exactly what the single endpoint answers for that merged body. One schema instance per
-calculation serves every case, through the compiled load and dump of api.compiled.
+calculation serves every case, through the compiled load and dump of api.compiled. Without
+explanations, the plain records an audit kernel models are answered by it (api.audit.batch), byte
+for byte as the single endpoint answers them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from flask import request
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 
+from bingpin.api.audit import batch as fast
 from bingpin.api.parsing import Blueprint
 from bingpin.api.resources.calculations import ENDPOINTS, Endpoint, respond
 from bingpin.api.runner import runner_for
@@ -51,7 +54,7 @@ def _register(endpoint: Endpoint) -> None:
     @blp.response(200, s.response_schema(endpoint.view, endpoint.response))
     def post(self: MethodView, query: dict[str, Any], envelope: dict[str, Any]) -> ResponseReturnValue:
         # Every case is already in its wire form: encode the answer as it stands.
-        return respond(runner.run(envelope, query["explain"]))
+        return respond(fast.run(runner, envelope, query["explain"]))
 
     post.__doc__ = (
         f"批量{CALCULATIONS[endpoint.path]}：多个案件逐个计算，按原顺序答复\n\n"

@@ -1,0 +1,73 @@
+"""Batches without explanations go through the audit kernel: every answer as the scalar path gives it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import orjson
+from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bingpin.api.audit import batch as fast
+from bingpin.api.runner import runner_for
+from bingpin.api.schemas.calculations import MedicalAssistanceRequestSchema
+from bingpin.rules.registry import policies
+from tests.api.strategies import EDGES, FIRST_DAY, LAST_DAY, mutated
+
+MEDICAL = "medical-assistance"
+CODES = sorted(category.value for category in policies()["330400"].categories)
+
+
+def _amount(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+#: Plain 嘉兴 records, the kernel's cases, with now and then a value it must leave to the scalar path.
+AMOUNTS = st.one_of(st.integers(0, 40_000_000).map(_amount), st.integers(0, 10**14).map(_amount), EDGES)
+IN_FORCE = policies()["330400"].in_force
+DAYS = st.one_of(st.dates(IN_FORCE.start, IN_FORCE.end or LAST_DAY), st.dates(FIRST_DAY, LAST_DAY)).map(
+    dt.date.isoformat
+)
+RECORDS = st.fixed_dictionaries(
+    {
+        "jurisdiction": st.sampled_from(["330400", "330400", "330400", *sorted(policies())]),
+        "date": st.one_of(DAYS, DAYS, DAYS, EDGES),
+        "categories": st.one_of(
+            st.lists(st.sampled_from(CODES), min_size=1, max_size=1),
+            st.lists(st.sampled_from(CODES), min_size=1, max_size=1),
+            st.lists(st.sampled_from(CODES), max_size=3),
+        ),
+        "eligible_self_pay": AMOUNTS,
+    },
+    optional={"assistance_received_this_year": st.one_of(AMOUNTS, st.none()), "annual_cap": st.just("1000.00")},
+)
+CASES = mutated(MedicalAssistanceRequestSchema)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    cases=st.lists(st.one_of(RECORDS, RECORDS, RECORDS, CASES), min_size=fast.MIN_CASES, max_size=40),
+    shared=st.fixed_dictionaries({}, optional={"jurisdiction": st.just("330400"), "date": DAYS}),
+)
+def test_a_batch_through_the_kernel_is_byte_for_byte_the_scalar_batch(cases: list[Any], shared: dict[str, Any]) -> None:
+    envelope = {**shared, "cases": cases}
+    runner = runner_for(MEDICAL)
+    expected = orjson.dumps(runner.run(envelope, False), option=orjson.OPT_APPEND_NEWLINE)
+    assert orjson.dumps(fast.run(runner, envelope, False), option=orjson.OPT_APPEND_NEWLINE) == expected
+
+
+def test_the_batch_endpoint_answers_plain_records_through_the_kernel(http: FlaskClient) -> None:
+    cases = [
+        {"date": f"2023-{month:02d}-15", "categories": [code], "eligible_self_pay": f"{month * 1234}.5{month % 10}"}
+        for month in range(1, 13)
+        for code in CODES
+    ]
+    envelope = {"jurisdiction": "330400", "defaults": {"assistance_received_this_year": "100000.00"}, "cases": cases}
+    runner = runner_for(MEDICAL)
+    response = http.post(f"/v1/calculations/{MEDICAL}/batch?explain=false", json=envelope)
+    assert response.status_code == 200
+    assert response.data == orjson.dumps(runner.run(envelope, False), option=orjson.OPT_APPEND_NEWLINE)
+    covered = fast._partition(MEDICAL).frames("jiaxing_medical_assistance").answers
+    assert covered, "the kernel answered some of the cases"
