@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.live import ROOT, free_port
+from tests.live import free_port, running
 
 
 def _value(text: str) -> Any:
@@ -64,31 +60,8 @@ def serving(
     command += ["--app", app]
     for item in overrides:
         command += ["--set", item]
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bingpin-bench-{port}.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
-                    if response.status == 200 and len(worker_pids(process.pid)) == workers:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start: {log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)
-        yield base_url, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.unlink(missing_ok=True)
+    with running(command, port, timeout=timeout, ready=lambda p: len(worker_pids(p.pid)) == workers) as process:
+        yield f"http://127.0.0.1:{port}", process.pid
 
 
 def worker_pids(master: int) -> list[int]:
