@@ -11,20 +11,20 @@
     而且 救助对象类别为"低保对象"
     而且 政策范围内个人负担医疗费用为 10000.00 元
 
-  @optional @clause:三(七) @id:CK-CAP-001 @ambiguity:CK-AMB-010
+  @core @clause:三(七) @id:CK-CAP-001 @ambiguity:CK-AMB-010
   场景: 答复载明所给的年度救助限额
     假如 年度救助限额为 50000.00 元
     当 计算医疗救助
     那么 年度最高救助额应为 50000.00 元
 
-  @optional @clause:三(七) @id:CK-CAP-002 @ambiguity:CK-AMB-010
+  @core @clause:三(七) @id:CK-CAP-002 @ambiguity:CK-AMB-010
   场景: 救助额恰好达到年度救助限额余额的，按比例足额救助
     假如 年度救助限额为 50000.00 元
     而且 本年度已获医疗救助 43000.00 元
     当 计算医疗救助
     那么 医疗救助金额应为 7000.00 元
 
-  @optional @clause:三(七) @id:CK-CAP-003 @ambiguity:CK-AMB-010
+  @core @clause:三(七) @id:CK-CAP-003 @ambiguity:CK-AMB-010
   场景: 住院救助只救助至年度救助限额的余额
     假如 年度救助限额为 50000.00 元
     而且 本年度已获医疗救助 45000.00 元
@@ -32,7 +32,7 @@
     当 计算医疗救助
     那么 医疗救助金额应为 5000.00 元
 
-  @optional @clause:三(七) @id:CK-CAP-004 @ambiguity:CK-AMB-010
+  @core @clause:三(七) @id:CK-CAP-004 @ambiguity:CK-AMB-010
   场景: 门诊慢特病救助与住院救助共用年度救助限额
     假如 年度救助限额为 50000.00 元
     而且 本年度已获医疗救助 45000.00 元
@@ -40,7 +40,7 @@
     当 计算医疗救助
     那么 医疗救助金额应为 5000.00 元
 
-  @optional @clause:三(七) @id:CK-CAP-005 @ambiguity:CK-AMB-010
+  @core @clause:三(七) @id:CK-CAP-005 @ambiguity:CK-AMB-010
   场景: 年度救助限额已用完的，不再救助
     假如 年度救助限额为 50000.00 元
     而且 本年度已获医疗救助 50000.00 元
@@ -49,7 +49,7 @@
     那么 应符合条件
     而且 医疗救助金额应为 0.00 元
 
-  @optional @clause:三(七) @id:CK-CAP-006 @ambiguity:CK-AMB-010
+  @optional @clause:三(七) @id:CK-CAP-006 @ambiguity:CK-AMB-010 @ambiguity:CK-AMB-016
   场景: 未给出年度救助限额的，不适用限额
     假如 本年度已获医疗救助 200000.00 元
     当 计算医疗救助

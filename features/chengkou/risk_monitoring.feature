@@ -107,7 +107,7 @@
     那么 应列为风险监测对象
     而且 纳入监测的自付费用标准应为 10001.00 元
 
-  @optional @clause:三(八) @id:CK-RM-013 @ambiguity:CK-AMB-015
+  @optional @clause:三(八) @id:CK-RM-013 @ambiguity:CK-AMB-015 @ambiguity:CK-AMB-018
   场景: 未给出监测标准的，答复输入无效
     假如 救助对象类别为"低保对象"
     而且 年度医疗费用个人自付为 12000.00 元

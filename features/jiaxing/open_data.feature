@@ -8,7 +8,7 @@
   背景:
     假如 地区为"嘉兴市"
 
-  @optional @clause:二(二)8 @id:JX-OD-001 @ambiguity:JX-AMB-011
+  @optional @clause:二(二)8 @id:JX-OD-001 @ambiguity:JX-AMB-011 @ambiguity:JX-AMB-015
   场景: 医疗救助资金由市、区按1：1比例分担
     那么 政策参数的值应为:
       | 参数                | 日期       | 值   |

@@ -80,7 +80,7 @@
     当 计算医疗救助
     那么 医疗救助金额应不低于 8000.00 元
 
-  @optional @clause:3(三)9 @id:LG-CAP-010 @ambiguity:LG-AMB-003
+  @optional @clause:3(三)9 @id:LG-CAP-010 @ambiguity:LG-AMB-003 @ambiguity:LG-AMB-013
   场景: 特困人员按下限80%救助，不设限额
     假如 救助对象类别为"特困供养人员"
     而且 政策范围内个人负担医疗费用为 200000.00 元

@@ -56,7 +56,7 @@
     而且 救助比例应不低于 80%
     而且 医疗救助金额应不低于 8000.00 元
 
-  @optional @clause:3(三)9 @id:LG-MA-006 @ambiguity:LG-AMB-003
+  @optional @clause:3(三)9 @id:LG-MA-006 @ambiguity:LG-AMB-003 @ambiguity:LG-AMB-013
   场景: 按下限80%救助，答复标明为政策下限
     假如 救助对象类别为"最低生活保障家庭成员"
     而且 政策范围内个人负担医疗费用为 10000.00 元
@@ -92,7 +92,7 @@
     而且 救助比例应不低于 80%
     而且 医疗救助金额应不低于 8000.00 元
 
-  @optional @clause:3(三)9 @id:LG-MA-010 @ambiguity:LG-AMB-004
+  @optional @clause:3(三)9 @id:LG-MA-010 @ambiguity:LG-AMB-004 @ambiguity:LG-AMB-013
   场景: 门诊按下限80%救助
     假如 救助对象类别为"最低生活保障家庭成员"
     而且 就医类型为门诊

@@ -20,20 +20,20 @@
   背景:
     假如 地区为"嵊州市"
 
-  @optional @clause:2(1)1 @id:SZ-OD-001 @ambiguity:SZ-AMB-014
+  @optional @clause:2(1)1 @id:SZ-OD-001 @ambiguity:SZ-AMB-014 @ambiguity:SZ-AMB-018
   场景: 潜在对象的渐退期按年度公布
     那么 政策参数的值应为:
       | 参数 | 日期 | 值 |
       | risk_monitoring.transition_period_years | 2023-06-01 | 1 |
 
-  @optional @clause:2(4)13 @id:SZ-OD-002 @ambiguity:SZ-AMB-015
+  @optional @clause:2(4)13 @id:SZ-OD-002 @ambiguity:SZ-AMB-015 @ambiguity:SZ-AMB-018
   场景: 市级暖心无忧专项基金按年度公布
     那么 政策参数的值应为:
       | 参数 | 日期 | 值 |
       | fund.fiscal_budget | 2023-06-01 | 1000000.00 |
       | fund.charity_contribution | 2023-06-01 | 1000000.00 |
 
-  @optional @clause:附件2第1项 @id:SZ-OD-003 @ambiguity:SZ-AMB-016
+  @optional @clause:附件2第1项 @id:SZ-OD-003 @ambiguity:SZ-AMB-016 @ambiguity:SZ-AMB-018
   场景: 附件2第1项的工作目标按年度公布
     那么 政策参数的值应为:
       | 参数 | 日期 | 值 |
@@ -41,14 +41,14 @@
       | subsistence_allowance.annual_standard | 2024-06-01 | 14000.00 |
       | subsistence_allowance.annual_standard | 2025-06-01 | 15000.00 |
 
-  @optional @clause:附件2第6项 @id:SZ-OD-004 @ambiguity:SZ-AMB-016
+  @optional @clause:附件2第6项 @id:SZ-OD-004 @ambiguity:SZ-AMB-016 @ambiguity:SZ-AMB-018
   场景: 附件2第6项的工作目标按年度公布
     那么 政策参数的值应为:
       | 参数 | 日期 | 值 |
       | work_plan.county_visit_rate | 2025-06-01 | 90 |
       | work_plan.primary_care_visit_rate | 2025-06-01 | 65 |
 
-  @optional @clause:附件2第7项 @id:SZ-OD-005 @ambiguity:SZ-AMB-016
+  @optional @clause:附件2第7项 @id:SZ-OD-005 @ambiguity:SZ-AMB-016 @ambiguity:SZ-AMB-018
   场景: 附件2第7项的工作目标按年度公布
     那么 政策参数的值应为:
       | 参数 | 日期 | 值 |
@@ -59,7 +59,7 @@
       | work_plan.childcare_places_total | 2024-06-01 | 无 |
       | work_plan.child_health_centre_township_population | 2025-06-01 | 20000 |
 
-  @optional @clause:附件2第9项 @id:SZ-OD-006 @ambiguity:SZ-AMB-016
+  @optional @clause:附件2第9项 @id:SZ-OD-006 @ambiguity:SZ-AMB-016 @ambiguity:SZ-AMB-018
   场景: 附件2第9项的工作目标按年度公布
     那么 政策参数的值应为:
       | 参数 | 日期 | 值 |
@@ -67,7 +67,7 @@
       | work_plan.veteran_medical_aid_rate | 2024-06-01 | 100 |
       | work_plan.veteran_medical_aid_rate | 2025-06-01 | 100 |
 
-  @optional @clause:附件2第11项 @id:SZ-OD-007 @ambiguity:SZ-AMB-016
+  @optional @clause:附件2第11项 @id:SZ-OD-007 @ambiguity:SZ-AMB-016 @ambiguity:SZ-AMB-018
   场景: 附件2第11项的工作目标按年度公布
     那么 政策参数的值应为:
       | 参数 | 日期 | 值 |
@@ -75,7 +75,7 @@
       | work_plan.subsidised_enrolment_rate | 2024-06-01 | 100 |
       | work_plan.subsidised_enrolment_rate | 2025-06-01 | 100 |
 
-  @optional @clause:附件2第12项 @id:SZ-OD-008 @ambiguity:SZ-AMB-016 @ambiguity:SZ-AMB-005
+  @optional @clause:附件2第12项 @id:SZ-OD-008 @ambiguity:SZ-AMB-016 @ambiguity:SZ-AMB-005 @ambiguity:SZ-AMB-018
   场景: 附件2第12项的工作目标按年度公布
     那么 政策参数的值应为:
       | 参数 | 日期 | 值 |
@@ -83,14 +83,14 @@
       | work_plan.comprehensive_coverage_rate | 2024-06-01 | 82 |
       | work_plan.comprehensive_coverage_rate | 2025-06-01 | 85 |
 
-  @optional @clause:附件2第14项 @id:SZ-OD-009 @ambiguity:SZ-AMB-016
+  @optional @clause:附件2第14项 @id:SZ-OD-009 @ambiguity:SZ-AMB-016 @ambiguity:SZ-AMB-018
   场景: 附件2第14项的工作目标按年度公布
     那么 政策参数的值应为:
       | 参数 | 日期 | 值 |
       | work_plan.internet_chronic_disease_count | 2023-06-01 | 12 |
       | work_plan.internet_chronic_disease_count | 2024-06-01 | 无 |
 
-  @optional @clause:附件2第15项 @id:SZ-OD-010 @ambiguity:SZ-AMB-016
+  @optional @clause:附件2第15项 @id:SZ-OD-010 @ambiguity:SZ-AMB-016 @ambiguity:SZ-AMB-018
   场景: 附件2第15项的工作目标按年度公布
     那么 政策参数的值应为:
       | 参数 | 日期 | 值 |
@@ -103,13 +103,13 @@
       | work_plan.yuehuibao.renewal_rate | 2023-06-01 | 70 |
       | work_plan.yuehuibao.renewal_rate | 2024-06-01 | 无 |
 
-  @optional @clause:附件2第22项 @id:SZ-OD-011 @ambiguity:SZ-AMB-016
+  @optional @clause:附件2第22项 @id:SZ-OD-011 @ambiguity:SZ-AMB-016 @ambiguity:SZ-AMB-018
   场景: 附件2第22项的工作目标按年度公布
     那么 政策参数的值应为:
       | 参数 | 日期 | 值 |
       | work_plan.workers_mutual_aid_enrollees | 2025-06-01 | 50000 |
 
-  @optional @clause:附件2第25项 @id:SZ-OD-012 @ambiguity:SZ-AMB-016
+  @optional @clause:附件2第25项 @id:SZ-OD-012 @ambiguity:SZ-AMB-016 @ambiguity:SZ-AMB-018
   场景: 附件2第25项的工作目标按年度公布
     那么 政策参数的值应为:
       | 参数 | 日期 | 值 |

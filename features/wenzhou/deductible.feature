@@ -29,7 +29,7 @@
     那么 起付线应为 0.00 元
     而且 医疗救助金额应不低于 7000.00 元
 
-  @optional @clause:三(五) @id:WZ-DE-003 @ambiguity:WZ-AMB-011
+  @optional @clause:三(五) @id:WZ-DE-003 @ambiguity:WZ-AMB-011 @ambiguity:WZ-AMB-019
   场景: 最低生活保障边缘家庭成员按当地尚未取消的起付线扣除后救助
     假如 救助对象类别为"最低生活保障边缘家庭成员"
     而且 当地规定的医疗救助起付线为 1000.00 元
@@ -45,7 +45,7 @@
     当 计算医疗救助
     那么 起付线应为 0.00 元
 
-  @optional @clause:三(五) @id:WZ-DE-005 @ambiguity:WZ-AMB-011
+  @optional @clause:三(五) @id:WZ-DE-005 @ambiguity:WZ-AMB-011 @ambiguity:WZ-AMB-019
   场景: 因病致贫人员按当地设定的起付线扣除后救助
     假如 救助对象类别为"因病致贫人员"
     而且 当地规定的医疗救助起付线为 2000.00 元
@@ -55,7 +55,7 @@
     那么 起付线应为 2000.00 元
     而且 医疗救助金额应为 4000.00 元
 
-  @optional @clause:三(五) @id:WZ-DE-006 @ambiguity:WZ-AMB-013
+  @optional @clause:三(五) @id:WZ-DE-006 @ambiguity:WZ-AMB-013 @ambiguity:WZ-AMB-019
   场景: 因病致贫人员的起付线等于上年度城乡居民人均收入的，按该起付线扣除后救助
     假如 救助对象类别为"因病致贫人员"
     而且 当地规定的医疗救助起付线为 40000.00 元
@@ -76,7 +76,7 @@
     而且 起付线应为 42000.00 元
     而且 医疗救助金额应不低于 5000.00 元
 
-  @optional @clause:三(五) @id:WZ-DE-012 @ambiguity:WZ-AMB-011
+  @optional @clause:三(五) @id:WZ-DE-012 @ambiguity:WZ-AMB-011 @ambiguity:WZ-AMB-019
   场景: 因病致贫人员的起付线高于上年度城乡居民人均收入0.01元的，按下限50%救助
     假如 救助对象类别为"因病致贫人员"
     而且 当地规定的医疗救助起付线为 40000.01 元
@@ -86,7 +86,7 @@
     那么 起付线应为 40000.01 元
     而且 医疗救助金额应为 5000.00 元
 
-  @optional @clause:三(五) @id:WZ-DE-013 @ambiguity:WZ-AMB-013
+  @optional @clause:三(五) @id:WZ-DE-013 @ambiguity:WZ-AMB-013 @ambiguity:WZ-AMB-021
   场景: 起付线高于上年度城乡居民人均收入0.01元的，答复在假定中提示指导性规定
     假如 救助对象类别为"因病致贫人员"
     而且 当地规定的医疗救助起付线为 40000.01 元
@@ -95,7 +95,7 @@
     当 计算医疗救助
     那么 答复的假定应提及"上年度城乡居民人均收入"
 
-  @optional @clause:三(五) @id:WZ-DE-014 @ambiguity:WZ-AMB-013
+  @optional @clause:三(五) @id:WZ-DE-014 @ambiguity:WZ-AMB-013 @ambiguity:WZ-AMB-021
   场景: 起付线等于上年度城乡居民人均收入的，不高于该收入，无需提示
     假如 救助对象类别为"因病致贫人员"
     而且 当地规定的医疗救助起付线为 40000.00 元
@@ -104,7 +104,7 @@
     当 计算医疗救助
     那么 答复的假定不应提及"上年度城乡居民人均收入"
 
-  @core @clause:三(五) @id:WZ-DE-015
+  @optional @clause:三(五) @id:WZ-DE-015 @ambiguity:WZ-AMB-014 @ambiguity:WZ-AMB-016
   场景: 低边和因病致贫的起付线由当地分别设定，同一对象按救助金额较高的类别救助
     假如 救助对象类别为"最低生活保障边缘家庭成员、因病致贫人员"
     而且 当地规定的最低生活保障边缘家庭成员医疗救助起付线为 5000.00 元
@@ -122,7 +122,7 @@
     当 计算医疗救助
     那么 医疗救助金额应为 0.00 元
 
-  @optional @clause:三(五) @id:WZ-DE-009 @ambiguity:WZ-AMB-011
+  @core @clause:三(五) @id:WZ-DE-009 @ambiguity:WZ-AMB-011
   场景: 个人负担超过起付线0.01元的，按超过部分救助并四舍五入到分
     假如 救助对象类别为"因病致贫人员"
     而且 当地规定的医疗救助起付线为 2000.00 元
@@ -130,7 +130,7 @@
     当 计算医疗救助
     那么 医疗救助金额应为 0.01 元
 
-  @optional @clause:三(五) @id:WZ-DE-010 @ambiguity:WZ-AMB-011
+  @optional @clause:三(五) @id:WZ-DE-010 @ambiguity:WZ-AMB-011 @ambiguity:WZ-AMB-019
   场景: 其他救助对象按当地规定的起付线扣除后救助
     假如 救助对象类别为"其他特殊困难人员"
     而且 当地规定的医疗救助起付线为 500.00 元

@@ -34,13 +34,13 @@
     当 计算资助参保
     那么 应符合条件
 
-  @optional @clause:三(三) @id:WZ-IS-005 @ambiguity:WZ-AMB-009
+  @core @clause:三(三) @id:WZ-IS-005 @ambiguity:WZ-AMB-009
   场景: 纳入低保、低边的因病致贫人员的个人缴费予以补助
     假如 救助对象类别为"因病致贫人员"
     当 计算资助参保
     那么 应符合条件
 
-  @optional @clause:三(三) @id:WZ-IS-006 @ambiguity:WZ-AMB-009
+  @core @clause:三(三) @id:WZ-IS-006 @ambiguity:WZ-AMB-009
   场景: 补助比例未规定（按规定予以补助）
     假如 救助对象类别为"最低生活保障家庭成员"
     而且 个人缴费标准为 280.00 元

@@ -29,7 +29,7 @@
     而且 救助比例应不低于 70%
     而且 医疗救助金额应不低于 7000.00 元
 
-  @optional @clause:三(五) @id:WZ-MA-003 @ambiguity:WZ-AMB-011
+  @optional @clause:三(五) @id:WZ-MA-003 @ambiguity:WZ-AMB-011 @ambiguity:WZ-AMB-019
   场景: 最低生活保障家庭成员按下限70%救助，答复标明为政策下限
     假如 救助对象类别为"最低生活保障家庭成员"
     而且 政策范围内个人负担医疗费用为 10000.00 元
@@ -97,7 +97,7 @@
     那么 不应符合条件
     而且 医疗救助金额应为 0.00 元
 
-  @optional @clause:三(五) @id:WZ-MA-011 @ambiguity:WZ-AMB-011
+  @optional @clause:三(五) @id:WZ-MA-011 @ambiguity:WZ-AMB-011 @ambiguity:WZ-AMB-019
   场景: 救助金额按分四舍五入（7.035元计为7.04元）
     假如 救助对象类别为"最低生活保障家庭成员"
     而且 政策范围内个人负担医疗费用为 10.05 元
@@ -128,7 +128,7 @@
     那么 救助比例应为 100%
     而且 医疗救助金额应为 10000.00 元
 
-  @core @clause:三(五) @id:WZ-MA-015 @ambiguity:WZ-AMB-007
+  @optional @clause:三(五) @id:WZ-MA-015 @ambiguity:WZ-AMB-007 @ambiguity:WZ-AMB-016
   场景: 纳入低保的因病致贫人员救助比例不低于最低生活保障家庭成员的70%，不重复享受
     假如 救助对象类别为"因病致贫人员、最低生活保障家庭成员"
     而且 政策范围内个人负担医疗费用为 10000.00 元
@@ -136,7 +136,7 @@
     那么 救助比例应不低于 70%
     而且 医疗救助金额应不低于 7000.00 元
 
-  @optional @clause:三(五) @id:WZ-MA-017 @ambiguity:WZ-AMB-007
+  @optional @clause:三(五) @id:WZ-MA-017 @ambiguity:WZ-AMB-007 @ambiguity:WZ-AMB-016 @ambiguity:WZ-AMB-019
   场景: 各类别按下限计算时，纳入低保的因病致贫人员按最低生活保障家庭成员的比例救助
     假如 救助对象类别为"因病致贫人员、最低生活保障家庭成员"
     而且 政策范围内个人负担医疗费用为 10000.00 元

@@ -12,7 +12,14 @@ from bingpin.rules.core.policy import Policy
 from bingpin.rules.core.relief import conditions_met
 from bingpin.rules.core.trace import Outcome, Trace
 
-ELIGIBLE = {Category.EXTREME_POVERTY, Category.SUBSISTENCE_ALLOWANCE, Category.MARGINAL_SUBSISTENCE}
+#: 一类、二类、三类对象. 因病纳入低保、低边的支出型困难人员 are 二类 or 三类 by definition ("支出型贫困对象纳入
+#: 低保或低边的按相应比例救助"), whether or not the class they joined is given.
+ELIGIBLE = {
+    Category.EXTREME_POVERTY,
+    Category.SUBSISTENCE_ALLOWANCE,
+    Category.MARGINAL_SUBSISTENCE,
+    Category.ILLNESS_INDUCED_POVERTY,
+}
 
 
 def high_cost_relief(policy: Policy, case: HighCostReliefCase, trace: Trace) -> Outcome:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from bingpin.rules.core import assistance
 from bingpin.rules.core.cases import MedicalAssistanceCase
@@ -41,6 +42,21 @@ def _children_rule(policy: Policy, case: MedicalAssistanceCase, trace: Trace) ->
     return policy.param("medical_assistance.ratio.children_severe_disease", case.date)
 
 
+def _class_not_given(policy: Policy, day: dt.date, trace: Trace) -> ParameterValue:
+    """因病纳入低保、低边的支出型困难人员 given without the class they joined: 二类 (90%) or 三类 (80%),
+    so at least the lower of the two, answered as a floor (JX-AMB-012)."""
+    lowest = min((policy.param(RATIO_KEYS[c], day) for c in LOW_INCOME), key=lambda p: p.value)
+    trace.assume(
+        "未给出因病纳入低保、低边的支出型困难人员所纳入的类别（最低生活保障家庭成员或最低生活保障边缘家庭成员），"
+        f"按两者中较低的比例 {format_percent(lowest.value)} 作为下限计算"
+    )
+    return replace(
+        lowest,
+        is_floor=True,
+        citation=policy.cite("二(二)7", "支出型贫困对象纳入低保或低边的按相应比例救助"),
+    )
+
+
 def _newly_recognised(categories: list[Category]) -> bool:
     """因病纳入低保、低边的支出型困难人员: the class whose costs before recognition are included."""
     return Category.ILLNESS_INDUCED_POVERTY in categories or (
@@ -60,6 +76,11 @@ def _costs_from(
     effective = first_day_of_next_month(recognized)
     if _newly_recognised(categories):
         months = policy.param("medical_assistance.pre_recognition_months", case.date)
+        if Category.ILLNESS_INDUCED_POVERTY not in categories:  # JX-AMB-013
+            trace.assume(
+                "纳入低保、低边的支出型贫困家庭成员，假定为因病纳入低保、低边的支出型困难人员，"
+                f"认定前 {months.value} 个月的政策范围内医疗费用纳入救助范围"
+            )
         start = add_months(recognized, -int(months.value))
         trace.step(
             f"{recognized.isoformat()} 新认定的因病纳入低保、低边的支出型困难人员：{start.isoformat()} 起"
@@ -84,10 +105,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         if category in RATIO_KEYS:
             candidates.append((policy.param(RATIO_KEYS[category], day), policy.name_of(category), category))
         elif category is Category.ILLNESS_INDUCED_POVERTY and not LOW_INCOME.intersection(categories):
-            trace.step(
-                "因病纳入低保、低边的支出型困难人员按所纳入的低保或低边类别比例救助；请同时给出该类别",
-                policy.cite("二(二)7", "支出型贫困对象纳入低保或低边的按相应比例救助"),
-            )
+            candidates.append((_class_not_given(policy, day, trace), policy.name_of(category), category))
     child = _children_rule(policy, case, trace)
     if child is not None:
         candidates.append((child, "本市户籍0-14周岁患先天性心脏病、白血病的参保儿童", None))

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from bingpin.rules.core import enrolment
 from bingpin.rules.core.cases import InsuranceSubsidyCase
+from bingpin.rules.core.dates import end_of_year
 from bingpin.rules.core.money import ZERO, format_percent
 from bingpin.rules.core.policy import Policy
 from bingpin.rules.core.trace import Outcome, Trace
+
+
+def _exited_last_year(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) -> bool:
+    """医疗救助退出对象，当年资助参保继续有效，次年不再资助参保: from the year after exit (outside 渐退期) a
+    former object is no longer a 医疗救助资助参保对象."""
+    if case.exited_on is None or case.in_transition_period or case.date <= end_of_year(case.exited_on):
+        return False
+    trace.step(
+        f"{case.exited_on.isoformat()} 退出医疗救助，计算日期 {case.date.isoformat()} 已是退出的次年，"
+        "不再是医疗救助资助参保对象",
+        policy.cite("二(二)6", "医疗救助退出对象，当年资助参保继续有效，次年不再资助参保"),
+    )
+    return True
 
 
 def supplementary_insurance(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) -> Outcome:
@@ -16,6 +30,8 @@ def supplementary_insurance(policy: Policy, case: InsuranceSubsidyCase, trace: T
     if case.tier is not None:
         trace.assume("“嘉兴大病无忧”不区分缴费档次，忽略输入的缴费档次（tier）")
     values = enrolment.blank()
+    if categories and _exited_last_year(policy, case, trace):
+        categories = []
     who = [f"医疗救助资助参保对象（{'、'.join(policy.name_of(c) for c in categories)}）"] if categories else []
     if case.disability_certificate:
         who.append("持证残疾人")

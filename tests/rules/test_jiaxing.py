@@ -222,3 +222,59 @@ def test_an_indicator_with_a_zero_denominator_is_skipped_with_a_reason() -> None
     _, outcome = calculate("indicators", "330400", IndicatorsCase(date=DAY, figures=figures))
     assert outcome.values["indicators"] == []
     assert any("分母" in step.text for step in outcome.trace.steps)
+
+
+def test_illness_induced_members_given_without_their_class_are_assisted_at_least_at_the_third_class_ratio() -> None:
+    # 因病纳入低保、低边: 二类 90% or 三类 80%, so at least 80%, as a floor; never "not eligible"
+    result = assist(categories=("illness_induced_poverty",), eligible_self_pay=D("10000.00"))
+    assert result["eligible"] is True
+    assert (result["ratio"], result["ratio_is_floor"], result["amount"]) == (D("0.80"), True, D("8000.00"))
+    assert any("较低" in a for a in result["assumptions"])  # type: ignore[attr-defined]
+    inside = assist(
+        categories=("illness_induced_poverty",), eligible_self_pay=D("100"), recognized_on=dt.date(2023, 8, 31)
+    )
+    assert inside["eligible"] is True and inside["amount"] == D("80.00")  # 2023-06-01 is within the 6 months
+    # with the class given, the class's own ratio, not a floor
+    given = assist(categories=("illness_induced_poverty", "subsistence_allowance"), eligible_self_pay=D("100"))
+    assert (given["ratio"], given["ratio_is_floor"]) == (D("0.90"), False)
+
+
+def test_the_look_back_for_expenditure_poverty_members_in_low_income_classes_is_an_assumption() -> None:
+    facts = {"eligible_self_pay": D("100"), "recognized_on": dt.date(2023, 8, 31)}
+    assumed = assist(categories=("expenditure_poverty", "subsistence_allowance"), **facts)
+    assert assumed["eligible"] is True and any("因病" in a for a in assumed["assumptions"])  # type: ignore[attr-defined]
+    stated = assist(categories=("illness_induced_poverty", "subsistence_allowance"), **facts)
+    assert not any("假定为因病" in a for a in stated["assumptions"])  # type: ignore[attr-defined]
+
+
+def test_illness_induced_members_are_relieved_as_second_or_third_class_objects() -> None:
+    member = HouseholdMember(
+        categories=("illness_induced_poverty",),
+        self_pay=D("40000.00"),
+        followed_treatment_guidance=True,
+        referred=True,
+    )
+    _, outcome = calculate("high-cost-relief", "330400", HighCostReliefCase(date=DAY, members=(member,)))
+    assert outcome.values["relief"] == D("10000.00")  # 40000 down to 30000
+
+
+@pytest.mark.parametrize(
+    ("day", "in_transition", "eligible"),
+    [
+        (dt.date(2023, 12, 31), False, True),  # the year of exit: still a 资助参保对象
+        (dt.date(2024, 1, 1), False, False),  # 次年不再资助参保
+        (dt.date(2024, 1, 1), True, True),  # 渐退期: still subsidised
+    ],
+)
+def test_the_dabing_wuyou_premium_ends_the_year_after_exit(day: dt.date, in_transition: bool, eligible: bool) -> None:
+    case = InsuranceSubsidyCase(
+        date=day,
+        categories=("subsistence_allowance",),
+        scheme="supplementary",
+        exited_on=dt.date(2023, 5, 1),
+        in_transition_period=in_transition,
+        personal_contribution=D("150.00"),
+    )
+    _, outcome = calculate("insurance-subsidy", "330400", case)
+    assert outcome.eligible is eligible
+    assert outcome.values["subsidy"] == (D("150.00") if eligible else D("0.00"))
