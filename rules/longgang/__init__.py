@@ -11,6 +11,7 @@ from bingpin.rules.longgang.critical_illness import critical_illness
 from bingpin.rules.longgang.high_cost_relief import high_cost_relief
 from bingpin.rules.longgang.insurance_subsidy import insurance_subsidy
 from bingpin.rules.longgang.medical_assistance import medical_assistance
+from bingpin.rules.longgang.supplementary_insurance import supplementary_insurance
 
 POLICY = load_policy(__name__, "parameters.yaml")
 POLICY.calculations.update(
@@ -18,6 +19,7 @@ POLICY.calculations.update(
         "medical-assistance": medical_assistance,
         "critical-illness-insurance": critical_illness,
         "insurance-subsidy": insurance_subsidy,
+        "insurance-subsidy:supplementary": supplementary_insurance,
         "high-cost-relief": high_cost_relief,
         "indicators": indicators,
     }
