@@ -18,6 +18,7 @@ from bingpin.rules.core.categories import Category
 from bingpin.rules.core.citations import Citation, PolicyText
 from bingpin.rules.core.dates import Period
 from bingpin.rules.core.errors import ConfigurationError, NotInForce, UnknownCategory
+from bingpin.rules.core.inputs import IgnoredInputs
 from bingpin.rules.core.loader import load_yaml
 from bingpin.rules.core.trace import Outcome, Trace
 
@@ -112,6 +113,8 @@ class Policy:
     parameters: dict[str, Parameter]
     ambiguities: list[Ambiguity]
     calculations: dict[str, Calculation] = field(default_factory=dict)
+    #: Inputs each calculation does not read, with the assumption line a request giving one gets.
+    ignored_inputs: IgnoredInputs = field(default_factory=dict)
 
     def cite(self, clause: str, quote: str) -> Citation:
         """A citation of this policy, checked against its text (used by rules for steps).

@@ -77,7 +77,7 @@ def test_every_class_is_assisted_at_the_80_percent_floor_without_a_deductible(ca
 def test_an_input_deductible_is_ignored_because_the_policy_sets_none() -> None:
     result = assist(categories=("subsistence_allowance",), eligible_self_pay=D("10000"), deductible=D("1000"))
     assert result["amount"] == D("8000.00")
-    assert any("忽略输入的 deductible" in a for a in result["assumptions"])
+    assert any("忽略输入的当地起付线（deductible" in a for a in result["assumptions"])
 
 
 def test_outpatient_costs_are_assisted_at_the_inpatient_ratio() -> None:
