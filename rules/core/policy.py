@@ -21,8 +21,8 @@ from bingpin.rules.core.errors import ConfigurationError, NotInForce, UnknownCat
 from bingpin.rules.core.inputs import IgnoredInputs
 from bingpin.rules.core.loader import load_yaml
 from bingpin.rules.core.trace import Outcome, Trace
+from bingpin.rules.core.units import UNITS, written_as
 
-UNITS = {"yuan", "ratio", "percent", "years", "months", "count"}
 COMPARATORS = {">=", "<=", ">", "<"}
 KINDS = {"约束性", "预期性"}
 #: ``choice``: the text allows more than one answer and the reference picked one (scenarios whose
@@ -218,6 +218,9 @@ def _parameter(policy_id: str, text: PolicyText, key: str, raw: Any, where: str)
     values_raw = _require(raw, "values", where)
     if not isinstance(values_raw, dict):
         raise ConfigurationError(f"{where}: values must map start dates to values")
+    for start, v in values_raw.items():
+        if v is not None and not written_as(unit, str(v)):
+            raise ConfigurationError(f"{where}.values.{start}: {v!r} is not written as a {unit} value")
     values = tuple(
         sorted(
             (

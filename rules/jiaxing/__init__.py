@@ -41,6 +41,10 @@ POLICY.ignored_inputs.update(
             ),
         },
         "insurance-subsidy:supplementary": {
+            "recognized_on": (
+                "新增医疗救助对象当月即资助参保（二(二)6），认定日期不改变“嘉兴大病无忧”的资助，"
+                "忽略输入的认定日期（recognized_on）"
+            ),
             "enrolled_on": "“嘉兴大病无忧”的资助投保与参保缴费日期无关，忽略输入的参保日期（enrolled_on）",
             "already_enrolled_this_year": (
                 "“嘉兴大病无忧”的资助投保未规定个人已自行投保的处理，忽略输入的当年已参保（already_enrolled_this_year）"

@@ -44,10 +44,9 @@ READ: dict[tuple[str, str], set[str]] = {
     (LG, "critical-illness-insurance"): _CI,
     (CK, "critical-illness-insurance"): _CI,
     (JX, "insurance-subsidy"): _IS | {"personal_contribution", "recognized_on", "exited_on", "in_transition_period"},
-    # 二(三)10 大病无忧: who is a 资助参保对象 follows 二(二)6 (new, exited, 渐退期, the year of exit).
+    # 二(三)10 大病无忧: who is a 资助参保对象 follows 二(二)6 (exited, 渐退期, the year of exit).
     (JX, "insurance-subsidy:supplementary"): _IS
-    | {"personal_contribution", "disability_certificate", "recognized_on", "exited_on", "in_transition_period"}
-    | {"enrolment_year"},
+    | {"personal_contribution", "disability_certificate", "exited_on", "in_transition_period", "enrolment_year"},
     (WZ, "insurance-subsidy"): _IS
     | {"recognized_on", "exited_on", "in_transition_period"}
     | {"already_enrolled_this_year"},
