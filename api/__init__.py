@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
-from bingpin.api import enums, errors, fields, open_data, rendered
+from bingpin.api import contract, enums, errors, fields, open_data, rendered
 from bingpin.api.resources import (
     ambiguities,
     batch,
@@ -46,7 +46,9 @@ kind: choice 表示原文允许不止一种答案、参考实现选了其一，�
 厂商不会因参考实现的选择而判为不符合。eligible 在每个答复中只有一种含义，定义见 eligible 字段的说明。
 / The register of ambiguities (GET /v1/ambiguities: id, clause, quote, issue, decision, kind, scenarios) is part
 of the contract: kind "reading" is settled by the published reading rules; kind "choice" is a reference choice
-among readings the text allows, and every scenario that rests on it is @optional."""
+among readings the text allows, and every scenario that rests on it is @optional.
+
+""" + contract.description_sections()
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -73,6 +75,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         PUBLIC_BASE_URL=os.environ.get("BINGPIN_PUBLIC_BASE_URL", ""),
         API_SPEC_OPTIONS={
             "info": {"description": DESCRIPTION, "license": {"name": "MIT"}},
+            # Every parameter key, so the document alone tells a vendor what GET /v1/parameters serves.
+            "x-parameters": contract.parameter_index(),
             "servers": [{"url": "/", "description": "this service"}],
         },
     )

@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 from bingpin.rules.core.errors import NotDefinedByPolicy, UnknownJurisdiction
+from bingpin.rules.core.inputs import note_ignored
 from bingpin.rules.core.policy import Policy
 from bingpin.rules.core.trace import Outcome, Trace
 
@@ -58,6 +59,7 @@ def calculate(calculation: str, jurisdiction: str, case: Any, explain: bool = Tr
     in-force period. ``explain=False``: the outcome's trace keeps no steps (assumptions only).
     """
     policy = policy_for(jurisdiction)
+    key = calculation
     rule = policy.calculations.get(calculation)
     scheme = getattr(case, "scheme", None)
     if calculation == "insurance-subsidy" and scheme in SCHEMES:
@@ -78,4 +80,5 @@ def calculate(calculation: str, jurisdiction: str, case: Any, explain: bool = Tr
     policy.check_in_force(case.date)
     trace = Trace(explain=explain)
     trace.step(_applied(jurisdiction), policy.in_force_citation)
+    note_ignored(case, policy.ignored_inputs.get(key, {}), trace)
     return policy, rule(policy, case, trace)

@@ -76,13 +76,41 @@ class MedicalAssistanceResponseSchema(CalculationResponseSchema):
 
 class InsuranceSubsidyRequestSchema(CalculationRequestSchema):
     categories = categories_field()
-    personal_contribution = money("城乡居民医保一档个人缴费标准")
+    personal_contribution = money(
+        "个人缴费：险种 basic 为城乡居民医保个人缴费标准（城口为一档个人缴费标准）；险种 supplementary 为惠民型商业"
+        "补充医疗保险的年度保费（嘉兴为“嘉兴大病无忧”保费）。资助金额 = 此数 x 资助比例；政策未规定资助比例的"
+        "（温州三(三)、嘉兴四类和其他五类、龙港3(三)10），资助比例和资助金额为 null（未计算），给出此数亦不计算，"
+        "并在 assumptions 中说明"
+    )
     tier = ma.fields.String(
         load_default=None, validate=ma.validate.OneOf(["1", "2"]), metadata={"description": "缴费档次：1 一档，2 二档"}
     )
-    recognized_on = DATE(load_default=None, metadata={"description": "新增认定为救助对象的日期"})
-    exited_on = DATE(load_default=None, metadata={"description": "退出救助对象的日期"})
-    in_transition_period = Flag(load_default=None, metadata={"description": "是否处于民政部门认定的过渡期（渐退期）"})
+    recognized_on = DATE(
+        load_default=None,
+        metadata={
+            "description": "新增认定为救助对象的日期。basic：当月资助参保、次月待遇生效（嘉兴二(二)6、龙港3(三)8、"
+            "温州三(三)次月生效），答复 subsidised_from、coverage_effective_from。"
+            "supplementary：嘉兴新增对象当月即资助参保（二(二)6），是否资助投保“嘉兴大病无忧”由类别决定，"
+            "认定日期不改变资助；龙港3(三)10 未规定资助起止；"
+            "两地都忽略此项并在 assumptions 中说明"
+        },
+    )
+    exited_on = DATE(
+        load_default=None,
+        metadata={
+            "description": "退出救助对象的日期。basic：当年资助参保继续有效、次年不再资助（subsidy_until 为退出当年"
+            "12月31日）。supplementary：嘉兴按二(二)6，退出的次年不再是医疗救助资助参保对象，不再因此资助投保"
+            "“嘉兴大病无忧”（持证残疾人仍全额资助）；龙港3(三)10 未规定，忽略并在 assumptions 中说明"
+        },
+    )
+    in_transition_period = Flag(
+        load_default=None,
+        metadata={
+            "description": "是否处于民政部门认定的过渡期（渐退期），与 exited_on 一起给出。basic：嘉兴渐退期继续资助"
+            "参保；龙港只对低保、低边在同一参保年度内保留；温州未规定渐退期，按退出处理。supplementary：嘉兴渐退期"
+            "内仍是医疗救助资助参保对象，继续资助投保“嘉兴大病无忧”；龙港3(三)10 未规定，忽略"
+        },
+    )
     enrolment_year = ma.fields.Integer(
         strict=True, load_default=None, validate=ma.validate.Range(2000, 2100), metadata={"description": "参保年度"}
     )
@@ -96,12 +124,19 @@ class InsuranceSubsidyRequestSchema(CalculationRequestSchema):
         load_default=None,
         validate=ma.validate.OneOf(["basic", "supplementary"]),
         metadata={
-            "description": "险种：basic 城乡居民基本医疗保险（默认）；supplementary 惠民型商业补充医疗保险"
-            "（嘉兴大病无忧，personal_contribution 为其保费）"
+            "description": "险种：basic 城乡居民基本医疗保险（默认）；supplementary 惠民型（政策性）商业补充医疗保险"
+            "（嘉兴二(三)10“嘉兴大病无忧”：医疗救助资助参保对象和持证残疾人全额资助投保，personal_contribution 为"
+            "其保费；龙港3(三)10：困难群众财政资助参保，比例未规定，share、subsidy 为 null）。其他地区的政策未规定"
+            "supplementary：422 not_defined_by_policy"
         },
     )
     disability_certificate = Flag(
-        load_default=None, metadata={"description": "是否持有残疾人证（嘉兴：持证残疾人全额资助投保嘉兴大病无忧）"}
+        load_default=None,
+        metadata={
+            "description": "是否持有残疾人证。只在险种 supplementary 下有意义：嘉兴二(三)10 持证残疾人由财政全额资助"
+            "投保“嘉兴大病无忧”，不论是否救助对象。basic（城乡居民医保的资助参保）只看救助对象类别，给出时忽略并在"
+            " assumptions 中说明；龙港3(三)10 只资助困难群众，亦忽略"
+        },
     )
 
 
@@ -193,7 +228,18 @@ FiguresSchema = ma.Schema.from_dict(
 
 
 class IndicatorsRequestSchema(CalculationRequestSchema):
-    figures = ma.fields.Nested(FiguresSchema, required=True, metadata={"description": "统计数据（人数或金额）"})
+    figures = ma.fields.Nested(
+        FiguresSchema,
+        required=True,
+        metadata={
+            "description": "统计数据（人数或金额）。每个指标 = 分子 / 分母 x 100%: "
+            + "；".join(f"{i.id} = {' + '.join(i.numerator)} / {i.denominator}" for i in INDICATORS)
+            + "。其中 fund_balance_ratio（嘉兴二(二)8 医疗救助基金结余指标：医疗救助累计结余资金占当年筹集资金总额"
+            "的比例）= accumulated_balance（累计结余资金）/ funds_raised（当年筹集资金总额），目标不超过15%"
+            "（<= 15，含本数：“原则上医疗救助累计结余资金不超过当年筹集资金总额的15%”）。只计算该地区政策设定了"
+            "目标的指标；政策不使用的数据在 assumptions 中说明已忽略"
+        },
+    )
 
 
 class IndicatorSchema(ma.Schema):

@@ -33,6 +33,8 @@ def _cap(policy: Policy, case: MedicalAssistanceCase, computed: Decimal, trace: 
     """The annual limit (an input), shared by 门诊 and 住院, less the assistance received this year."""
     if case.annual_cap is None:
         trace.assume("本方案未规定年度救助限额的数额；未提供 annual_cap，未适用限额")
+        if case.assistance_received_this_year is not None:
+            trace.assume("未适用年度救助限额，忽略输入的本年度已获医疗救助金额（assistance_received_this_year）")
         return computed
     label = "年度救助限额（门诊和住院共用）"
     limit = policy.cite("三(七)", SHARED_LIMIT_QUOTE)
@@ -44,8 +46,8 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     within the annual limit when one is given."""
     day = case.date
     categories = policy.categories_of(case.categories)
-    if case.deductible is not None:
-        trace.assume("本方案未规定医疗救助起付线，忽略输入的 deductible")
+    if case.deductible is not None or case.deductibles:
+        trace.assume("本方案未规定医疗救助起付线，忽略输入的当地起付线（deductible、deductibles）")
     values = assistance.blank(case.annual_cap)
     candidates: list[tuple[ParameterValue, Category]] = [
         (policy.param(RATIO_KEYS[c], day), c) for c in categories if c in RATIO_KEYS

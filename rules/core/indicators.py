@@ -175,6 +175,12 @@ def indicators(policy: Policy, case: IndicatorsCase, trace: Trace) -> Outcome:
                 "citation": target.citation,
             }
         )
+    read = {f for i in INDICATORS if f"target.{i.id}" in policy.parameters for f in (*i.numerator, i.denominator)}
+    for name in figures:
+        if name not in read:
+            trace.assume(
+                f"本政策未设定使用{FIGURE_NAMES[name]}的指标目标，忽略输入的 figures.{name}（{FIGURE_NAMES[name]}）"
+            )
     if not results:
         trace.step("所给数据不足以计算本政策设定目标的任何指标")
     return Outcome(eligible=bool(results), values={"indicators": results}, trace=trace)

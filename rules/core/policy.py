@@ -18,10 +18,11 @@ from bingpin.rules.core.categories import Category
 from bingpin.rules.core.citations import Citation, PolicyText
 from bingpin.rules.core.dates import Period
 from bingpin.rules.core.errors import ConfigurationError, NotInForce, UnknownCategory
+from bingpin.rules.core.inputs import IgnoredInputs
 from bingpin.rules.core.loader import load_yaml
 from bingpin.rules.core.trace import Outcome, Trace
+from bingpin.rules.core.units import UNITS, written_as
 
-UNITS = {"yuan", "ratio", "percent", "years", "months", "count"}
 COMPARATORS = {">=", "<=", ">", "<"}
 KINDS = {"约束性", "预期性"}
 #: ``choice``: the text allows more than one answer and the reference picked one (scenarios whose
@@ -112,6 +113,8 @@ class Policy:
     parameters: dict[str, Parameter]
     ambiguities: list[Ambiguity]
     calculations: dict[str, Calculation] = field(default_factory=dict)
+    #: Inputs each calculation does not read, with the assumption line a request giving one gets.
+    ignored_inputs: IgnoredInputs = field(default_factory=dict)
 
     def cite(self, clause: str, quote: str) -> Citation:
         """A citation of this policy, checked against its text (used by rules for steps).
@@ -215,6 +218,9 @@ def _parameter(policy_id: str, text: PolicyText, key: str, raw: Any, where: str)
     values_raw = _require(raw, "values", where)
     if not isinstance(values_raw, dict):
         raise ConfigurationError(f"{where}: values must map start dates to values")
+    for start, v in values_raw.items():
+        if v is not None and not written_as(unit, str(v)):
+            raise ConfigurationError(f"{where}.values.{start}: {v!r} is not written as a {unit} value")
     values = tuple(
         sorted(
             (

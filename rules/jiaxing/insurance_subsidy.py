@@ -47,6 +47,8 @@ def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) 
             share.citation,
         )
         trace.assume("本办法未规定四类对象和其他五类对象的资助比例，资助比例和资助金额答复为 null（未计算）")
+        if case.personal_contribution is not None:
+            trace.assume("资助比例未规定，无法按输入的个人缴费标准（personal_contribution）计算资助金额")
     enrolment.new_recipient(
         case,
         policy.cite("二(二)6", "新增医疗救助对象，当月资助参保，次月基本医保和医疗救助待遇生效"),
@@ -54,6 +56,8 @@ def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) 
         values,
         who="医疗救助对象",
     )
+    if case.exited_on is None and case.in_transition_period is not None:
+        trace.assume("未提供退出日期（exited_on），资助参保照常，忽略输入的渐退期（in_transition_period）")
     if case.exited_on is not None:
         if case.in_transition_period:
             trace.step(

@@ -28,7 +28,18 @@ LOW_INCOME = {Category.SUBSISTENCE_ALLOWANCE, Category.MARGINAL_SUBSISTENCE}
 
 def _children_rule(policy: Policy, case: MedicalAssistanceCase, trace: Trace) -> ParameterValue | None:
     """本市户籍的0-14周岁（含14周岁）患先天性心脏病、白血病病种的参保儿童按80%救助."""
-    if case.age is None or not CHILDREN_DIAGNOSES.intersection(case.diagnoses):
+    others = sorted(set(case.diagnoses) - CHILDREN_DIAGNOSES)
+    if others:
+        trace.assume(
+            "本办法的医疗救助只对先天性心脏病、白血病规定儿童重大疾病救助，忽略输入的其他病种"
+            f"（diagnoses：{'、'.join(others)}）"
+        )
+    if not CHILDREN_DIAGNOSES.intersection(case.diagnoses):
+        if case.age is not None:
+            trace.assume("未患先天性心脏病、白血病，年龄不影响医疗救助，忽略输入的年龄（age）")
+        return None
+    if case.age is None:
+        trace.assume("未提供年龄（age），无法判断是否为0-14周岁的儿童，不适用儿童重大疾病救助")
         return None
     max_age = policy.param("medical_assistance.children_severe_disease.max_age", case.date)
     if case.age > max_age.value:

@@ -13,7 +13,10 @@ def risk_monitoring(policy: Policy, case: RiskMonitoringCase, trace: Trace) -> O
     policy.categories_of(case.categories)
     threshold = policy.param("risk_monitoring.self_pay_threshold", case.date)
     if case.monitoring_standard is not None or case.potential_threshold is not None:
-        trace.assume(f"本办法规定监测标准为自付超过 {format_money(threshold.value)} 元，忽略输入的监测标准")
+        trace.assume(
+            f"本办法规定监测标准为自付超过 {format_money(threshold.value)} 元，"
+            "忽略输入的监测标准（monitoring_standard、potential_threshold）"
+        )
     flagged = case.annual_self_pay > threshold.value
     trace.step(
         f"年度医疗费用自付 {format_money(case.annual_self_pay)} 元"

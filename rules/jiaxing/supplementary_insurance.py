@@ -13,6 +13,8 @@ from bingpin.rules.core.trace import Outcome, Trace
 def _exited_last_year(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) -> bool:
     """医疗救助退出对象，当年资助参保继续有效，次年不再资助参保: from the year after exit (outside 渐退期) a
     former object is no longer a 医疗救助资助参保对象."""
+    if case.exited_on is None and case.in_transition_period is not None:
+        trace.assume("未提供退出日期（exited_on），资助投保照常，忽略输入的渐退期（in_transition_period）")
     if case.exited_on is None or case.in_transition_period or case.date <= end_of_year(case.exited_on):
         return False
     trace.step(

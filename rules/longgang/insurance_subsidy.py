@@ -34,6 +34,14 @@ def _transition_until(
     return until
 
 
+def _unused_transition_inputs(case: InsuranceSubsidyCase, trace: Trace) -> None:
+    """参保年度 serves only the 渐退期 of 低保、低边; a 渐退期 without an exit date changes nothing."""
+    if case.enrolment_year is not None:
+        trace.assume("参保年度只用于确定渐退期低保、低边对象的资助截止，忽略输入的参保年度（enrolment_year）")
+    if case.in_transition_period and case.exited_on is None:
+        trace.assume("渐退期继续保留资助参保只适用于低保和低保边缘对象，忽略输入的渐退期（in_transition_period）")
+
+
 def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) -> Outcome:
     """困难群众个人缴费全额补贴；新增当月参保、次月生效；退出当年有效、次年不再资助；渐退期低保、低边同一参保年度内保留."""
     day = case.date
@@ -53,6 +61,8 @@ def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) 
         case, policy.cite("3(三)8", "按照“认定一户、参保一户”的要求，当月参保，次月生效"), trace, values, who="困难人员"
     )
     until = _transition_until(policy, case, categories, trace)
+    if until is None:
+        _unused_transition_inputs(case, trace)
     if until is not None:
         values.update(subsidy_until=until)
         if case.date > until:

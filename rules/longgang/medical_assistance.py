@@ -29,8 +29,8 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     deductible = policy.param("medical_assistance.deductible", day)
     ratio = policy.param("medical_assistance.ratio", day)
     cap = policy.param("medical_assistance.annual_cap", day)
-    if case.deductible is not None:
-        trace.assume("本方案规定医疗救助不设起付线，忽略输入的 deductible")
+    if case.deductible is not None or case.deductibles:
+        trace.assume("本方案规定医疗救助不设起付线，忽略输入的当地起付线（deductible、deductibles）")
     if case.annual_cap is not None:
         trace.assume(
             f"本方案规定救助限额为每人每年 {format_money(cap.value)} 元（特困人员不设限额），忽略输入的 annual_cap"
@@ -62,6 +62,8 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
                 policy.cite("3(三)9", "其中特困人员取消救助限额"),
             )
         amount, annual_cap = computed, None
+        if case.assistance_received_this_year is not None:
+            trace.assume("特困人员取消救助限额，忽略输入的本年度已获医疗救助金额（assistance_received_this_year）")
     else:
         label = "救助限额每人每年（门诊和住院共用）"
         amount = assistance.within_annual_cap(case, computed, cap.value, label, cap.citation, trace)

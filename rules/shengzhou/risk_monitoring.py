@@ -114,6 +114,9 @@ def is_disabled_watch_object(policy: Policy, case: RiskMonitoringCase, trace: Tr
 
 def is_model_worker_watch_object(policy: Policy, case: RiskMonitoringCase, trace: Trace) -> bool:
     """年满60周岁（含60周岁）且无固定收入的嵊州市级及以上农业劳动模范为关注对象."""
+    model_worker = {Attribute.AGRICULTURAL_MODEL_WORKER, Attribute.NO_FIXED_INCOME}.issubset(case.attributes)
+    if case.age is not None and not model_worker:
+        trace.assume("年龄只用于认定年满60周岁且无固定收入的农业劳动模范，忽略输入的年龄（age）")
     if Attribute.AGRICULTURAL_MODEL_WORKER not in case.attributes:
         return False
     min_age = policy.param("risk_monitoring.model_worker_min_age", case.date)

@@ -68,6 +68,8 @@ def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) 
     trace.assume("本方案未规定资助参保的补助比例和数额（按规定予以补助），资助比例和资助金额答复为 null")
     if not _start(policy, case, trace, values):
         return Outcome(eligible=False, values=values, trace=trace)
+    if case.exited_on is None and case.in_transition_period is not None:
+        trace.assume("本方案未规定渐退期，未提供退出日期（exited_on），忽略输入的渐退期（in_transition_period）")
     if case.exited_on is not None:
         if case.in_transition_period:
             trace.assume("本方案未规定渐退期，输入的渐退期按退出处理")

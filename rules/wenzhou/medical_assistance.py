@@ -61,10 +61,15 @@ def _check_guidance(policy: Policy, case: MedicalAssistanceCase, categories: lis
 
     The given 起付线 is applied; one above the income is listed in ``assumptions``, never refused.
     """
-    if Category.ILLNESS_INDUCED_POVERTY not in categories:
-        return
     deductible = _local(case, Category.ILLNESS_INDUCED_POVERTY)
-    if deductible is None or case.per_capita_income is None:
+    if Category.ILLNESS_INDUCED_POVERTY not in categories or deductible is None:
+        if case.per_capita_income is not None:
+            trace.assume(
+                "上年度城乡居民人均收入只用于衡量因病致贫人员的当地起付线，"
+                "忽略输入的上年度城乡居民人均收入（per_capita_income）"
+            )
+        return
+    if case.per_capita_income is None:
         return
     if deductible > case.per_capita_income:
         trace.assume(
@@ -121,6 +126,9 @@ def _option(policy: Policy, case: MedicalAssistanceCase, category: Category, tra
 
 def _rare_diseases(policy: Policy, case: MedicalAssistanceCase, trace: Trace) -> None:
     """罕见病专项救助：标准未规定，不计算 (WZ-AMB-006)."""
+    others = [d for d in case.diagnoses if d not in RARE_DISEASES]
+    if others:
+        trace.assume(f"本方案未对其他病种规定医疗救助，忽略输入的诊断 {'、'.join(others)}（diagnoses）")
     if RARE_DISEASES.intersection(case.diagnoses):
         trace.step(
             "戈谢病、苯丙酮尿症（药物）、渐冻症对象另行实行罕见病专项救助政策，本方案未规定其标准，不计入本次金额",

@@ -213,3 +213,15 @@ def test_an_indicator_value_stands_on_the_same_side_of_its_target_as_the_exact_r
     assert got == Decimal(value)
     exact = Decimal(numerator) * 100 - Decimal(target) * Decimal(denominator)
     assert (got - Decimal(target)).compare(Decimal(0)) == exact.compare(Decimal(0))
+
+
+@pytest.mark.parametrize(
+    ("unit", "value"), [("ratio", "90%"), ("yuan", "120000"), ("months", "6.5"), ("percent", "-5")]
+)
+def test_a_value_not_written_in_its_units_form_fails_loading(
+    monkeypatch: pytest.MonkeyPatch, unit: str, value: str
+) -> None:
+    text = POLICY_YAML.replace("unit: ratio", f"unit: {unit}").replace('"0.90"', f'"{value}"')
+    text += "    citation: {clause: 二(二)7, quote: 二类对象按90%救助}\n"
+    with pytest.raises(ConfigurationError, match=f"is not written as a {unit} value"):
+        _load(monkeypatch, text)

@@ -77,7 +77,7 @@ def test_every_class_is_assisted_at_the_80_percent_floor_without_a_deductible(ca
 def test_an_input_deductible_is_ignored_because_the_policy_sets_none() -> None:
     result = assist(categories=("subsistence_allowance",), eligible_self_pay=D("10000"), deductible=D("1000"))
     assert result["amount"] == D("8000.00")
-    assert any("忽略输入的 deductible" in a for a in result["assumptions"])
+    assert any("忽略输入的当地起付线（deductible" in a for a in result["assumptions"])
 
 
 def test_outpatient_costs_are_assisted_at_the_inpatient_ratio() -> None:
@@ -218,6 +218,28 @@ def test_the_transition_rule_is_only_for_subsistence_and_marginal_classes() -> N
     result = subsidy(categories=("extreme_poverty",), exited_on=dt.date(2023, 5, 10), in_transition_period=True)
     assert result["subsidy_until"] == dt.date(2023, 12, 31)
     assert any("按退出处理" in a for a in result["assumptions"])
+
+
+# ---- 3(三)10 政策性商业补充医疗保险 --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("category", HARDSHIP)
+def test_hardship_people_are_subsidised_for_supplementary_insurance_with_the_share_not_computed(category: str) -> None:
+    # 3(三)10 "实行困难群众参加政策性商业补充医疗保险财政资助参保": a subsidy whose share is not stated (LG-AMB-012)
+    result = subsidy(categories=(category,), scheme="supplementary")
+    assert result["eligible"] is True
+    assert (result["share"], result["share_is_floor"], result["subsidy"]) == (None, False, None)
+    assert ("longgang-2022-yibao-shukun", "3(三)10") in result["citations"]
+    assert any("未规定政策性商业补充医疗保险的资助比例" in a for a in result["assumptions"])
+    assert any("personal_contribution" in a for a in result["assumptions"])
+
+
+def test_people_outside_the_hardship_groups_get_no_supplementary_subsidy() -> None:
+    result = subsidy(scheme="supplementary", disability_certificate=True)
+    assert result["eligible"] is False
+    assert result["share"] is None
+    assert ("longgang-2022-yibao-shukun", "2") in result["citations"]
+    assert any("disability_certificate" in a for a in result["assumptions"])
 
 
 # ---- 3(三)11 high-cost relief -------------------------------------------------------------------
