@@ -178,6 +178,8 @@ class BoundedList(ma.fields.List):
         try:
             return super()._deserialize(value, attr, data, **kwargs)
         except ma.ValidationError as error:
+            if not isinstance(error.messages, dict):  # List's own errors are by index; anything else as it is
+                raise
             raise ma.ValidationError(summarise(error.messages, value), valid_data=error.valid_data) from None
 
     def _choices(self) -> frozenset[str] | None:

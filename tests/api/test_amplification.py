@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from bingpin.api.errors import MAX_FIELDS, MAX_NAME, OMITTED
 from bingpin.api.fields import MAX_ECHO, MAX_INDEXES, MAX_ITEMS
-from bingpin.api.schemas.batch import MAX_DETAILED_ERRORS, MAX_CASES
+from bingpin.api.schemas.batch import MAX_CASES, MAX_DETAILED_ERRORS
 from tests.samples import MEDICAL, bad_batch, bad_categories
 from tests.samples import MEDICAL_CASE as VALID
 
@@ -54,7 +54,8 @@ def test_bad_items_share_one_message_with_the_valid_codes_said_once(http: FlaskC
     assert unknown.startswith("第 0、2、3、6、7、8、9、10、11 项（共 9 项）：取值无效；所给的值：“x”、“yyy")
     assert "items 0, 2, 3, 6, 7, 8, 9, 10, 11 (9 in all): Must be one of: extreme_poverty" in unknown
     assert "y" * MAX_ECHO not in unknown  # a long value is clipped
-    assert not_text.startswith("第 4 项（共 1 项）：不是有效字符串") and null.startswith("第 5 项（共 1 项）：不能为 null")
+    assert not_text.startswith("第 4 项（共 1 项）：不是有效字符串")
+    assert null.startswith("第 5 项（共 1 项）：不能为 null")
     assert answer.decode().count("extreme_poverty") == 1
     assert bounded(data, answer)
 
@@ -67,7 +68,8 @@ def test_a_list_of_many_bad_items_names_a_bounded_few(http: FlaskClient) -> None
     assert status == 422 and bounded(data, answer)
     named = sorted(name for name in payload["errors"] if name.startswith("members."))
     assert len(named) == MAX_ITEMS
-    assert payload["errors"]["members"] == [f"另有 {50 - MAX_ITEMS} 项有错误，未列出 / 45 more items with errors, not listed"]
+    left = 50 - MAX_ITEMS
+    assert payload["errors"]["members"] == [f"另有 {left} 项有错误，未列出 / {left} more items with errors, not listed"]
 
 
 def test_indexes_are_listed_up_to_a_bound(http: FlaskClient) -> None:
@@ -116,7 +118,7 @@ def test_a_list_far_over_its_limit_is_refused_before_its_items_are_read(http: Fl
     # counts every code): the limit comes first. A generous bound; it is milliseconds.
     data = json.dumps({**VALID, "jurisdictions": ["330400"] * 100_000}).encode()
     started = time.monotonic()
-    status, answer, body = send(http, data, "/v1/comparisons/medical-assistance")
+    status, _, body = send(http, data, "/v1/comparisons/medical-assistance")
     assert time.monotonic() - started < 15
     assert status == 422 and "最多 5 项，收到 100000 项" in body["errors"]["jurisdictions"][0]
     valid_but_too_many = json.dumps({**VALID, "categories": ["subsistence_allowance"] * 13}).encode()

@@ -158,7 +158,12 @@ def test_long_texts_from_a_report_are_clipped(tmp_path: Path) -> None:
 
 
 REPORT_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8) | st.sampled_from(["JX-MA-001", "passed"]),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=8)
+    | st.sampled_from(["JX-MA-001", "passed"]),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["id", "status", "x"]), children),
     max_leaves=10,
 )
