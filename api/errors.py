@@ -56,7 +56,8 @@ class ErrorSchema(ma.Schema):
     )
 
 
-def _translate(message: str) -> str:
+def translate(message: str) -> str:
+    """``message`` with its Chinese beside it (marshmallow's own messages are English only)."""
     if message in TRANSLATIONS:
         return f"{TRANSLATIONS[message]} / {message}"
     if message.startswith("Must be one of:"):
@@ -70,26 +71,73 @@ def _translate(message: str) -> str:
     return message
 
 
-def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """``{"json": {"members": {0: {"self_pay": [..]}}}}`` -> ``{"members.0.self_pay": [..]}``."""
+class _Here:
+    """The key of a message about the field itself, beside its items' messages (api.fields.BoundedList)."""
+
+    def __repr__(self) -> str:
+        return "HERE"
+
+
+HERE: Any = _Here()
+
+#: Bounds on one error payload, so that an answer to a bad request stays a small multiple of the
+#: request: fields listed (the rest counted under ``_omitted``), messages per field, characters
+#: in a field's name and in a message.
+MAX_FIELDS = 20
+MAX_MESSAGES = 5
+MAX_NAME = 100
+MAX_MESSAGE = 1000
+OMITTED = "_omitted"
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, the cut marked with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _bounded(flat: dict[str, list[str]]) -> dict[str, list[str]]:
+    """At most :data:`MAX_FIELDS` fields, each with at most :data:`MAX_MESSAGES` messages, names and
+    messages clipped; how many fields were left out is said under :data:`OMITTED`."""
+    bounded: dict[str, list[str]] = {}
+    listed = 0
+    for name, texts in flat.items():
+        if len(bounded) == MAX_FIELDS and clip(name, MAX_NAME) not in bounded:
+            break
+        messages = bounded.setdefault(clip(name, MAX_NAME), [])
+        messages.extend(clip(text, MAX_MESSAGE) for text in texts[: max(MAX_MESSAGES - len(messages), 0)])
+        listed += 1
+    left = len(flat) - listed
+    if left:
+        bounded[OMITTED] = [f"另有 {left} 个字段有问题，未列出 / {left} more fields with problems, not listed"]
+    return bounded
+
+
+def flatten(messages: Any) -> dict[str, list[str]]:
+    """``{"json": {"members": {0: {"self_pay": [..]}}}}`` -> ``{"members.0.self_pay": [..]}``,
+    sorted (marshmallow lists unknown fields in set order, which differs between processes) and
+    bounded (:func:`_bounded`)."""
+    return _bounded(dict(sorted(_flatten(messages, "").items())))
+
+
+def _flatten(messages: Any, prefix: str) -> dict[str, list[str]]:
     if isinstance(messages, dict):
         flat: dict[str, list[str]] = {}
         for key, value in messages.items():
-            name = str(key) if prefix in ("", "json") else f"{prefix}.{key}"
-            if prefix == "" and key in ("json", "query", "querystring"):
-                name = ""
-            for field, texts in flatten(value, name).items():
+            if (prefix == "" and key in ("json", "query", "querystring")) or key is HERE:
+                name = prefix
+            else:
+                name = str(key) if prefix in ("", "json") else f"{prefix}.{key}"
+            for field, texts in _flatten(value, name).items():
                 flat.setdefault(field, []).extend(texts)
-        # Sorted: marshmallow lists unknown fields in set order, which differs between processes.
-        return dict(sorted(flat.items())) if prefix == "" else flat
+        return flat
     if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return {prefix or "_schema": [_translate(m) for m in messages]}
+        return {prefix or "_schema": [translate(m) for m in messages]}
     if isinstance(messages, list):
         flat = {}
         for index, value in enumerate(messages):
-            flat.update(flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+            flat.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
         return flat
-    return {prefix or "_schema": [_translate(str(messages))]}
+    return {prefix or "_schema": [translate(str(messages))]}
 
 
 def payload(code: str, message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:

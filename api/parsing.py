@@ -4,9 +4,12 @@ size limit as one with a ``Content-Length``."""
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import flask
@@ -79,6 +82,20 @@ def depth(data: bytes, limit: int = MAX_DEPTH) -> int:
     return level
 
 
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile: parsed JSON has no cycles, and a body of millions of
+    small arrays or objects would otherwise be traversed again and again while it is built (a
+    16 MiB body of ``[]`` took 1.9 s to parse instead of 0.4 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_json(data: bytes) -> typing.Any:
     """Parse a request body: ``Decimal`` for numbers, refusals with their own code as 400s."""
     # Fewer brackets than the bound cannot nest deeper than it: most bodies skip the count.
@@ -91,9 +108,10 @@ def read_json(data: bytes) -> typing.Any:
         )
     text = data.decode("utf-8")
     try:
-        return json.loads(
-            text, parse_float=Decimal, parse_int=_integer, parse_constant=_no_constants, object_pairs_hook=_object
-        )
+        with _no_collection():
+            return json.loads(
+                text, parse_float=Decimal, parse_int=_integer, parse_constant=_no_constants, object_pairs_hook=_object
+            )
     except DuplicateKeyError as exc:
         abort(
             400,

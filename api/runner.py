@@ -40,15 +40,18 @@ class Runner:
     def _marshmallow_load(self, body: Any) -> Any:
         return ma.Schema.load(self.request, body)
 
-    def one(self, body: Any, explain: bool = True) -> Answer:
-        """(status, result, error) exactly as the single endpoint answers ``body``."""
+    def one(self, body: Any, explain: bool = True, *, detailed: bool = True) -> Answer:
+        """(status, result, error) exactly as the single endpoint answers ``body``; without
+        ``detailed``, an invalid body's error leaves out its field messages (a batch past
+        :data:`~api.schemas.batch.MAX_DETAILED_ERRORS` failed cases)."""
         try:
             try:
                 args = self.load(body)
             except Fallback:
                 args = self._marshmallow_load(body)
         except ma.ValidationError as error:
-            return 422, None, errors.payload(*errors.CODES[422], errors.flatten({"json": error.messages}))
+            messages = errors.flatten({"json": error.messages}) if detailed else {}
+            return 422, None, errors.payload(*errors.CODES[422], messages)
         try:
             case = self.endpoint.build(args)
             policy, outcome = calculate(self.endpoint.path, args["jurisdiction"], case, explain)
@@ -70,21 +73,33 @@ class Runner:
 
     def run(self, envelope: dict[str, Any], explain: bool) -> dict[str, Any]:
         one = self.one
-        return self.report([one(body, explain) for body in self.bodies(envelope)])
+        answers = []
+        failed = 0
+        for body in self.bodies(envelope):
+            answer = one(body, explain, detailed=failed < s.MAX_DETAILED_ERRORS)
+            failed += answer[2] is not None
+            answers.append(answer)
+        return self.report(answers)
 
     def report(self, answers: list[Answer]) -> dict[str, Any]:
-        """The batch answer: each case's answer in order, and how many succeeded and failed."""
+        """The batch answer: each case's answer in order, and how many succeeded and failed. Past
+        the first :data:`~api.schemas.batch.MAX_DETAILED_ERRORS` failed cases, an error keeps its
+        code and message but not its field messages (counted in ``errors_omitted``), so that a
+        batch of bad cases answers in bounded size."""
         results = []
         failed = 0
         for index, (status, result, error) in enumerate(answers):
             if error is not None:
                 failed += 1
+                if failed > s.MAX_DETAILED_ERRORS and error["errors"]:
+                    error = {**error, "errors": {}}
             results.append({"index": index, "status": status, "result": result, "error": error})
         return {
             "calculation": self.endpoint.path,
             "count": len(results),
             "succeeded": len(results) - failed,
             "failed": failed,
+            "errors_omitted": max(failed - s.MAX_DETAILED_ERRORS, 0),
             "results": results,
         }
 

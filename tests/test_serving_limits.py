@@ -6,12 +6,17 @@ import contextlib
 import http.client
 import json
 import socket
+import sys
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bingpin.api.serving import options
-from tests.live import served
+from tests.live import free_port, running, served
+from tests.samples import bad_batch, bad_categories
 
 MEDICAL = "/v1/calculations/medical-assistance"
 SAME_REQUESTS = [
@@ -151,3 +156,33 @@ def test_the_same_request_gets_the_same_bytes_from_every_worker_and_instance(liv
             jobs = [pool.submit(_send, url, method, path, body) for _ in range(12) for url in (live_url, other)]
             answers = {job.result() for job in jobs}
             assert len(answers) == 1, (method, path, answers)
+
+
+def _rss(pid: int) -> int:
+    """Resident memory of process ``pid`` in bytes (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise LookupError(pid)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads worker memory from /proc")
+def test_bad_requests_answer_small_and_leave_the_worker_small() -> None:
+    """A megabyte of bad categories and a large bad batch, under gunicorn: answers within four times
+    the request and 4 KiB (they were 80 and 42 times), and the worker keeps well under the 1.2 GB it
+    used to keep afterwards."""
+    port = free_port()
+    command = [sys.executable, "-m", "bingpin.api.cli", "serve", "--port", str(port), "--workers", "1"]
+    with running(command, port) as master:
+        (worker,) = map(int, Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split())
+        before = _rss(worker)
+        for path, data in [(MEDICAL, bad_categories(1024 * 1024 - 100)), (f"{MEDICAL}/batch", bad_batch())]:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                connection.request("POST", path, body=data, headers={"Content-Type": "application/json"})
+                response = connection.getresponse()
+                answer = response.read()
+            finally:
+                connection.close()
+            assert response.status in (200, 422) and len(answer) <= 4 * len(data) + 4096, (path, len(answer))
+        assert _rss(worker) - before < 300 * 1024 * 1024, (before, _rss(worker))

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bingpin.api.parsing import MAX_DEPTH, depth
+
 REPORT_ENV = "BINGPIN_CONFORMANCE_REPORT"
 DEFAULT_REPORT = Path("reports/conformance/report.json")
 STATUS_NAMES = {
@@ -49,21 +51,69 @@ def report_path(configured: str | os.PathLike[str] | None = None) -> Path:
     return Path(configured or os.environ.get(REPORT_ENV) or DEFAULT_REPORT)
 
 
-def load_results(path: Path) -> Results:
-    """Read ``path``; a missing or unreadable report gives ``found=False`` with the reason."""
-    if not path.is_file():
-        return Results(path, False)
-    try:
-        report: Any = json.loads(path.read_text(encoding="utf-8"))
-        statuses = {s["id"]: s["status"] for s in report["scenarios"]}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return Results(path, False, problem=f"无法读取：{exc}")
-    target = report.get("target") or {}
+#: The largest report read (a full run's report.json is a few MiB); a larger one is not parsed.
+MAX_REPORT_BYTES = 32 * 1024 * 1024
+#: Characters kept of each text the page shows from a report (ids, statuses, target, dates).
+MAX_TEXT = 200
+
+
+class ReportShapeError(ValueError):
+    """report.json is JSON, but not in the shape ``bingpin conformance`` writes."""
+
+
+def _needed(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ReportShapeError(f"{where} 应为字符串 / {where} must be a string")
+    return value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
+
+
+def _text(value: Any, where: str) -> str | None:
+    return None if value is None else _needed(value, where)
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ReportShapeError(f"{where} 应为对象 / {where} must be an object")
+    return value
+
+
+def parse_report(path: Path, data: bytes) -> Results:
+    """A report's statuses and run, read from its bytes; a report not in the shape the runner
+    writes raises ``ValueError`` (:class:`ReportShapeError`, or the JSON or UTF-8 error)."""
+    if depth(data) > MAX_DEPTH:
+        raise ReportShapeError(f"嵌套超过 {MAX_DEPTH} 层 / nested deeper than {MAX_DEPTH} levels")
+    report = _object(json.loads(data.decode("utf-8")), "报告 / the report")
+    scenarios = report.get("scenarios")
+    if not isinstance(scenarios, list):
+        raise ReportShapeError("scenarios 应为列表 / scenarios must be a list")
+    statuses: dict[str, str] = {}
+    for index, scenario in enumerate(scenarios):
+        where = f"scenarios[{index}]"
+        entry = _object(scenario, where)
+        statuses[_needed(entry.get("id"), f"{where}.id")] = _needed(entry.get("status"), f"{where}.status")
+    target = _object(report.get("target"), "target")
     return Results(
         path,
         True,
         statuses,
-        finished_at=report.get("finished_at"),
-        target=target.get("description") or target.get("base_url"),
-        suite_version=(report.get("suite") or {}).get("version"),
+        finished_at=_text(report.get("finished_at"), "finished_at"),
+        target=_text(target.get("description"), "target.description")
+        or _text(target.get("base_url"), "target.base_url"),
+        suite_version=_text(_object(report.get("suite"), "suite").get("version"), "suite.version"),
     )
+
+
+def load_results(path: Path) -> Results:
+    """Read ``path``; a missing, unreadable, oversized or odd-shaped report gives ``found=False``
+    with the reason (the page says it), never an exception."""
+    try:
+        if not path.is_file():
+            return Results(path, False)
+        if path.stat().st_size > MAX_REPORT_BYTES:
+            limit = MAX_REPORT_BYTES // (1024 * 1024)
+            return Results(path, False, problem=f"无法读取：报告超过 {limit} MiB / report over {limit} MiB")
+        return parse_report(path, path.read_bytes())
+    except (OSError, ValueError) as exc:
+        return Results(path, False, problem=f"无法读取：{str(exc)[:MAX_TEXT]}")

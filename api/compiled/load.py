@@ -95,7 +95,7 @@ def _value_loader(name: str, field: ma.fields.Field) -> Convert | None:
         convert = _of_type(bool) if True in boolean.truthy and False in boolean.falsy else None
     elif kind is ma.fields.Date:
         convert = _date if cast(ma.fields.Date, field).format in (None, "iso", "iso8601") else None
-    elif kind is ma.fields.List:
+    elif kind is ma.fields.List or getattr(kind, "compiled_as_list", False):
         convert = _list_loader(field)  # type: ignore[arg-type]
     elif kind is ma.fields.Nested:
         convert = _nested_loader(field)  # type: ignore[arg-type]
@@ -133,11 +133,14 @@ def _one_of(choices: frozenset[str]) -> Convert:
 
 
 def _list_loader(field: ma.fields.List) -> Convert | None:
+    # The longest list the field's validators allow: a longer one is refused before any item is read.
+    lengths = [v.max for v in field.validators if type(v) is ma.validate.Length and v.max is not None]
+    most = min(lengths) if lengths else None
     choices = None if field.inner.allow_none else _only_choices(field.inner)
     if choices is not None:
 
         def codes(raw: Any) -> list[Any]:
-            if type(raw) is not list:
+            if type(raw) is not list or (most is not None and len(raw) > most):
                 raise Fallback
             for each in raw:
                 if type(each) is not str or each not in choices:
@@ -151,7 +154,7 @@ def _list_loader(field: ma.fields.List) -> Convert | None:
     item = _nullable(field.inner, inner)
 
     def items(raw: Any) -> list[Any]:
-        if type(raw) is not list:
+        if type(raw) is not list or (most is not None and len(raw) > most):
             raise Fallback
         return [item(each) for each in raw]
 

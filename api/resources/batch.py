@@ -61,6 +61,8 @@ def _register(endpoint: Endpoint) -> None:
         "请求：jurisdiction、date 和 defaults 给出各案件共用的值，cases 每个案件一个对象（一条记录一行，"
         "字段与单项计算的请求相同，案件自带的值优先）。答复：results 每个案件一项，status 为单项计算会答复的"
         "状态，result 为其结果或 error 为其错误（{code, message, errors}）；一个案件出错不影响其他案件。"
+        f"前 {s.MAX_DETAILED_ERRORS} 个出错案件的 error 列出字段问题，此后的只给 code 和 message"
+        "（errors_omitted 为其个数），答复因此不随错误成倍增大。"
         f"最多 {s.MAX_CASES} 个案件（超过答复 422），请求体最大 {s.MAX_BATCH_BYTES // (1024 * 1024)} MiB"
         "（超过答复 413）。?explain=false 省略计算步骤，适合大批量统计。"
     )

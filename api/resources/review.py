@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, current_app
 
@@ -11,6 +13,32 @@ from bingpin.api.review import render_page
 #: The page is HTML for people, not part of the JSON API: a plain Flask blueprint, like /docs.
 page = FlaskBlueprint("review", __name__, static_folder="../static", static_url_path="/review/assets")
 
+#: Reports whose page is kept, by path: the page is rendered again only when the report changes.
+MAX_CACHED = 8
+_pages: dict[Path, tuple[tuple[int, int, int] | None, bytes]] = {}
+
+
+def _fingerprint(path: Path) -> tuple[int, int, int] | None:
+    """What changes when the report is rewritten (``None``: no report there)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def page_for(path: Path) -> bytes:
+    """The page with the statuses of the report at ``path``, read and rendered once per version of it."""
+    fingerprint = _fingerprint(path)
+    cached = _pages.get(path)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    html = render_page(load_results(path)).encode("utf-8")
+    if path not in _pages and len(_pages) >= MAX_CACHED:
+        _pages.pop(next(iter(_pages)))
+    _pages[path] = (fingerprint, html)
+    return html
+
 
 @page.route("/review")
 @page.route("/review/")
@@ -18,6 +46,6 @@ def review() -> Response:
     """Clauses beside their scenarios, review states, the last conformance result and ambiguities.
 
     The conformance report is read from ``CONFORMANCE_REPORT`` (app config), else
-    ``$BINGPIN_CONFORMANCE_REPORT``, else reports/conformance/report.json."""
-    results = load_results(report_path(current_app.config.get("CONFORMANCE_REPORT")))
-    return Response(render_page(results), mimetype="text/html")
+    ``$BINGPIN_CONFORMANCE_REPORT``, else reports/conformance/report.json; a report that cannot be
+    read, or is not in the shape ``bingpin conformance`` writes, is named on the page with the reason."""
+    return Response(page_for(report_path(current_app.config.get("CONFORMANCE_REPORT"))), mimetype="text/html")

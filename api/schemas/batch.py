@@ -20,6 +20,8 @@ from bingpin.rules.registry import policies
 MAX_CASES = 10_000
 #: The body limit of a batch: 10,000 fully specified cases at about 1.6 KiB each.
 MAX_BATCH_BYTES = 16 * 1024 * 1024
+#: Failed cases whose errors keep their field messages; later ones keep their code and message.
+MAX_DETAILED_ERRORS = 100
 #: Fields given once for the whole batch (besides ``defaults``).
 SHARED = ("jurisdiction", "date")
 
@@ -142,6 +144,14 @@ def response_schema(name: str, response: type[ma.Schema]) -> type[ma.Schema]:
             "count": ma.fields.Integer(required=True, metadata={"description": "案件数"}),
             "succeeded": ma.fields.Integer(required=True, metadata={"description": "算出结果的案件数"}),
             "failed": ma.fields.Integer(required=True, metadata={"description": "出错的案件数"}),
+            "errors_omitted": ma.fields.Integer(
+                required=True,
+                metadata={
+                    "description": f"只有前 {MAX_DETAILED_ERRORS} 个出错案件的 error 列出字段问题（errors）；"
+                    "此后出错的案件只给 code 和 message，errors 为空。此数为这样的案件数 / failed cases "
+                    f"after the first {MAX_DETAILED_ERRORS} whose error is given without its field messages"
+                },
+            ),
             "results": ma.fields.List(
                 ma.fields.Nested(item), required=True, metadata={"description": "每个案件一项，顺序与 cases 相同"}
             ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from bingpin.api.fields import ExactPercent, Flag, Money, MoneyInput, Percent, Ratio
+from bingpin.api.fields import BoundedList, ExactPercent, Flag, Money, MoneyInput, Percent, Ratio
 from bingpin.api.schemas.common import (
     CalculationRequestSchema,
     CalculationResponseSchema,
@@ -154,7 +154,7 @@ class RiskMonitoringRequestSchema(CalculationRequestSchema):
     annual_self_pay = money("年度医疗费用个人自付金额", required=True)
     monitoring_standard = money("监测标准（政策未规定数额时作为输入）")
     potential_threshold = money("潜在对象的自付费用标准（政策未规定数额时作为输入）")
-    attributes = ma.fields.List(
+    attributes = BoundedList(
         ma.fields.String(validate=ma.validate.OneOf([a.value for a in Attribute])),
         load_default=list,
         validate=ma.validate.Length(max=len(Attribute)),
@@ -199,7 +199,7 @@ class MemberSchema(ma.Schema):
 
 
 class HighCostReliefRequestSchema(CalculationRequestSchema):
-    members = ma.fields.List(
+    members = BoundedList(
         ma.fields.Nested(MemberSchema),
         required=True,
         validate=ma.validate.Length(min=1, max=50),

@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 
 from bingpin.api.compiled import CompiledSchema
-from bingpin.api.fields import MoneyInput
+from bingpin.api.fields import BoundedList, MoneyInput
 from bingpin.rules.core.categories import CATEGORY_NAMES, Category, Diagnosis
 from bingpin.rules.registry import policies
 
@@ -44,7 +44,7 @@ def jurisdiction_field() -> ma.fields.String:
 
 def categories_field(description: str = "救助对象类别代码 / category codes") -> ma.fields.List:
     names = "，".join(f"{c.value} {CATEGORY_NAMES[c]}" for c in Category)
-    return ma.fields.List(
+    return BoundedList(
         ma.fields.String(validate=ma.validate.OneOf([c.value for c in Category])),
         load_default=list,
         validate=ma.validate.Length(max=len(Category)),
@@ -53,7 +53,7 @@ def categories_field(description: str = "救助对象类别代码 / category cod
 
 
 def diagnoses_field() -> ma.fields.List:
-    return ma.fields.List(
+    return BoundedList(
         ma.fields.String(validate=ma.validate.OneOf([d.value for d in Diagnosis])),
         load_default=list,
         validate=ma.validate.Length(max=len(Diagnosis)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from bingpin.api.errors import ErrorSchema
+from bingpin.api.fields import BoundedList
 from bingpin.api.schemas.common import JurisdictionRefSchema, PolicyRefSchema, eligible_field
 from bingpin.rules.registry import policies
 
@@ -21,7 +22,7 @@ def request_schema(name: str, calculation: type[ma.Schema]) -> type[ma.Schema]:
         key: field for key, field in calculation._declared_fields.items() if key != "jurisdiction"
     }
     codes = sorted(policies())
-    fields["jurisdictions"] = ma.fields.List(
+    fields["jurisdictions"] = BoundedList(
         ma.fields.String(validate=ma.validate.OneOf(codes)),
         load_default=None,
         validate=[ma.validate.Length(min=1, max=len(codes)), _each_once],

@@ -94,7 +94,8 @@ def test_a_date_outside_a_policy_is_reported_for_that_jurisdiction(http: FlaskCl
 def test_the_jurisdictions_filter_is_validated(http: FlaskClient) -> None:
     response = http.post("/v1/comparisons/medical-assistance", json={**FACTS, "jurisdictions": ["999999"]})
     assert response.status_code == 422
-    assert "jurisdictions.0" in response.get_json()["errors"]
+    (message,) = response.get_json()["errors"]["jurisdictions"]
+    assert "第 0 项" in message and "999999" in message
     response = http.post("/v1/comparisons/medical-assistance", json={**FACTS, "jurisdiction": "330400"})
     assert response.status_code == 422
     assert "jurisdiction" in response.get_json()["errors"]

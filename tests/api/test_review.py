@@ -7,13 +7,18 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bingpin.api import create_app
+from bingpin.api.catalog import results
 from bingpin.api.cli import main
+from bingpin.api.resources import review as review_resource
 from bingpin.rules.registry import policies
 
 
@@ -101,3 +106,105 @@ def test_the_static_build_writes_the_same_page_with_relative_assets(tmp_path: Pa
     assert (out / "assets" / "review.js").is_file() and (out / "assets" / "review.css").is_file()
     assert "结果：通过" in html
     assert "http://" not in html and "https://" not in html
+
+
+ODD_REPORTS = {
+    "a list": b"[]",
+    "no scenarios": b"{}",
+    "scenarios as an object": b'{"scenarios": {"JX-MA-001": "passed"}}',
+    "a scenario that is a number": b'{"scenarios": [1]}',
+    "an id that is a list": b'{"scenarios": [{"id": ["JX-MA-001"], "status": "passed"}]}',
+    "a status that is an object": b'{"scenarios": [{"id": "JX-MA-001", "status": {"a": 1}}]}',
+    "a missing status": b'{"scenarios": [{"id": "JX-MA-001"}]}',
+    "NaN for an id": b'{"scenarios": [{"id": NaN, "status": "passed"}]}',
+    "a target that is text": b'{"scenarios": [], "target": "http://x"}',
+    "a target description that is a number": b'{"scenarios": [], "target": {"description": 1}}',
+    "a suite that is a list": b'{"scenarios": [], "suite": ["1.0"]}',
+    "a finish time that is an object": b'{"scenarios": [], "finished_at": {"at": 1}}',
+    "nested a million deep": b'{"scenarios": ' + b"[" * 1_000_000 + b"]" * 1_000_000 + b"}",
+    "not UTF-8": b'{"scenarios": [{"id": "\xff\xfe", "status": "passed"}]}',
+    "not JSON": b"<html>report</html>",
+    "empty": b"",
+}
+
+
+@pytest.mark.parametrize("data", ODD_REPORTS.values(), ids=ODD_REPORTS.keys())
+def test_a_report_not_in_the_runners_shape_is_named_on_the_page(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes
+) -> None:
+    path = tmp_path / "report.json"
+    path.write_bytes(data)
+    monkeypatch.setitem(app.config, "CONFORMANCE_REPORT", str(path))
+    response = app.test_client().get("/review")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "尚无一致性测试结果" in html and "无法读取" in html, re.findall(r'id="results-source">[^<]*', html)
+    assert "结果：通过" not in html
+
+
+def test_a_report_over_the_size_limit_is_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = report(tmp_path / "report.json", {"JX-MA-001": "passed"})
+    monkeypatch.setattr(results, "MAX_REPORT_BYTES", path.stat().st_size - 1)
+    parsed: list[bytes] = []
+    monkeypatch.setattr(results, "parse_report", lambda *args: parsed.append(args[1]))
+    found = results.load_results(path)
+    assert not found.found and found.problem and "MiB" in found.problem and not parsed
+
+
+def test_long_texts_from_a_report_are_clipped(tmp_path: Path) -> None:
+    path = report(tmp_path / "report.json", {"JX-MA-001": "x" * 100_000})
+    found = results.load_results(path)
+    assert found.found and len(found.statuses["JX-MA-001"]) == results.MAX_TEXT
+
+
+REPORT_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=8)
+    | st.sampled_from(["JX-MA-001", "passed"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["id", "status", "x"]), children),
+    max_leaves=10,
+)
+REPORT_SHAPES = st.one_of(
+    REPORT_VALUES,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "scenarios": st.lists(REPORT_VALUES, max_size=3) | REPORT_VALUES,
+            "target": REPORT_VALUES,
+            "suite": REPORT_VALUES,
+            "finished_at": REPORT_VALUES,
+        },
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shape=REPORT_SHAPES)
+def test_no_report_shape_makes_the_page_fail(
+    app: Flask, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, shape: Any
+) -> None:
+    path = tmp_path_factory.mktemp("report") / "report.json"
+    path.write_text(json.dumps(shape), encoding="utf-8")
+    monkeypatch.setitem(app.config, "CONFORMANCE_REPORT", str(path))
+    response = app.test_client().get("/review")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+
+
+def test_the_report_is_read_once_until_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = report(tmp_path / "report.json", {"JX-MA-001": "passed"})
+    reads: list[Path] = []
+
+    def counted(where: Path) -> results.Results:
+        reads.append(where)
+        return results.load_results(where)
+
+    monkeypatch.setattr(review_resource, "load_results", counted)
+    http = create_app({"CONFORMANCE_REPORT": str(path)}).test_client()
+    first, second = http.get("/review").get_data(), http.get("/review").get_data()
+    assert first == second and len(reads) == 1
+    report(path, {"JX-MA-001": "failed", "JX-MA-002": "passed"})
+    html = http.get("/review").get_data(as_text=True)
+    assert len(reads) == 2 and "结果：失败" in html
