@@ -14,7 +14,7 @@ from bingpin.api.schemas.common import (
     eligible_field,
     money,
 )
-from bingpin.rules.core.indicators import FIGURE_NAMES, FIGURES, INDICATORS
+from bingpin.rules.core.indicators import FIGURE_NAMES, FIGURES, INDICATORS, summed
 from bingpin.rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
 
 DATE = ma.fields.Date
@@ -233,7 +233,7 @@ class IndicatorsRequestSchema(CalculationRequestSchema):
         required=True,
         metadata={
             "description": "统计数据（人数或金额）。每个指标 = 分子 / 分母 x 100%: "
-            + "；".join(f"{i.id} = {' + '.join(i.numerator)} / {i.denominator}" for i in INDICATORS)
+            + "；".join(f"{i.id} = {summed(i.numerator)} / {i.denominator}" for i in INDICATORS)
             + "。其中 fund_balance_ratio（嘉兴二(二)8 医疗救助基金结余指标：医疗救助累计结余资金占当年筹集资金总额"
             "的比例）= accumulated_balance（累计结余资金）/ funds_raised（当年筹集资金总额），目标不超过15%"
             "（<= 15，含本数：“原则上医疗救助累计结余资金不超过当年筹集资金总额的15%”）。只计算该地区政策设定了"

@@ -18,7 +18,7 @@
     那么 年度最高救助额应为 50000.00 元
 
   @core @clause:三(七) @id:CK-CAP-002 @ambiguity:CK-AMB-010
-  场景: 救助额恰好达到年度救助限额余额的，按比例足额救助
+  场景: 按比例计算的救助额不低于年度救助限额余额的，救助至限额余额
     假如 年度救助限额为 50000.00 元
     而且 本年度已获医疗救助 43000.00 元
     当 计算医疗救助
@@ -49,7 +49,7 @@
     那么 应符合条件
     而且 医疗救助金额应为 0.00 元
 
-  @optional @clause:三(七) @id:CK-CAP-006 @ambiguity:CK-AMB-010 @ambiguity:CK-AMB-016
+  @optional @clause:三(七) @id:CK-CAP-006 @ambiguity:CK-AMB-010 @ambiguity:CK-AMB-016 @ambiguity:CK-AMB-017
   场景: 未给出年度救助限额的，不适用限额
     假如 本年度已获医疗救助 200000.00 元
     当 计算医疗救助

@@ -254,6 +254,17 @@ class Context:
         if self.exchange.status != 422 or got != code:
             raise self.fail(f"应答复 HTTP 422 code={code}（{name}），实际为 HTTP {self.exchange.status} code={got}")
 
+    def not_ineligible(self) -> None:
+        """The person is not refused: eligible, or a 422 asking for an input (validation_error). Where
+        the text settles that a person is an object but not the figure, both answers conform."""
+        if self.exchange is None:
+            raise StepError("尚未计算")
+        payload = self.exchange.payload
+        if self.exchange.status == 422 and isinstance(payload, dict) and payload.get("code") == "validation_error":
+            return
+        if self.answer().get("eligible") is not True:
+            raise self.fail("不应答复不符合条件：应符合条件，或答复输入无效（HTTP 422 validation_error）要求补充输入")
+
     def cites(self, clause: str) -> None:
         steps = self.answer().get("explanation") or []
         clauses = [s["citation"]["clause"] for s in steps if isinstance(s, dict) and s.get("citation")]

@@ -80,6 +80,8 @@ def build(step: Step) -> Callable[..., Any]:
     method = getattr(Context, step.action)
     if has_index:
         return lambda context, index: method(context, index)
+    if not has_value:
+        return lambda context: method(context)
     return lambda context, value: method(context, value)
 
 

@@ -23,7 +23,7 @@
     而且 大病保险支付比例应不低于 80%
     而且 大病保险支付金额应不低于 28000.00 元
 
-  @optional @clause:3(三)9 @id:LG-CI-002 @ambiguity:LG-AMB-005
+  @optional @clause:3(三)9 @id:LG-CI-002 @ambiguity:LG-AMB-005 @ambiguity:LG-AMB-015
   场景: 困难群众按下限80%支付，答复标明为政策下限
     假如 救助对象类别为"最低生活保障家庭成员"
     而且 政策范围内个人负担医疗费用为 50000.00 元

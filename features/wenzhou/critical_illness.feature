@@ -13,7 +13,7 @@
     而且 计算日期为"2020-06-01"
     而且 上年度居民人均可支配收入为 60000.00 元
 
-  @core @clause:三(四) @id:WZ-CI-001
+  @core @clause:三(四) @id:WZ-CI-001 @ambiguity:WZ-AMB-022
   场景: 起付线为上一年度居民人均可支配收入的50%，起付线以上报销比例不低于60%
     假如 不属于任何救助对象类别
     而且 大病保险封顶线为 300000.00 元
@@ -134,7 +134,7 @@
     当 计算大病保险
     那么 大病保险支付金额应为 100000.00 元
 
-  @optional @clause:三(四) @id:WZ-CI-014 @ambiguity:WZ-AMB-008 @ambiguity:WZ-AMB-018
+  @optional @clause:三(四) @id:WZ-CI-014 @ambiguity:WZ-AMB-008 @ambiguity:WZ-AMB-018 @ambiguity:WZ-AMB-020
   场景: 未提供当地封顶线的，按不设封顶线计算
     假如 不属于任何救助对象类别
     而且 政策范围内个人负担医疗费用为 500000.00 元

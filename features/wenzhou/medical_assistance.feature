@@ -46,7 +46,7 @@
     那么 应符合条件
     而且 救助比例应不低于 60%
 
-  @optional @clause:三(五) @id:WZ-MA-005 @ambiguity:WZ-AMB-002
+  @optional @clause:三(五) @id:WZ-MA-005 @ambiguity:WZ-AMB-002 @ambiguity:WZ-AMB-019
   场景: 最低生活保障边缘家庭成员按下限60%救助，未提供当地起付线的按0元计算
     假如 救助对象类别为"最低生活保障边缘家庭成员"
     而且 政策范围内个人负担医疗费用为 10000.00 元
@@ -63,7 +63,7 @@
     那么 应符合条件
     而且 救助比例应不低于 50%
 
-  @optional @clause:三(五) @id:WZ-MA-007 @ambiguity:WZ-AMB-003
+  @optional @clause:三(五) @id:WZ-MA-007 @ambiguity:WZ-AMB-003 @ambiguity:WZ-AMB-019
   场景: 因病致贫人员按下限50%救助，未提供当地起付线的按0元计算
     假如 救助对象类别为"因病致贫人员"
     而且 政策范围内个人负担医疗费用为 10000.00 元
@@ -80,7 +80,7 @@
     那么 应符合条件
     而且 救助比例应不低于 50%
 
-  @optional @clause:三(五) @id:WZ-MA-009 @ambiguity:WZ-AMB-004
+  @optional @clause:三(五) @id:WZ-MA-009 @ambiguity:WZ-AMB-004 @ambiguity:WZ-AMB-019
   场景: 其他救助对象按下限50%救助，未提供当地起付线的按0元计算
     假如 救助对象类别为"其他特殊困难人员"
     而且 政策范围内个人负担医疗费用为 10000.00 元
@@ -111,7 +111,7 @@
     当 计算医疗救助
     那么 计算说明应引用条款"三(五)"
 
-  @core @clause:三(五) @id:WZ-MA-013 @ambiguity:WZ-AMB-005
+  @optional @clause:三(五) @id:WZ-MA-013 @ambiguity:WZ-AMB-005
   场景: 门诊救助的方式和封顶线未规定数额，答复政策未规定
     假如 救助对象类别为"最低生活保障家庭成员"
     而且 就医类型为门诊

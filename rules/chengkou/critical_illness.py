@@ -43,7 +43,9 @@ def critical_illness_insurance(policy: Policy, case: CriticalIllnessCase, trace:
     )
     trace.assume("“60%左右”不是确定数值，按60%计算（CK-AMB-006）")
     if case.registered_poor is not None:
-        trace.assume("本方案的倾斜支付以特困人员、低保对象、返贫致贫人口为条件，忽略输入的 registered_poor")
+        trace.assume(
+            "本方案的倾斜支付以特困人员、低保对象、返贫致贫人口为条件，忽略输入的建档立卡贫困人员（registered_poor）"
+        )
     reduction = policy.param("critical_illness.tilt.deductible_reduction", day)
     increase = policy.param("critical_illness.tilt.ratio_increase", day)
     names = "、".join(policy.name_of(c) for c in tilted)
@@ -63,5 +65,5 @@ def critical_illness_insurance(policy: Policy, case: CriticalIllnessCase, trace:
     )
     trace.step("不设封顶线", policy.cite("三(六)", "报销比例提高5个百分点，不设封顶线"))
     if case.annual_cap is not None:
-        trace.assume("本方案规定特困人员、低保对象、返贫致贫人口不设封顶线，忽略输入的 annual_cap")
+        trace.assume("本方案规定特困人员、低保对象、返贫致贫人口不设封顶线，忽略输入的封顶线（annual_cap）")
     return settle(case.eligible_self_pay, Terms(deductible, rate, False, None, ratio.citation), trace)

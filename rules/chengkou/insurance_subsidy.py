@@ -31,7 +31,7 @@ def _enrolment_year(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) ->
     year = case.enrolment_year
     if year is None:
         year = case.date.year
-        trace.assume(f"未提供 enrolment_year（参保年度），取计算日期所在年度 {year} 年")
+        trace.assume(f"未提供参保年度（enrolment_year），取计算日期所在年度 {year} 年")
     first, last = policy.in_force.start.year, policy.in_force.end.year if policy.in_force.end else None
     if year < first or (last is not None and year > last):
         raise NotInForce(
@@ -91,7 +91,7 @@ def _low_income(
     tier = case.tier
     if tier is None:
         tier = "1"
-        trace.assume("未提供 tier（缴费档次），按参加城乡居民医保一档计算")
+        trace.assume("未提供缴费档次（tier），按参加城乡居民医保一档计算")
     if tier == "2":
         share = policy.param(TIER_2_KEY, on)
         trace.step(
@@ -112,7 +112,7 @@ def _stable(policy: Policy, case: InsuranceSubsidyCase, year: int, trace: Trace)
     values = enrolment.blank()
     if case.tier is not None or case.personal_contribution is not None:
         trace.assume(
-            "稳定脱贫人口按参保年度定额资助，与缴费档次和个人缴费标准无关，忽略输入的 tier、personal_contribution"
+            "稳定脱贫人口按参保年度定额资助，与缴费档次和个人缴费标准无关，忽略输入的缴费档次和个人缴费标准（tier、personal_contribution）"
         )
     if case.enrolled_on is not None:
         trace.assume("三(四)错过集中参保期不设等待期的规定适用于7类低收入人口，不答复稳定脱贫人口的待遇生效日期")
@@ -135,13 +135,13 @@ def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) 
     """7类低收入人口按一档个人缴费标准的100%/90%/70%资助（二档统一100%）；稳定脱贫人口按年度定额资助."""
     categories = policy.categories_of(case.categories)
     year = _enrolment_year(policy, case, trace)
-    for name, given in (
-        ("recognized_on", case.recognized_on),
-        ("exited_on", case.exited_on),
-        ("in_transition_period", case.in_transition_period),
+    for label, name, given in (
+        ("认定日期", "recognized_on", case.recognized_on),
+        ("退出日期", "exited_on", case.exited_on),
+        ("渐退期", "in_transition_period", case.in_transition_period),
     ):
         if given is not None:
-            trace.assume(f"本方案未规定新增、退出或渐退期对象的资助起止，忽略输入的 {name}")
+            trace.assume(f"本方案未规定新增、退出或渐退期对象的资助起止，忽略输入的{label}（{name}）")
     classes = [c for c in categories if c in LOW_INCOME]
     if classes:
         if STABLE in categories:

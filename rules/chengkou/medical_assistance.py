@@ -32,7 +32,7 @@ def _not_assisted(policy: Policy, categories: list[Category], trace: Trace) -> N
 def _cap(policy: Policy, case: MedicalAssistanceCase, computed: Decimal, trace: Trace) -> Decimal:
     """The annual limit (an input), shared by 门诊 and 住院, less the assistance received this year."""
     if case.annual_cap is None:
-        trace.assume("本方案未规定年度救助限额的数额；未提供 annual_cap，未适用限额")
+        trace.assume("本方案未规定年度救助限额的数额；未提供年度救助限额（annual_cap），未适用限额")
         if case.assistance_received_this_year is not None:
             trace.assume("未适用年度救助限额，忽略输入的本年度已获医疗救助金额（assistance_received_this_year）")
         return computed

@@ -26,7 +26,7 @@ def risk_monitoring(policy: Policy, case: RiskMonitoringCase, trace: Trace) -> O
             {"monitoring_standard": ["缺少监测标准（乡村振兴部门确定）/ monitoring standard required"]},
         )
     if case.potential_threshold is not None:
-        trace.assume("本方案按监测标准的倍数监测，忽略输入的 potential_threshold")
+        trace.assume("本方案按监测标准的倍数监测，忽略输入的潜在对象自付费用标准（potential_threshold）")
     multiple = policy.param("risk_monitoring.standard_multiple", case.date)
     threshold = case.monitoring_standard * multiple.value
     trace.step(

@@ -35,7 +35,7 @@ def within_annual_cap(
     received = case.assistance_received_this_year
     if received is None:
         received = ZERO
-        trace.assume("未提供 assistance_received_this_year，假定本年度尚未获得医疗救助")
+        trace.assume("未提供本年度已获医疗救助（assistance_received_this_year），假定本年度尚未获得医疗救助")
     remaining = max(cap - received, Decimal(0))
     amount = min(computed, remaining)
     if trace.explain:

@@ -69,7 +69,7 @@ def amount(
 ) -> None:
     """资助金额 = 个人缴费 x 资助比例, rounded once; without the contribution only the share is answered."""
     if case.personal_contribution is None:
-        trace.assume(f"未提供 personal_contribution（{contribution}），只答复资助比例，不计算资助金额")
+        trace.assume(f"未提供{contribution}（personal_contribution），只答复资助比例，不计算资助金额")
         return
     subsidy = round_money(case.personal_contribution * share)
     trace.step(

@@ -7,7 +7,7 @@ states targets as parameters ``target.<id>`` (with comparator and, where stated,
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
@@ -122,6 +122,12 @@ COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
 _WORDS = {">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于"}
 
 
+def summed(terms: Iterable[str]) -> str:
+    """A numerator as written in a formula: one term alone, several in brackets ("(a + b) / c")."""
+    parts = list(terms)
+    return parts[0] if len(parts) == 1 else f"({' + '.join(parts)})"
+
+
 def rate(numerator: Decimal, denominator: Decimal, target: Decimal) -> Decimal:
     """numerator / denominator x 100, exact when it terminates, else to 28 significant digits rounded
     away from ``target``: the value returned stands on the same side of the target as the exact rate,
@@ -157,7 +163,7 @@ def indicators(policy: Policy, case: IndicatorsCase, trace: Trace) -> Outcome:
         comparator = target.comparator or ">="
         met = COMPARE[comparator](value, target.value)
         trace.step(
-            f"{indicator.name} = {' + '.join(FIGURE_NAMES[n] for n in indicator.numerator)} / "
+            f"{indicator.name} = {summed(FIGURE_NAMES[n] for n in indicator.numerator)} / "
             f"{FIGURE_NAMES[indicator.denominator]} x 100% "
             f"= {format_ratio(value)}%，目标{_WORDS[comparator]}{target.value}%："
             f"{'达到' if met else '未达到'}",
@@ -179,7 +185,7 @@ def indicators(policy: Policy, case: IndicatorsCase, trace: Trace) -> Outcome:
     for name in figures:
         if name not in read:
             trace.assume(
-                f"本政策未设定使用{FIGURE_NAMES[name]}的指标目标，忽略输入的 figures.{name}（{FIGURE_NAMES[name]}）"
+                f"本政策未设定使用{FIGURE_NAMES[name]}的指标目标，忽略输入的{FIGURE_NAMES[name]}（figures.{name}）"
             )
     if not results:
         trace.step("所给数据不足以计算本政策设定目标的任何指标")

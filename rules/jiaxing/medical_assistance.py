@@ -28,6 +28,21 @@ LOW_INCOME = {Category.SUBSISTENCE_ALLOWANCE, Category.MARGINAL_SUBSISTENCE}
 
 def _children_rule(policy: Policy, case: MedicalAssistanceCase, trace: Trace) -> ParameterValue | None:
     """本市户籍的0-14周岁（含14周岁）患先天性心脏病、白血病病种的参保儿童按80%救助."""
+    ratio = _children_rule_ratio(policy, case, trace)
+    if ratio is None and case.local_household_registration is not None and not _registration_decided(case, policy):
+        trace.assume(
+            "不适用儿童重大疾病救助，户籍不影响医疗救助，忽略输入的是否本市户籍（local_household_registration）"
+        )
+    return ratio
+
+
+def _registration_decided(case: MedicalAssistanceCase, policy: Policy) -> bool:
+    """Whether the children's rule turned on the household registration (a child of age with the diagnosis)."""
+    max_age = policy.param("medical_assistance.children_severe_disease.max_age", case.date).value
+    return bool(CHILDREN_DIAGNOSES.intersection(case.diagnoses)) and case.age is not None and case.age <= max_age
+
+
+def _children_rule_ratio(policy: Policy, case: MedicalAssistanceCase, trace: Trace) -> ParameterValue | None:
     others = sorted(set(case.diagnoses) - CHILDREN_DIAGNOSES)
     if others:
         trace.assume(
@@ -125,8 +140,11 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
     cap = policy.param("medical_assistance.annual_cap", day)
     if case.annual_cap is not None:
         trace.assume(f"本办法规定年度最高救助额为 {format_money(cap.value)} 元，忽略输入的年度限额（annual_cap）")
-    if case.deductible is not None or case.deductibles:
-        trace.assume("本办法未规定医疗救助起付线，忽略输入的当地起付线（deductible）")
+    given = [name for name, value in (("deductible", case.deductible), ("deductibles", case.deductibles)) if value]
+    if case.deductible is not None and "deductible" not in given:
+        given.insert(0, "deductible")
+    if given:
+        trace.assume(f"本办法未规定医疗救助起付线，忽略输入的当地起付线（{'、'.join(given)}）")
     values = assistance.blank(cap.value, costs_eligible_from=costs_from)
     if costs_from is not None and day < costs_from:
         trace.step(f"就医日期 {day.isoformat()} 早于 {costs_from.isoformat()}，其医疗费用不纳入医疗救助范围，不予救助")

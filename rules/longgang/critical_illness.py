@@ -38,7 +38,7 @@ def critical_illness(policy: Policy, case: CriticalIllnessCase, trace: Trace) ->
     deductible, _ = standard(city, case, trace)
     trace.assume("本方案未规定被降低的标准起付线，按温州全市统一的大病保险起付线计算（LG-AMB-005）")
     if case.registered_poor is not None:
-        trace.assume("本方案未规定建档立卡贫困人员的大病保险待遇，忽略输入的 registered_poor")
+        trace.assume("本方案未规定建档立卡贫困人员的大病保险待遇，忽略输入的建档立卡贫困人员（registered_poor）")
 
     reduction = policy.param("critical_illness.hardship.deductible_reduction", day)
     hardship_ratio = policy.param("critical_illness.hardship.ratio", day)
@@ -54,7 +54,7 @@ def critical_illness(policy: Policy, case: CriticalIllnessCase, trace: Trace) ->
         hardship_ratio.citation,
     )
     if case.annual_cap is not None:
-        trace.assume("本方案取消困难群众的大病保险封顶线，忽略输入的 annual_cap")
+        trace.assume("本方案取消困难群众的大病保险封顶线，忽略输入的封顶线（annual_cap）")
     terms = Terms(
         deductible, hardship_ratio.value, hardship_ratio.is_floor, None, hardship_ratio.citation, cap_citation
     )

@@ -25,7 +25,7 @@ def _transition_until(
     year = case.enrolment_year
     if year is None:
         year = start.year
-        trace.assume(f"未提供 enrolment_year，参保年度按自然年度，取 {year} 年")
+        trace.assume(f"未提供参保年度（enrolment_year），参保年度按自然年度，取 {year} 年")
     until = dt.date(year, 12, 31)
     trace.step(
         f"渐退期的低保、低保边缘对象：在同一参保年度（{year} 年）内继续保留资助参保，至 {until.isoformat()}",
@@ -48,7 +48,7 @@ def insurance_subsidy(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) 
     categories = policy.categories_of(case.categories)
     share = policy.param("insurance_subsidy.share", day)
     if case.tier is not None:
-        trace.assume("本方案未区分缴费档次，忽略输入的 tier")
+        trace.assume("本方案未区分缴费档次，忽略输入的缴费档次（tier）")
     values = enrolment.blank()
     if not categories:
         trace.step("不属于本方案的困难群众，不予资助参保", share.citation)

@@ -33,7 +33,8 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         trace.assume("本方案规定医疗救助不设起付线，忽略输入的当地起付线（deductible、deductibles）")
     if case.annual_cap is not None:
         trace.assume(
-            f"本方案规定救助限额为每人每年 {format_money(cap.value)} 元（特困人员不设限额），忽略输入的 annual_cap"
+            f"本方案规定救助限额为每人每年 {format_money(cap.value)} 元（特困人员不设限额），"
+            "忽略输入的年度限额（annual_cap）"
         )
     values = assistance.blank(cap.value, deductible.value)
     if not categories:

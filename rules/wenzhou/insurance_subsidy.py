@@ -30,7 +30,7 @@ def _start(policy: Policy, case: InsuranceSubsidyCase, trace: Trace, values: dic
     if case.already_enrolled_this_year:
         reference = case.recognized_on or case.date
         if case.recognized_on is None:
-            trace.assume("未提供 recognized_on，以计算日期所在年度为个人已参保的年度")
+            trace.assume("未提供认定日期（recognized_on），以计算日期所在年度为个人已参保的年度")
         start = dt.date(reference.year + 1, 1, 1)
         trace.step(
             f"个人 {reference.year} 年已参保：不退保费，自次年 {start.isoformat()} 起资助参保",

@@ -156,7 +156,9 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
 
     _rare_diseases(policy, case, trace)
     if (case.deductible is not None or case.deductibles) and not LOCAL_DEDUCTIBLE.keys() & set(categories):
-        trace.assume("特困供养人员全额解决、最低生活保障家庭成员不设起付线，忽略输入的当地起付线")
+        trace.assume(
+            "特困供养人员全额解决、最低生活保障家庭成员不设起付线，忽略输入的当地起付线（deductible、deductibles）"
+        )
     if trace.explain:
         trace.step(
             f"救助基数为扣除基本医保、大病保险和其他补充医疗保险补偿后的住院自负合规医疗费用 "
@@ -165,10 +167,9 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         )
     options = [_option(policy, case, category, trace) for category in categories]
     best = max(options, key=lambda o: (o.computed, o.ratio.value))
-    if options[1:] and trace.explain:  # several classes
-        trace.step(
-            f"同一对象属于多个类别，按救助金额最高的{policy.name_of(best.category)}计算，不重复享受"
-            "（方案未规定，见 WZ-AMB-007）"
+    if options[1:]:  # several classes: the text is silent (WZ-AMB-016)
+        trace.assume(
+            f"同一对象属于多个类别，方案未规定如何救助：按救助金额最高的{policy.name_of(best.category)}计算，不重复享受"
         )
     amount = assistance.within_annual_cap(case, best.computed, cap.value, "年度救助封顶线", cap.citation, trace)
     values.update(

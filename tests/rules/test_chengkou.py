@@ -259,7 +259,7 @@ def test_a_cap_given_for_the_three_classes_is_ignored_and_60_percent_is_an_assum
     tilted = critical(categories=("subsistence_allowance",), eligible_self_pay=D("1012000"), annual_cap=D("300000"))
     assert tilted["amount"] == D("650000.00")
     assert tilted["annual_cap"] is None
-    assert any("忽略输入的 annual_cap" in a for a in tilted["assumptions"])
+    assert any("忽略输入的封顶线（annual_cap）" in a for a in tilted["assumptions"])
     assert any("CK-AMB-006" in a for a in tilted["assumptions"])
 
 
