@@ -18,6 +18,8 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 
+from bingpin.features.conformance.text import printable
+
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_GIVE_UP_AFTER = 5
@@ -89,11 +91,11 @@ def _once(
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = kind(parts.hostname, port, timeout=remaining)
     passed = threading.Event()
+    sockets: list[socket.socket] = []  # the connection lets go of its socket once an answer says "close"
 
     def cut() -> None:  # runs on the timer's thread: a blocked read returns at once
         passed.set()
-        sock = connection.sock
-        if sock is not None:
+        for sock in sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
@@ -102,6 +104,11 @@ def _once(
     timer.start()
     late = AnswerError(f"no complete answer within {limits.timeout:g} s (--answer-timeout)", no_answer=True)
     try:
+        connection.connect()
+        if connection.sock is not None:
+            sockets.append(connection.sock)
+        if passed.is_set():
+            raise late
         connection.request(method, urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, "")), data, headers)
         response = connection.getresponse()
         body = _read(response, limits.max_bytes)
@@ -142,4 +149,5 @@ def _read(response: http.client.HTTPResponse, limit: int) -> bytes:
 
 def _name(error: BaseException) -> str:
     """The error in one line (``str`` of some is empty; ``repr`` escapes what the service sent)."""
-    return f"{type(error).__name__}: {error}"[:300] if str(error) else type(error).__name__
+    text = printable(str(error), lines=False)
+    return f"{type(error).__name__}: {text}"[:300] if text else type(error).__name__

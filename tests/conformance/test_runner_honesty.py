@@ -109,13 +109,14 @@ def test_control_characters_and_a_lone_surrogate_reach_neither_the_console_nor_j
     for raw in ("\x1b", "\x00", "\x0c", "\x7f", "\x9b"):
         assert raw not in result.stdout + result.stderr
     assert "\\x1b[2J" in result.stdout  # shown, not acted on
-    assert [line for line in result.stdout.splitlines() if "ALL SCENARIOS PASSED" in line][0].startswith("  check:")
+    (shown,) = [line for line in result.stdout.splitlines() if "ALL SCENARIOS PASSED" in line]
+    assert shown.startswith("  check:")
     failed = {s["id"]: s for s in load(report)["scenarios"] if s["status"] == "failed"}
     assert set(failed) == {"JX-IF-001", "JX-IF-002"}
     assert failed["JX-IF-002"]["failure"]["response"]["body"]["amount"] == "\ud800"  # the answer, as it came
     junit = ET.parse(report / "junit.xml")  # parses: no NUL, ESC or form feed in it
     text = ET.tostring(junit.getroot(), encoding="unicode")
-    assert "\\x1b[2J" in text and "\x1b" not in text and "failures=\"0\"" not in text
+    assert "\\x1b[2J" in text and "\x1b" not in text and 'failures="0"' not in text
     html = (report / "report.html").read_text(encoding="utf-8")
     assert "\x1b" not in html and "符合（全部核心场景通过）" not in html
 
