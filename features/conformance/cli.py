@@ -164,6 +164,20 @@ DIFF_EPILOG = """exit codes:
   2   usage: OLD or NEW is missing or not a report.json"""
 
 
+#: The limits on the service's answers: flag, type, default, metavar, meaning.
+LIMIT_OPTIONS: tuple[tuple[str, type[float] | type[int], float, str, str], ...] = (
+    ("--answer-timeout", float, DEFAULT_TIMEOUT, "SECONDS", "seconds each answer may take, all of it"),
+    ("--max-answer-bytes", int, DEFAULT_MAX_BYTES, "BYTES", "largest answer read; a larger one fails its scenario"),
+    (
+        "--give-up-after",
+        int,
+        DEFAULT_GIVE_UP_AFTER,
+        "N",
+        f"stop the run (exit {EXIT_UNAVAILABLE}) after N requests in a row get no answer",
+    ),
+)
+
+
 def _positive(kind: type[float] | type[int]) -> Callable[[str], float]:
     def convert(text: str) -> float:
         value = kind(text)
@@ -220,28 +234,14 @@ def main(argv: list[str]) -> int:
         help=f"directory for report.json, junit.xml and report.html (default: ./{DEFAULT_REPORT.as_posix()}, "
         "which `bingpin review` reads)",
     )
-    parser.add_argument(
-        "--answer-timeout",
-        type=_positive(float),
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"seconds each answer may take, all of it (default {DEFAULT_TIMEOUT:g})",
-    )
-    parser.add_argument(
-        "--max-answer-bytes",
-        type=_positive(int),
-        default=DEFAULT_MAX_BYTES,
-        metavar="BYTES",
-        help=f"largest answer read; a larger one fails its scenario (default {DEFAULT_MAX_BYTES})",
-    )
-    parser.add_argument(
-        "--give-up-after",
-        type=_positive(int),
-        default=DEFAULT_GIVE_UP_AFTER,
-        metavar="N",
-        help=f"stop the run (exit {EXIT_UNAVAILABLE}) after N requests in a row get no answer "
-        f"(default {DEFAULT_GIVE_UP_AFTER})",
-    )
+    for flag, kind, default, metavar, meaning in LIMIT_OPTIONS:
+        parser.add_argument(
+            flag,
+            type=_positive(kind),
+            default=default,
+            metavar=metavar,
+            help=f"{meaning} (default {default:g})" if kind is float else f"{meaning} (default {default})",
+        )
     parser.add_argument(
         "--waive",
         type=Path,

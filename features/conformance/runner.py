@@ -14,16 +14,8 @@ from typing import Any
 import pytest
 
 from bingpin.api.catalog.features import features_dir
+from bingpin.features.conformance import exits, suite
 from bingpin.features.conformance import report as reports
-from bingpin.features.conformance import suite
-from bingpin.features.conformance.exits import (
-    EXIT_CONFORMANT,
-    EXIT_INTERRUPTED,
-    EXIT_NOT_CONFORMANT,
-    EXIT_SOFTWARE,
-    EXIT_UNAVAILABLE,
-    EXIT_USAGE,
-)
 from bingpin.features.conformance.plugin import Recorder, Selection, run
 from bingpin.features.conformance.report_dir import ReportDir
 from bingpin.features.conformance.text import printable
@@ -37,16 +29,16 @@ def run_suite(args: argparse.Namespace, waivers: dict[str, str], output: ReportD
     unknown = sorted(set(waivers) - known)
     if unknown:
         print(f"waivers name scenarios the suite does not have: {', '.join(unknown)}", file=sys.stderr)
-        return EXIT_USAGE
+        return exits.EXIT_USAGE
     selection = Selection(policies=args.policy or [], tags=args.tags or [])
     if not any(selection.matches(set(e.tags)) for e in entries):
         print(NOTHING_SELECTED, file=sys.stderr)
-        return EXIT_USAGE
+        return exits.EXIT_USAGE
     try:
         output.start()
     except OSError as error:
         print(f"cannot write the reports to {args.report!r}: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return exits.EXIT_USAGE
     try:
         return _run(args, waivers, output, entries, selection)
     finally:
@@ -84,33 +76,33 @@ def _run(
     started = dt.datetime.now(dt.UTC)
     code = run(pytest_args, recorder)
     finished = dt.datetime.now(dt.UTC)
-    if code == EXIT_UNAVAILABLE:
+    if code == exits.EXIT_UNAVAILABLE:
         print(
             f"{printable(recorder.stopped)}\nstopped after {recorder.done} of {recorder.total} scenarios; "
             "no report written",
             file=sys.stderr,
         )
-        return EXIT_UNAVAILABLE
+        return exits.EXIT_UNAVAILABLE
     if code == pytest.ExitCode.INTERRUPTED:
         # A truncated run writes no report: a partial one would read as a complete verdict.
         print(f"interrupted after {recorder.done} of {recorder.total} scenarios; no report written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return exits.EXIT_INTERRUPTED
     if recorder.collection_errors:
         print(
             "the suite could not be collected (reinstall bingpin):\n" + "\n".join(recorder.collection_errors),
             file=sys.stderr,
         )
-        return EXIT_SOFTWARE
+        return exits.EXIT_SOFTWARE
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         print(
             f"internal error of the runner (pytest exit code {int(code)}; a bug in bingpin: please report it); "
             "no report written",
             file=sys.stderr,
         )
-        return EXIT_SOFTWARE
+        return exits.EXIT_SOFTWARE
     if not recorder.records:
         print(NOTHING_SELECTED, file=sys.stderr)
-        return EXIT_USAGE
+        return exits.EXIT_USAGE
     target = (
         {"kind": "http", "base_url": args.base_url, "description": args.base_url}
         if args.base_url
@@ -139,9 +131,9 @@ def _run(
         output.commit()
     except OSError as error:
         print(f"cannot put the reports at {args.report!r}: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return exits.EXIT_USAGE
     _print_summary(result, output.target, args.waive)
-    return EXIT_CONFORMANT if result["summary"]["conformant"] else EXIT_NOT_CONFORMANT
+    return exits.EXIT_CONFORMANT if result["summary"]["conformant"] else exits.EXIT_NOT_CONFORMANT
 
 
 def _print_summary(result: dict[str, Any], directory: Path, waiver_file: Path | None) -> None:
