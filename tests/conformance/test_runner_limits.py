@@ -102,14 +102,18 @@ def misbehave_on_new_year(answer: Callable[[socket.socket], None]) -> Callable[.
     return hook
 
 
+#: The child's own peak (VmHWM: ``ru_maxrss`` would carry over the test process's size across exec).
+PEAK = (
+    "import re, sys\nfrom pathlib import Path\nfrom bingpin.api.cli import main\ncode = main(sys.argv[1:])\n"
+    "status = Path('/proc/self/status').read_text()\n"
+    "print(re.search(r'VmHWM:\\s+(\\d+) kB', status)[1], file=sys.stderr)\nsys.exit(code)\n"
+)
+
+
 def rss_run(*args: str) -> tuple[subprocess.CompletedProcess[str], int]:
     """``bingpin ARGS`` in a child that reports its peak memory (kB) on its last stderr line."""
-    code = (
-        "import resource, sys\nfrom bingpin.api.cli import main\ncode = main(sys.argv[1:])\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)\n"
-    )
     result = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=600, check=False
+        [sys.executable, "-c", PEAK, *args], capture_output=True, text=True, timeout=600, check=False
     )
     return result, int(result.stderr.split()[-1])
 
