@@ -119,6 +119,8 @@ def _once(
         raise
     except TimeoutError:
         raise late from None
+    except http.client.InvalidURL as error:  # ours to send, not the service's answer
+        raise AnswerError(f"not a valid URL: {_name(error)}") from None
     except http.client.HTTPException as error:
         if passed.is_set():
             raise late from None
