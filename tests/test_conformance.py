@@ -5,6 +5,7 @@ diff exits non-zero on a regression."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -112,10 +113,10 @@ def test_a_waived_failure_is_reported_as_waived_not_passed(live_url: str, tmp_pa
             "--waive",
             str(waivers),
             "--report",
-            str(tmp_path),
+            str(tmp_path / "report"),
         )
     assert result.returncode == 0, result.stdout + result.stderr
-    report = load(tmp_path)
+    report = load(tmp_path / "report")
     (waived,) = [s for s in report["scenarios"] if s["status"] == "waived"]
     assert waived["id"] == "JX-IF-002"
     assert waived["waiver"].startswith("our 2023-01-01")
@@ -127,11 +128,20 @@ def test_a_waiver_for_a_scenario_that_passes_is_reported_stale_and_never_counted
 ) -> None:
     waivers = tmp_path / "waivers.txt"
     waivers.write_text("JX-IF-002 our 2023-01-01 rollover is fixed in release 4.2\n", encoding="utf-8")
+    directory = tmp_path / "report"
     result = bingpin(
-        "conformance", "--base-url", live_url, "--tags", "clause:三", "--waive", str(waivers), "--report", str(tmp_path)
+        "conformance",
+        "--base-url",
+        live_url,
+        "--tags",
+        "clause:三",
+        "--waive",
+        str(waivers),
+        "--report",
+        str(directory),
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    report = load(tmp_path)
+    report = load(directory)
     (stale,) = [s for s in report["scenarios"] if s["id"] == "JX-IF-002"]
     assert stale["status"] == "stale_waiver" and stale["waiver"].startswith("our 2023-01-01")
     core = report["summary"]["core"]
@@ -139,7 +149,7 @@ def test_a_waiver_for_a_scenario_that_passes_is_reported_stale_and_never_counted
     assert core["passed"] + core["stale_waiver"] == core["total"]
     assert f"STALE WAIVER JX-IF-002: passes now; remove it from {waivers}" in result.stdout
     assert "1 stale waivers" in result.stdout
-    junit = ET.parse(tmp_path / "junit.xml")
+    junit = ET.parse(directory / "junit.xml")
     (case,) = [c for c in junit.iter("testcase") if (c.get("name") or "").startswith("JX-IF-002")]
     assert "stale waiver" in (case.findtext("system-out") or "")
 
@@ -301,9 +311,14 @@ def test_the_runner_writes_its_reports_where_the_review_page_reads_them() -> Non
     assert str(DEFAULT_REPORT) in results.Results(results.DEFAULT_REPORT, False).describe()
 
 
-def test_an_interrupted_run_writes_no_report_and_exits_130(tmp_path: Path) -> None:
-    """A truncated run never reads as a verdict (the suite against the in-process reference)."""
-    command = [sys.executable, "-m", "bingpin.api.cli", "conformance", "--report", str(tmp_path)]
+def test_an_interrupted_run_writes_no_report_leaves_no_earlier_one_and_exits_130(tmp_path: Path) -> None:
+    """A truncated run never reads as a verdict, its own or the previous run's (the suite against
+    the in-process reference)."""
+    from tests.conformance.test_runner_honesty import plant_green_verdict
+
+    directory = tmp_path / "report"
+    plant_green_verdict(directory)
+    command = [sys.executable, "-m", "bingpin.api.cli", "conformance", "--report", str(directory)]
     process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     seen = []
@@ -320,7 +335,7 @@ def test_an_interrupted_run_writes_no_report_and_exits_130(tmp_path: Path) -> No
     rest = "".join(seen) + rest
     assert process.returncode == 130, rest
     assert "no report written" in rest
-    assert not (tmp_path / "report.json").exists()
+    assert os.listdir(tmp_path) == []  # neither the previous reports nor half-written ones
 
 
 def test_waivers_are_one_id_and_a_reason_per_line_which_may_hold_an_issue_url(tmp_path: Path) -> None:
@@ -341,10 +356,10 @@ def test_waivers_are_one_id_and_a_reason_per_line_which_may_hold_an_issue_url(tm
 def test_a_waiver_for_an_unknown_id_and_an_empty_selection_are_usage_errors(tmp_path: Path) -> None:
     waivers = tmp_path / "waivers.txt"
     waivers.write_text("JX-XX-999 no such scenario\n", encoding="utf-8")
-    unknown = bingpin("conformance", "--waive", str(waivers), "--report", str(tmp_path))
+    unknown = bingpin("conformance", "--waive", str(waivers), "--report", str(tmp_path / "report"))
     assert unknown.returncode == 2
     assert "JX-XX-999" in unknown.stderr
-    empty = bingpin("conformance", "--tags", "id:JX-XX-999", "--report", str(tmp_path))
+    empty = bingpin("conformance", "--tags", "id:JX-XX-999", "--report", str(tmp_path / "report"))
     assert empty.returncode == 2
     assert "no scenario matches the selection" in empty.stderr
     (tmp_path / "a-file").write_text("", encoding="utf-8")

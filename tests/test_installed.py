@@ -17,7 +17,10 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.conformance.altered import altered
+from tests.conformance.altered import altered, proxy
+from tests.conformance.hostile import json_answer, raw_server, sends
+from tests.conformance.test_runner_honesty import control_characters, hostile_policy_id, plant_green_verdict, replayed
+from tests.conformance.test_runner_limits import DEEP
 from tests.live import ROOT, free_port, served
 from tests.test_conformance import on_new_year
 from tests.wheel import Installed
@@ -68,7 +71,16 @@ def test_the_installed_command_names_its_version_and_explains_the_runner(
     assert version.stdout.strip() == f"bingpin {VERSION} (suite {SUITE})"
     helped = installed.run("conformance", "--help", cwd=vendor, env=environment)
     assert helped.returncode == 0, helped.stderr
-    for option in ("--base-url", "--report", "reports/conformance", "--waive", "--tags", "exit codes"):
+    for option in (
+        "--base-url",
+        "--report",
+        "reports/conformance",
+        "--waive",
+        "--tags",
+        "exit codes",
+        "--answer-timeout",
+        "--max-answer-bytes",
+    ):
         assert option in helped.stdout
 
 
@@ -177,3 +189,45 @@ def test_the_ci_job_of_the_vendors_guide_works_as_written(
     (upload,) = [step for step in job["steps"] if step.get("uses", "").startswith("actions/upload-artifact")]
     reports = tmp_path / upload["with"]["path"]
     assert {p.name for p in reports.iterdir()} >= {"report.json", "junit.xml", "report.html"}
+
+
+def test_the_installed_runner_is_safe_against_a_hostile_service(
+    installed: Installed, vendor: Path, environment: dict[str, str], service: str, tmp_path: Path
+) -> None:
+    """A policy id that is a shell command, control characters and a lone surrogate in answers, a
+    link planted in the report directory, a previous green verdict, JSON nested 10^6 deep."""
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return installed.run("conformance", *args, cwd=vendor, env=environment)
+
+    elsewhere = tmp_path / "precious.json"
+    elsewhere.write_text("precious", encoding="utf-8")
+    linked = vendor / "linked-report"
+    linked.mkdir()
+    (linked / "report.json").symlink_to(elsewhere)
+    with proxy(service, hostile_policy_id) as hostile:
+        result = run("--base-url", hostile, "--tags", "id:SZ-OD-001", "--report", str(linked))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert elsewhere.read_text(encoding="utf-8") == "precious" and not (linked / "report.json").is_symlink()
+    (line,) = [line.removeprefix("  replay:   ") for line in result.stdout.splitlines() if "replay:" in line]
+    replayed(line, tmp_path)
+    assert not (tmp_path / "pwned").exists()
+
+    directory = vendor / "controls"
+    plant_green_verdict(directory)
+    with proxy(service, control_characters) as hostile:
+        result = run("--base-url", hostile, "--tags", "clause:三", "--report", str(directory))
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "\x1b" not in result.stdout and "\\x1b[2J" in result.stdout
+    junit = ET.parse(directory / "junit.xml")
+    assert sorted(c.get("name", "")[:9] for c in junit.iter("testcase") if c.find("failure") is not None) == [
+        "JX-IF-001",
+        "JX-IF-002",
+    ]
+
+    with raw_server(sends(json_answer(DEEP))) as deep:
+        result = run("--base-url", deep, "--report", "deep")
+    assert result.returncode == 69 and len(result.stderr.splitlines()) == 1, result.stderr[-3000:]
+    assert "nested deeper than 64 levels" in result.stderr
+    empty = run("--report", "")
+    assert empty.returncode == 2 and "--report needs a directory" in empty.stderr

@@ -8,28 +8,46 @@ import json
 import re
 import sys
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 from bingpin.api.catalog.features import JURISDICTION_TAGS as JURISDICTIONS
+from bingpin.features.conformance.exits import (
+    EXIT_CONFORMANT,
+    EXIT_INTERRUPTED,
+    EXIT_NOT_CONFORMANT,
+    EXIT_SOFTWARE,
+    EXIT_UNAVAILABLE,
+    EXIT_USAGE,
+)
+from bingpin.features.conformance.fetch import DEFAULT_GIVE_UP_AFTER, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Limits
 from bingpin.features.conformance.http_client import unreachable
+from bingpin.features.conformance.report_dir import ReportDir, ReportDirError
+from bingpin.features.conformance.text import printable
 
 DEFAULT_REPORT = Path("reports") / "conformance"
 
-# Exit codes (os.EX_* where one fits), documented in --help and docs/vendors.md.
-EXIT_CONFORMANT = 0  # every selected @core scenario passed or is waived; diff: no regression
-EXIT_NOT_CONFORMANT = 1  # a selected @core scenario failed; diff: a regression
-EXIT_USAGE = 2  # a bad option, waiver file or selection (argparse uses 2 too)
-EXIT_UNAVAILABLE = 69  # os.EX_UNAVAILABLE: the service did not answer; nothing was run
-EXIT_SOFTWARE = 70  # os.EX_SOFTWARE: the installed suite could not be collected
-EXIT_INTERRUPTED = 130  # 128 + SIGINT: stopped before the end; no report written
+EPILOG = f"""limits:
+  every answer of the service must be complete within --answer-timeout seconds (default
+  {DEFAULT_TIMEOUT:g}; connecting, headers and body together) and at most --max-answer-bytes long (default
+  {DEFAULT_MAX_BYTES}); a larger or later answer fails its scenario. After --give-up-after requests
+  in a row get no answer at all (default {DEFAULT_GIVE_UP_AFTER}), the run stops with exit {EXIT_UNAVAILABLE}.
+  Redirects are followed only to the same scheme, host and port.
 
-EXIT_CODES = f"""exit codes:
+reports:
+  DIR is the runner's own: when a run starts, the reports of the previous run there are removed;
+  the new ones are written beside it and put in place only once complete. A run that ends
+  early leaves none. A symbolic link, a file, or a directory holding other files is refused.
+
+exit codes:
   {EXIT_CONFORMANT}   conformant: every selected @core scenario passed or is waived
   {EXIT_NOT_CONFORMANT}   not conformant: a selected @core scenario failed (@optional results never change it)
   {EXIT_USAGE}   usage: a bad option, a waiver naming an unknown id, a selection that matches nothing,
       a report directory that cannot be written
-  {EXIT_UNAVAILABLE}  the service at --base-url did not answer GET /v1/jurisdictions; nothing was run
-  {EXIT_SOFTWARE}  the installed suite could not be collected (reinstall bingpin)
+  {EXIT_UNAVAILABLE}  the service at --base-url did not answer GET /v1/jurisdictions (nothing was run), or
+      stopped answering during the run (no report is written)
+  {EXIT_SOFTWARE}  the installed suite could not be collected (reinstall bingpin), or the runner failed
+      (a bug in bingpin: please report it); no report is written
   {EXIT_INTERRUPTED} interrupted (Ctrl-C) before the last scenario; no report is written"""
 
 
@@ -72,19 +90,32 @@ def conformance(args: argparse.Namespace) -> int:
     if args.base_url and urllib.parse.urlsplit(args.base_url).scheme not in ("http", "https"):
         print(f"--base-url must start with http:// or https://, not {args.base_url!r}", file=sys.stderr)
         return EXIT_USAGE
-    if args.base_url:
-        problem = unreachable(args.base_url)
-        if problem:
-            print(f"bingpin conformance: {problem}", file=sys.stderr)
-            return EXIT_UNAVAILABLE
     try:  # before the run, not after it
-        Path(args.report).mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        print(f"cannot write the reports to {args.report}: {error}", file=sys.stderr)
+        output = ReportDir(args.report)
+        output.check()
+    except ReportDirError as error:
+        print(f"cannot write the reports to {args.report!r}: {error}", file=sys.stderr)
         return EXIT_USAGE
-    from bingpin.features.conformance.runner import run_suite
+    try:
+        if args.base_url:
+            problem = unreachable(args.base_url, Limits(args.max_answer_bytes, args.answer_timeout))
+            if problem:
+                print(f"bingpin conformance: {printable(problem)}", file=sys.stderr)
+                return EXIT_UNAVAILABLE
+        from bingpin.features.conformance.runner import run_suite
 
-    return run_suite(args, waivers)
+        return run_suite(args, waivers, output)
+    except KeyboardInterrupt:
+        print("interrupted; no report written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a bug of the runner's: one line, and never blamed on the installation
+        where = error.__traceback__
+        while where is not None and where.tb_next is not None:
+            where = where.tb_next
+        at = f" at {where.tb_frame.f_code.co_filename}:{where.tb_lineno}" if where else ""
+        message = printable(f"{type(error).__name__}: {error}")[:500]
+        print(f"bingpin conformance: internal error ({message}{at}); no report written", file=sys.stderr)
+        return EXIT_SOFTWARE
 
 
 def diff(old_path: Path, new_path: Path) -> int:
@@ -133,6 +164,31 @@ DIFF_EPILOG = """exit codes:
   2   usage: OLD or NEW is missing or not a report.json"""
 
 
+#: The limits on the service's answers: flag, type, default, metavar, meaning.
+LIMIT_OPTIONS: tuple[tuple[str, type[float] | type[int], float, str, str], ...] = (
+    ("--answer-timeout", float, DEFAULT_TIMEOUT, "SECONDS", "seconds each answer may take, all of it"),
+    ("--max-answer-bytes", int, DEFAULT_MAX_BYTES, "BYTES", "largest answer read; a larger one fails its scenario"),
+    (
+        "--give-up-after",
+        int,
+        DEFAULT_GIVE_UP_AFTER,
+        "N",
+        f"stop the run (exit {EXIT_UNAVAILABLE}) after N requests in a row get no answer",
+    ),
+)
+
+
+def _positive(kind: type[float] | type[int]) -> Callable[[str], float]:
+    def convert(text: str) -> float:
+        value = kind(text)
+        if not 0 < value < float("inf"):
+            raise ValueError(text)
+        return value
+
+    convert.__name__ = f"positive {kind.__name__}"  # argparse names it in "invalid positive int value"
+    return convert
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["diff"]:
         parser = argparse.ArgumentParser(
@@ -149,7 +205,7 @@ def main(argv: list[str]) -> int:
         prog="bingpin conformance",
         description="Run the Chinese acceptance suite against a service and write report.json, junit.xml "
         "and report.html. `bingpin conformance diff OLD NEW` compares two runs (see its --help).",
-        epilog=EXIT_CODES,
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -178,6 +234,14 @@ def main(argv: list[str]) -> int:
         help=f"directory for report.json, junit.xml and report.html (default: ./{DEFAULT_REPORT.as_posix()}, "
         "which `bingpin review` reads)",
     )
+    for flag, kind, default, metavar, meaning in LIMIT_OPTIONS:
+        parser.add_argument(
+            flag,
+            type=_positive(kind),
+            default=default,
+            metavar=metavar,
+            help=f"{meaning} (default {default:g})" if kind is float else f"{meaning} (default {default})",
+        )
     parser.add_argument(
         "--waive",
         type=Path,

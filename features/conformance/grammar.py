@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import operator
 import re
+import urllib.parse
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -280,7 +281,9 @@ class Context:
         if policy is None:
             raise StepError("须先给出地区")
         for key, day, expected in table[1:]:
-            self.exchange = self.client.get(f"/v1/parameters/{policy}:{key}", {"date": day})
+            # The policy id is the service's own text: quoted, as every word of the replay line is.
+            path = f"/v1/parameters/{urllib.parse.quote(str(policy), safe='')}:{urllib.parse.quote(key, safe='')}"
+            self.exchange = self.client.get(path, {"date": day})
             if self.exchange.status != 200:
                 raise self.fail(f"参数 {key} 未能读取（HTTP {self.exchange.status}）")
             values = self.exchange.payload.get("values") or []

@@ -1,52 +1,101 @@
 """The one small HTTP client the acceptance steps use.
 
-In-process (Flask's test client) by default; a real server over HTTP when given a base URL.
-Either way the steps see the same thing: status, parsed JSON, and what was sent.
+In-process (Flask's test client) by default; a real server over HTTP when given a base URL, each
+answer within :class:`~bingpin.features.conformance.fetch.Limits`. Either way the steps see the
+same thing: status, parsed JSON, and what was sent.
 """
 
 from __future__ import annotations
 
 import json
-import urllib.error
+import shlex
 import urllib.parse
-import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from bingpin.api.parsing import depth
+from bingpin.features.conformance.fetch import (
+    DEFAULT_GIVE_UP_AFTER,
+    EXCERPT_BYTES,
+    AnswerError,
+    Limits,
+    fetch,
+)
+from bingpin.features.conformance.text import json_text
+
+#: Deepest nesting of arrays and objects an answer may have (the reference's nest about 5 levels).
+MAX_DEPTH = 64
+#: Answers larger than this are kept in the reports as an excerpt.
+SHOWN_BYTES = 64 * 1024
+
+
+def request_text(body: Any) -> str:
+    """The JSON a request sends (and its replay line shows): readable Chinese, nothing unsafe."""
+    return json_text(json.dumps(body, ensure_ascii=False))
 
 
 @dataclass
 class Exchange:
-    """One request and its answer, kept for failure messages and reports."""
+    """One request and its answer (``status`` ``None``: none came), kept for failure messages and
+    reports; ``shown`` is what those show of the answer when not all of it (an excerpt)."""
 
     method: str
     url: str
     body: Any
-    status: int
+    status: int | None
     payload: Any
+    shown: Any = None
+
+    @property
+    def answer(self) -> Any:
+        return self.payload if self.shown is None else self.shown
 
     def curl(self) -> str:
-        """A copy-paste command that replays the request."""
-        parts = ["curl", "-sS", "-X", self.method, f"'{self.url}'"]
+        """A command that replays the request, every word quoted for a POSIX shell."""
+        words = ["curl", "-sS", "-X", self.method, self.url]
         if self.body is not None:
-            data = json.dumps(self.body, ensure_ascii=False).replace("'", "'\\''")
-            parts += ["-H", "'Content-Type: application/json'", "-d", f"'{data}'"]
-        return " ".join(parts)
+            words += ["-H", "Content-Type: application/json", "-d", request_text(self.body)]
+        return shlex.join(words)
 
     def describe(self) -> str:
-        sent = json.dumps(self.body, ensure_ascii=False) if self.body is not None else ""
-        got = json.dumps(self.payload, ensure_ascii=False, indent=1)
-        return f"{self.method} {self.url} {sent}\n-> {self.status} {got}\nreplay: {self.curl()}"
+        sent = request_text(self.body) if self.body is not None else ""
+        got = (
+            "no answer"
+            if self.status is None
+            else f"{self.status} {json_text(json.dumps(self.answer, indent=1, ensure_ascii=False))}"
+        )
+        return f"{self.method} {self.url} {sent}\n-> {got}\nreplay: {self.curl()}"
+
+
+class ExchangeError(AssertionError):
+    """A request that got no usable answer; the step fails with it, the reports show ``exchange``."""
+
+    def __init__(self, message: str, exchange: Exchange) -> None:
+        super().__init__(f"{message}\n{exchange.describe()}")
+        self.exchange = exchange
 
 
 class Client:
-    """GET and POST JSON against the reference app or a service at ``base_url``."""
+    """GET and POST JSON against the reference app or a service at ``base_url``. After
+    ``give_up_after`` requests in a row get no answer at all, ``stop`` is called with the reason."""
 
-    def __init__(self, base_url: str | None = None, app: Any = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        base_url: str | None = None,
+        app: Any = None,
+        limits: Limits | None = None,
+        give_up_after: int = DEFAULT_GIVE_UP_AFTER,
+        stop: Callable[[str], None] | None = None,
+    ) -> None:
         if (base_url is None) == (app is None):
             raise ValueError("give exactly one of base_url or app")
         self.base_url = base_url.rstrip("/") if base_url else "http://reference.local"
         self._flask = app.test_client() if app is not None else None
-        self.timeout = timeout
+        self.limits = limits or Limits()
+        self.give_up_after = give_up_after
+        self.stop = stop
+        self.silent = 0
         self._cache: dict[str, Any] = {}
 
     @property
@@ -72,41 +121,66 @@ class Client:
 
     def _send(self, method: str, path: str, body: Any) -> Exchange:
         url = self.base_url + path
-        if self._flask is not None:
-            response = self._flask.open(path, method=method, json=body)
-            return Exchange(method, url, body, response.status_code, _parse(response.get_data()))
-        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-        request = urllib.request.Request(url, data=data, method=method)
-        request.add_header("Accept", "application/json")
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
+        data = request_text(body).encode() if body is not None else None
+        headers = {"Accept": "application/json"} | ({"Content-Type": "application/json"} if data else {})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return Exchange(method, url, body, response.status, _parse(response.read()))
-        except urllib.error.HTTPError as error:
-            return Exchange(method, url, body, error.code, _parse(error.read()))
+            status, raw = self._answer(method, path, url, data, headers)
+            payload = parse(raw, status)
+        except AnswerError as error:
+            shown = {"unparsed": error.excerpt[:EXCERPT_BYTES].decode("utf-8", "replace")} if error.status else None
+            raise ExchangeError(str(error), Exchange(method, url, body, error.status, shown)) from None
+        return Exchange(method, url, body, status, payload, excerpt(raw) if len(raw) > SHOWN_BYTES else None)
+
+    def _answer(
+        self, method: str, path: str, url: str, data: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
+        if self._flask is not None:
+            response = self._flask.open(path, method=method, data=data, headers=headers)
+            raw = response.get_data()
+            if len(raw) > self.limits.max_bytes:
+                raise AnswerError(f"answer larger than {self.limits.max_bytes} bytes", status=response.status_code)
+            return response.status_code, raw
+        try:
+            answer = fetch(method, url, data, headers, self.limits)
+        except AnswerError as error:
+            self.silent = self.silent + 1 if error.no_answer else 0
+            if self.silent >= self.give_up_after and self.stop is not None:
+                self.stop(f"{self.silent} requests in a row got no answer, the last: {error}")
+            raise
+        self.silent = 0
+        return answer.status, answer.body
 
 
-def _parse(raw: bytes) -> Any:
+def parse(raw: bytes, status: int | None = None) -> Any:
+    """The answer's JSON, nesting bounded before parsing; ``{"unparsed": ...}`` when it is not JSON."""
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and depth(raw, MAX_DEPTH) > MAX_DEPTH:
+        raise AnswerError(
+            f"answer JSON nested deeper than {MAX_DEPTH} levels", status=status, excerpt=raw[:EXCERPT_BYTES]
+        )
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return {"unparsed": raw.decode("utf-8", "replace")[:2000]}
+    except ValueError:  # not UTF-8, not JSON, or an integer too long for int()
+        return {"unparsed": raw[:EXCERPT_BYTES].decode("utf-8", "replace")}
 
 
-def unreachable(base_url: str, timeout: float = 1.5) -> str | None:
+def excerpt(raw: bytes) -> dict[str, Any]:
+    """What the reports keep of an answer too large to keep whole."""
+    return {"excerpt": raw[:EXCERPT_BYTES].decode("utf-8", "replace"), "bytes": len(raw)}
+
+
+def unreachable(base_url: str, limits: Limits | None = None) -> str | None:
     """Why the service at ``base_url`` cannot be judged, in one line; ``None`` when it answers
     ``GET /v1/jurisdictions`` with a JSON list (every scenario starts there)."""
     url = base_url.rstrip("/") + "/v1/jurisdictions"
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            payload = _parse(response.read())
-    except urllib.error.HTTPError as error:
-        return f"{url} answered HTTP {error.code}; the suite needs GET /v1/jurisdictions (see the OpenAPI document)"
-    except (OSError, ValueError) as error:  # refused, timed out, unknown host, bad URL
-        reason = getattr(error, "reason", error)
-        return f"cannot reach {url}: {reason}"
+        answer = fetch("GET", url, None, {"Accept": "application/json"}, limits or Limits())
+        if answer.status != 200:
+            return (
+                f"{url} answered HTTP {answer.status}; the suite needs GET /v1/jurisdictions (see the OpenAPI document)"
+            )
+        payload = parse(answer.body, answer.status)
+    except AnswerError as error:
+        return f"cannot reach {url}: {error}" if error.no_answer else f"{url}: {error}"
     if not isinstance(payload, list):
         return f"{url} did not answer a JSON list of jurisdictions; is this a Bingpin-compatible API?"
     return None

@@ -3,6 +3,7 @@ its outcome and, on failure, the step, the expectation, the request sent and the
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class Recorder:
         self.done = 0
         self.failed = 0
         self.ids: dict[str, str] = {}
+        self.stopped = ""
 
     # ---- selection ----------------------------------------------------------------------
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -76,12 +78,10 @@ class Recorder:
         step_func_args: Any,
         exception: BaseException,
     ) -> None:
-        exchange = None
-        try:
-            context = request.getfixturevalue("context")
-            exchange = getattr(context, "exchange", None)
-        except pytest.FixtureLookupError:
-            pass
+        exchange = getattr(exception, "exchange", None)  # a request without a usable answer
+        if exchange is None:
+            with contextlib.suppress(pytest.FixtureLookupError):
+                exchange = getattr(request.getfixturevalue("context"), "exchange", None)
         failure: dict[str, Any] = {
             "step": f"{step.keyword} {step.name}",
             "line": step.line_number,
@@ -94,10 +94,14 @@ class Recorder:
         if exchange is not None:
             failure.update(
                 request={"method": exchange.method, "url": exchange.url, "body": exchange.body},
-                response={"status": exchange.status, "body": exchange.payload},
+                response=None if exchange.status is None else {"status": exchange.status, "body": exchange.answer},
                 curl=exchange.curl(),
             )
         self.failures[request.node.nodeid] = failure
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """Ctrl-C, or ``pytest.exit`` when the service stopped answering: keep why."""
+        self.stopped = str(getattr(excinfo.value, "msg", "") or "interrupted")
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         final = report.when == "call" or (report.when == "setup" and not report.passed)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bingpin.features.conformance.suite import Entry
+from bingpin.features.conformance.text import printable
 from bingpin.rules.registry import policies
 
 #: 2: a waived scenario that passes is ``stale_waiver`` (counted apart, never as a plain pass).
@@ -86,7 +87,9 @@ def build(
 
 
 def write_json(report: dict[str, Any], path: Path) -> None:
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    """UTF-8 JSON; a lone surrogate from an answer is written as its JSON escape (``\\ud800``)."""
+    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    path.write_bytes(text.encode("utf-8", "backslashreplace"))  # surrogates occur only inside strings
 
 
 def _failure_text(failure: dict[str, Any] | None) -> str:
@@ -144,6 +147,10 @@ def write_junit(report: dict[str, Any], path: Path) -> None:
             elif s["status"] == STALE_WAIVER:
                 out = ET.SubElement(case, "system-out")
                 out.text = f"stale waiver: passes now; remove the waiver ({s['waiver']})"
+    for element in root.iter():  # vendor text: no control character reaches the XML
+        element.text = printable(element.text) if element.text else element.text
+        for key, value in element.attrib.items():
+            element.set(key, printable(value))
     ET.indent(root)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
@@ -171,7 +178,10 @@ def _counts(scenarios: list[dict[str, Any]]) -> str:
 
 def write_html(report: dict[str, Any], path: Path) -> None:
     """Grouped jurisdiction -> clause -> scenario; failures open with what to replay. No scripts."""
-    e = html.escape
+
+    def e(text: str) -> str:
+        return html.escape(printable(text))
+
     summary = report["summary"]
     verdict = "符合（全部核心场景通过）" if summary["conformant"] else "不符合（有核心场景失败）"
     out = [
@@ -238,4 +248,4 @@ def write_html(report: dict[str, Any], path: Path) -> None:
                 )
             out.append("</table>")
     out.append("</body></html>")
-    path.write_text("\n".join(out), encoding="utf-8")
+    path.write_bytes("\n".join(out).encode("utf-8", "backslashreplace"))

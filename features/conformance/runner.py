@@ -14,27 +14,47 @@ from typing import Any
 import pytest
 
 from bingpin.api.catalog.features import features_dir
+from bingpin.features.conformance import exits, suite
 from bingpin.features.conformance import report as reports
-from bingpin.features.conformance import suite
-from bingpin.features.conformance.cli import (
-    EXIT_CONFORMANT,
-    EXIT_INTERRUPTED,
-    EXIT_NOT_CONFORMANT,
-    EXIT_SOFTWARE,
-    EXIT_USAGE,
-)
 from bingpin.features.conformance.plugin import Recorder, Selection, run
+from bingpin.features.conformance.report_dir import ReportDir
+from bingpin.features.conformance.text import printable
 
 
-def run_suite(args: argparse.Namespace, waivers: dict[str, str]) -> int:
-    """Run the selection against ``args.base_url`` (else in-process) and write the reports to ``args.report``."""
+def run_suite(args: argparse.Namespace, waivers: dict[str, str], output: ReportDir) -> int:
+    """Run the selection against ``args.base_url`` (else in-process) and put the reports at ``output``,
+    which holds no earlier verdict from the moment the run starts."""
     entries = suite.manifest()
     known = {e.id for e in entries}
     unknown = sorted(set(waivers) - known)
     if unknown:
         print(f"waivers name scenarios the suite does not have: {', '.join(unknown)}", file=sys.stderr)
-        return EXIT_USAGE
+        return exits.EXIT_USAGE
     selection = Selection(policies=args.policy or [], tags=args.tags or [])
+    if not any(selection.matches(set(e.tags)) for e in entries):
+        print(NOTHING_SELECTED, file=sys.stderr)
+        return exits.EXIT_USAGE
+    try:
+        output.start()
+    except OSError as error:
+        print(f"cannot write the reports to {args.report!r}: {error}", file=sys.stderr)
+        return exits.EXIT_USAGE
+    try:
+        return _run(args, waivers, output, entries, selection)
+    finally:
+        output.abandon()  # what an unfinished run wrote; nothing once the reports are in place
+
+
+NOTHING_SELECTED = "no scenario matches the selection (see --policy and --tags)"
+
+
+def _run(
+    args: argparse.Namespace,
+    waivers: dict[str, str],
+    output: ReportDir,
+    entries: list[suite.Entry],
+    selection: Selection,
+) -> int:
     recorder = Recorder(selection)
     pytest_args = [
         str(Path(__file__).with_name("scenarios.py")),  # the module the shipped scenarios are collected from
@@ -45,6 +65,9 @@ def run_suite(args: argparse.Namespace, waivers: dict[str, str]) -> int:
         "--noconftest",
         "-p",
         "bingpin.features.conformance.steps",
+        f"--max-answer-bytes={args.max_answer_bytes}",
+        f"--answer-timeout={args.answer_timeout}",
+        f"--give-up-after={args.give_up_after}",
     ]
     if args.base_url:
         pytest_args += ["--base-url", args.base_url]
@@ -53,17 +76,33 @@ def run_suite(args: argparse.Namespace, waivers: dict[str, str]) -> int:
     started = dt.datetime.now(dt.UTC)
     code = run(pytest_args, recorder)
     finished = dt.datetime.now(dt.UTC)
+    if code == exits.EXIT_UNAVAILABLE:
+        print(
+            f"{printable(recorder.stopped)}\nstopped after {recorder.done} of {recorder.total} scenarios; "
+            "no report written",
+            file=sys.stderr,
+        )
+        return exits.EXIT_UNAVAILABLE
     if code == pytest.ExitCode.INTERRUPTED:
         # A truncated run writes no report: a partial one would read as a complete verdict.
         print(f"interrupted after {recorder.done} of {recorder.total} scenarios; no report written", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    if recorder.collection_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
-        errors = recorder.collection_errors or [f"pytest exit code {int(code)}"]
-        print("the suite could not be collected:\n" + "\n".join(errors), file=sys.stderr)
-        return EXIT_SOFTWARE
+        return exits.EXIT_INTERRUPTED
+    if recorder.collection_errors:
+        print(
+            "the suite could not be collected (reinstall bingpin):\n" + "\n".join(recorder.collection_errors),
+            file=sys.stderr,
+        )
+        return exits.EXIT_SOFTWARE
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        print(
+            f"internal error of the runner (pytest exit code {int(code)}; a bug in bingpin: please report it); "
+            "no report written",
+            file=sys.stderr,
+        )
+        return exits.EXIT_SOFTWARE
     if not recorder.records:
-        print("no scenario matches the selection (see --policy and --tags)", file=sys.stderr)
-        return EXIT_USAGE
+        print(NOTHING_SELECTED, file=sys.stderr)
+        return exits.EXIT_USAGE
     target = (
         {"kind": "http", "base_url": args.base_url, "description": args.base_url}
         if args.base_url
@@ -85,37 +124,48 @@ def run_suite(args: argparse.Namespace, waivers: dict[str, str]) -> int:
         started=started,
         finished=finished,
     )
-    directory = Path(args.report)  # made by the command line before the run
-    reports.write_json(result, directory / "report.json")
-    reports.write_junit(result, directory / "junit.xml")
-    reports.write_html(result, directory / "report.html")
-    _print_summary(result, directory, args.waive)
-    return EXIT_CONFORMANT if result["summary"]["conformant"] else EXIT_NOT_CONFORMANT
+    reports.write_json(result, output.path("report.json"))
+    reports.write_junit(result, output.path("junit.xml"))
+    reports.write_html(result, output.path("report.html"))
+    try:
+        output.commit()
+    except OSError as error:
+        print(f"cannot put the reports at {args.report!r}: {error}", file=sys.stderr)
+        return exits.EXIT_USAGE
+    _print_summary(result, output.target, args.waive)
+    return exits.EXIT_CONFORMANT if result["summary"]["conformant"] else exits.EXIT_NOT_CONFORMANT
 
 
 def _print_summary(result: dict[str, Any], directory: Path, waiver_file: Path | None) -> None:
-    """Each failure with its step, the check (expected and actual), the answer and the replay line."""
+    """Each failure with its step, the check (expected and actual), the answer and the replay line;
+    the service's text with its control characters shown as escapes."""
     summary = result["summary"]
     for scenario in result["scenarios"]:
         if scenario["status"] == "failed":
             failure = scenario["failure"] or {}
-            print(f"FAILED {scenario['id']} [{scenario['tier']}] {scenario['name']}")
-            print(f"  scenario: features/{scenario['feature']}:{scenario['line']}")
+            _print(f"FAILED {scenario['id']} [{scenario['tier']}] {scenario['name']}")
+            _print(f"  scenario: features/{scenario['feature']}:{scenario['line']}")
             if failure.get("step"):
-                print(f"  step:     {failure['step']} (line {failure.get('line')})")
-            print(f"  check:    {failure.get('expected') or failure.get('message', '').strip()[-500:]}")
+                _print(f"  step:     {failure['step']} (line {failure.get('line')})")
+            _print(f"  check:    {failure.get('expected') or failure.get('message', '').strip()[-500:]}")
             if failure.get("response"):
-                print(f"  answer:   HTTP {failure['response']['status']} {_brief(failure['response']['body'])}")
+                _print(f"  answer:   HTTP {failure['response']['status']} {_brief(failure['response']['body'])}")
+            elif failure.get("request"):
+                _print("  answer:   none")
             if failure.get("curl"):
-                print(f"  replay:   {failure['curl']}")
+                _print(f"  replay:   {failure['curl']}")
     for scenario in result["scenarios"]:
         if scenario["status"] == reports.STALE_WAIVER:
-            print(f"STALE WAIVER {scenario['id']}: passes now; remove it from {waiver_file}")
+            _print(f"STALE WAIVER {scenario['id']}: passes now; remove it from {waiver_file}")
     for check in result["clause_check"]:
         if check["status"] != "ok":
-            print(f"CLAUSE {check['status']}: {check['feature']} {check['clause']}")
-    print("; ".join(f"{tier}: {_counts(summary[tier])}" for tier in ("core", "optional")))
-    print(f"{'CONFORMANT' if summary['conformant'] else 'NOT CONFORMANT'}; reports in {directory}/")
+            _print(f"CLAUSE {check['status']}: {check['feature']} {check['clause']}")
+    _print("; ".join(f"{tier}: {_counts(summary[tier])}" for tier in ("core", "optional")))
+    _print(f"{'CONFORMANT' if summary['conformant'] else 'NOT CONFORMANT'}; reports in {directory}/")
+
+
+def _print(*parts: object) -> None:
+    sys.stdout.write(printable(" ".join(map(str, parts)), lines=False) + "\n")
 
 
 def _brief(body: Any, limit: int = 600) -> str:

@@ -11,6 +11,8 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from bingpin.api.catalog.features import JURISDICTION_TAGS
+from bingpin.features.conformance.exits import EXIT_UNAVAILABLE
+from bingpin.features.conformance.fetch import DEFAULT_GIVE_UP_AFTER, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Limits
 from bingpin.features.conformance.grammar import STEPS, Context, Step
 from bingpin.features.conformance.http_client import Client
 
@@ -26,6 +28,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--base-url",
         default=None,
         help="run the acceptance features against the service at this URL instead of in-process",
+    )
+    parser.addoption("--max-answer-bytes", type=int, default=DEFAULT_MAX_BYTES, help="largest answer read")
+    parser.addoption("--answer-timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds for a whole answer")
+    parser.addoption(
+        "--give-up-after",
+        type=int,
+        default=DEFAULT_GIVE_UP_AFTER,
+        help="stop after this many requests in a row get no answer",
     )
 
 
@@ -46,12 +56,19 @@ def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
 @pytest.fixture(scope="session")
 def client(request: pytest.FixtureRequest) -> Client:
     """The service under test: ``--base-url``, else the reference service in-process."""
-    base_url = request.config.getoption("--base-url")
+    option = request.config.getoption
+    limits = Limits(max_bytes=option("--max-answer-bytes"), timeout=option("--answer-timeout"))
+    base_url = option("--base-url")
     if base_url:
-        return Client(base_url=base_url)
+        return Client(base_url=base_url, limits=limits, give_up_after=option("--give-up-after"), stop=_give_up)
     from bingpin.api import create_app
 
-    return Client(app=create_app())
+    return Client(app=create_app(), limits=limits)
+
+
+def _give_up(reason: str) -> None:
+    """The service stopped answering: end the run now rather than wait out every scenario."""
+    pytest.exit(f"the service stopped answering: {reason}", returncode=EXIT_UNAVAILABLE)
 
 
 @pytest.fixture

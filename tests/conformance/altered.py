@@ -1,5 +1,6 @@
-"""A deliberately wrong implementation for proving the suite: a loopback proxy in front of a
-real service that changes one field of the answers a predicate picks, and forwards the rest."""
+"""Deliberately wrong implementations for proving the suite and its runner: a loopback proxy in
+front of a real service that forwards every request and lets a hook answer instead (``proxy``);
+``altered`` changes one field of the answers a predicate picks."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Predicate = Callable[[str, Any], bool]
+#: ``hook(handler, sent, status, body)``: True when it wrote the answer itself (raw, on handler.wfile).
+Hook = Callable[[BaseHTTPRequestHandler, Any, int, bytes], bool]
 
 
 @contextmanager
-def altered(upstream: str, predicate: Predicate, field: str, value: Any) -> Iterator[str]:
-    """Serve on a free loopback port; answers for which ``predicate(path, request_body)`` holds
-    get ``field`` set to ``value``."""
+def proxy(upstream: str, hook: Hook) -> Iterator[str]:
+    """Serve on a free loopback port; each request goes to ``upstream``, then to ``hook``, and the
+    upstream's answer is passed on unless the hook answered."""
 
     class Handler(BaseHTTPRequestHandler):
         def _forward(self) -> None:
@@ -37,15 +40,13 @@ def altered(upstream: str, predicate: Predicate, field: str, value: Any) -> Iter
                 sent = json.loads(data) if data else None
             except ValueError:
                 sent = None
-            if status == 200 and predicate(self.path, sent):
-                payload = json.loads(body)
-                payload[field] = value
-                body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                if hook(self, sent, status, body):
+                    return
+            except OSError:  # the client hung up on a misbehaving answer: that is the point
+                self.close_connection = True
+                return
+            respond(self, status, body)
 
         do_GET = _forward
         do_POST = _forward
@@ -54,6 +55,7 @@ def altered(upstream: str, predicate: Predicate, field: str, value: Any) -> Iter
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -62,3 +64,28 @@ def altered(upstream: str, predicate: Predicate, field: str, value: Any) -> Iter
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def respond(handler: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
+    """A JSON answer with its length."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+@contextmanager
+def altered(upstream: str, predicate: Predicate, field: str, value: Any) -> Iterator[str]:
+    """Answers for which ``predicate(path, request_body)`` holds get ``field`` set to ``value``."""
+
+    def hook(handler: BaseHTTPRequestHandler, sent: Any, status: int, body: bytes) -> bool:
+        if status != 200 or not predicate(handler.path, sent):
+            return False
+        payload = json.loads(body)
+        payload[field] = value
+        respond(handler, status, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+        return True
+
+    with proxy(upstream, hook) as url:
+        yield url

@@ -1,0 +1,81 @@
+"""Where a run's reports go, so that what sits at ``--report`` is always one whole run's verdict.
+
+The directory is the runner's own. When a run starts, the previous verdict is taken away (so a
+run that ends early, by Ctrl-C, a crash or a service that stops answering, leaves none that reads
+as its own); the new reports are written into a fresh directory beside it, made by the runner,
+and renamed into place only once all three are complete. Nothing is written through a symbolic
+link: a link at the report directory is refused, and links inside it are removed with it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+REPORT_FILES = frozenset({"report.json", "junit.xml", "report.html"})
+
+
+class ReportDirError(ValueError):
+    """A report directory the run must not write to (a usage error)."""
+
+
+class ReportDir:
+    def __init__(self, given: str) -> None:
+        if not given.strip():
+            raise ReportDirError("--report needs a directory, not an empty string")
+        self.target = Path(given)
+        if self.target.name in ("", ".", ".."):
+            raise ReportDirError(f"--report {given!r}: name a directory of its own, e.g. reports/conformance")
+        self.work: Path | None = None
+
+    def check(self) -> None:
+        """Before anything is run or removed: refuse a link, a file, or a directory of other things."""
+        target = self.target
+        if target.is_symlink():
+            raise ReportDirError(f"{target} is a symbolic link; the reports are never written through one")
+        if not target.exists():
+            return
+        if not target.is_dir():
+            raise ReportDirError(f"{target} exists and is not a directory")
+        if Path.cwd().resolve().is_relative_to(target.resolve()):
+            raise ReportDirError(f"{target} holds the current directory; name a directory of its own")
+        foreign = sorted(name for name in os.listdir(target) if name not in REPORT_FILES)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            raise ReportDirError(
+                f"{target} holds other files than the reports ({shown}); a run replaces the whole "
+                "directory, so name one of its own"
+            )
+
+    def start(self) -> None:
+        """Take the previous verdict away and make the new place (raises :class:`OSError`)."""
+        self.check()
+        parent = self.target.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        self.work = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=parent))
+        if self.target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=parent))
+            os.replace(self.target, old)  # at once: the path holds no verdict from here on
+            shutil.rmtree(old, ignore_errors=True)
+
+    def path(self, name: str) -> Path:
+        """Where to write report file ``name`` during the run."""
+        assert self.work is not None and name in REPORT_FILES
+        return self.work / name
+
+    def commit(self) -> None:
+        """Put the complete reports at the target (raises :class:`OSError` if something took its place)."""
+        assert self.work is not None
+        umask = os.umask(0)
+        os.umask(umask)
+        self.work.chmod(0o777 & ~umask)  # mkdtemp made it private
+        os.rename(self.work, self.target)  # fails on a link or a non-empty directory planted meanwhile
+        self.work = None
+
+    def abandon(self) -> None:
+        """Remove what an unfinished run wrote."""
+        if self.work is not None:
+            shutil.rmtree(self.work, ignore_errors=True)
+            self.work = None
