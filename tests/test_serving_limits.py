@@ -106,7 +106,7 @@ def _chunked(base_url: str, path: str, size: int) -> tuple[int, dict[str, str], 
 
 
 def test_a_chunked_body_counts_against_the_same_limits(live_url: str) -> None:
-    for path, limit in [(MEDICAL, 1024 * 1024), (f"{MEDICAL}/batch", 16 * 1024 * 1024)]:
+    for path, limit in [(MEDICAL, 1024 * 1024), (f"{MEDICAL}/batch", 8 * 1024 * 1024)]:
         status, headers, body = _chunked(live_url, path, limit + 1024)
         assert (status, json.loads(body)["code"]) == (413, "payload_too_large"), body[:200]
         assert headers["content-type"] == "application/json"

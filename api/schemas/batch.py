@@ -19,7 +19,7 @@ from bingpin.rules.registry import policies
 #: Most cases one batch may carry (more answer 422).
 MAX_CASES = 10_000
 #: The body limit of a batch: 10,000 fully specified cases at about 1.6 KiB each.
-MAX_BATCH_BYTES = 16 * 1024 * 1024
+MAX_BATCH_BYTES = 8 * 1024 * 1024
 #: Failed cases whose errors keep their field messages; later ones keep their code and message.
 MAX_DETAILED_ERRORS = 100
 #: Fields given once for the whole batch (besides ``defaults``).

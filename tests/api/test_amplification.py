@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import time
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 from bingpin.api.errors import MAX_FIELDS, MAX_NAME, OMITTED
@@ -151,3 +154,26 @@ def test_a_batch_with_few_failures_keeps_every_field_message(http: FlaskClient) 
     status, _, answer = send(http, json.dumps(body).encode(), f"{MEDICAL}/batch")
     assert status == 200 and answer["errors_omitted"] == 0
     assert all(item["error"]["errors"] for item in answer["results"])
+
+
+def test_a_long_batch_gives_way_to_other_requests_between_turns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the gevent worker a batch yields every ``TURN`` cases, so 10,000 cases (a second or
+    more of work, bad cases costing most) never hold the worker, and other clients, for their length."""
+    from bingpin.api import runner as module
+
+    turns: list[int] = []
+    monkeypatch.setattr(module, "give_way", lambda: turns.append(1))
+    envelope = {"jurisdiction": "330400", "date": "2023-06-01", "cases": [{"categories": [1]}] * 1000}
+    answer = module.runner_for("medical-assistance").run(envelope, explain=False)
+    assert answer["failed"] == 1000
+    assert len(turns) == 1000 // module.TURN
+
+
+def test_the_gevent_worker_is_recognised_as_cooperative() -> None:
+    code = (
+        "from gevent import monkey; monkey.patch_all()\n"
+        "from bingpin.api import runner\n"
+        "assert runner._cooperative(); runner.give_way(); print('ok')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.strip() == "ok", done.stderr
