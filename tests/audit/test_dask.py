@@ -38,7 +38,7 @@ def test_the_dask_engine_writes_what_the_local_engine_writes(scheduler: str, tmp
     table = table.append_column("recognized_on", pa.array(recognized, pa.date32()))
     pq.write_table(table, source, row_group_size=7_000)
     local, remote = tmp_path / "local.parquet", tmp_path / "dask.parquet"
-    common = ["--jurisdiction", "330400", "--compare", "paid", "--quiet"]
+    common = ["--jurisdiction", "330400", "--compare", "paid", "--carry", "record_id", "--quiet"]
     assert main(["audit", "medical-assistance", str(source), "--out", str(local), *common]) == 1
     engine = ["--engine", "dask", "--scheduler", scheduler]
     assert main(["audit", "medical-assistance", str(source), "--out", str(remote), *common, *engine]) == 1
