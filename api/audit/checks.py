@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import io
 import os
 from pathlib import Path
@@ -48,6 +49,8 @@ def check_arguments(args: argparse.Namespace) -> None:
     if args.engine == "dask":
         from bingpin.api.audit.engines import scheduler_address
 
+        if importlib.util.find_spec("distributed") is None:
+            raise AuditError("--engine dask needs Dask distributed: pip install 'bingpin[dask]'")
         if not args.scheduler:
             raise AuditError("--engine dask needs --scheduler tcp://HOST:PORT (the Dask scheduler's address)")
         scheduler_address(args.scheduler)
@@ -130,19 +133,21 @@ def _check_csv_column(source: str, field: pa.Field) -> None:
     )
 
 
-def check_paths(source: Path, out: Path, report: Path | None) -> None:
+def check_paths(source: Path, out_name: str, report_name: str | None) -> None:
     """OUTPUT is a file that can be written and is not the input; the report a directory that can."""
-    if not str(out):
+    if not out_name:
         raise AuditError("--out needs a file name")
+    out = Path(out_name)
     if out.resolve() == source.resolve():
         raise AuditError(f"--out {out} is the input itself: write the audit elsewhere")
     if out.is_dir():
         raise AuditError(f"--out {out} is a directory: give a file name, e.g. {out / 'results.parquet'}")
     _writable(out.parent, f"--out {out}")
-    if report is None:
+    if report_name is None:
         return
-    if not str(report):
+    if not report_name:
         raise AuditError("--report needs a directory name")
+    report = Path(report_name)
     if report.exists() and not report.is_dir():
         raise AuditError(f"--report {report} is a file: give a directory for report.json and index.html")
     if report.resolve() == out.resolve():

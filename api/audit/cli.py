@@ -144,8 +144,8 @@ def run(args: argparse.Namespace) -> int:
     source = Path(args.input)
     if not source.is_file():
         raise AuditError(f"cannot read {source}: no such file")
+    check_paths(source, args.out, args.report)
     report = Path(args.report) if args.report is not None else None
-    check_paths(source, Path(args.out), report)
     records = Records(source)
     part = Partition(
         args.calculation, args.jurisdiction, args.date, args.compare, kernels=not args.no_kernels, carry=args.carry

@@ -32,7 +32,7 @@ def _decimal_fen(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     if array.type.scale > 2:
         n = len(array)
         return np.zeros(n, np.int64), np.zeros(n, bool)
-    if array.type.scale != 2:
+    if array.type.scale != 2 or not pa.types.is_decimal128(array.type):  # the words below are decimal128's
         try:
             array = pc.cast(array, pa.decimal128(min(38, array.type.precision + 2), 2))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
