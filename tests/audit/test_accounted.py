@@ -156,6 +156,8 @@ def test_records_not_compared_are_counted_apart_with_what_was_paid_on_them(
     data = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
     assert (data["refused"], data["not_compared"], data["not_compared_audited"]) == (2, 2, "900.00")
     assert data["agrees"] is False
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert "NOT every record was compared and agrees: 2 discrepancies, 2 not compared (exit 1)" in page
     printed = capsys.readouterr().out
     assert "not compared: 2 records (refused 2, paid missing 0, unreadable 0); paid on them 900.00" in printed
     # the answered records alone, all paid as the policy gives: every record compared and agrees
@@ -218,7 +220,7 @@ def test_a_binary_column_is_refused_for_csv_output_and_carried_in_parquet(
 
 def test_a_zoned_timestamp_is_dated_in_its_own_zone(tmp_path: Path) -> None:
     """00:30 on 1 January 2023 in Shanghai (16:30 on 31 December in UTC) is dated 2023-01-01."""
-    late = dt.datetime(2022, 12, 31, 16, 30, tzinfo=dt.timezone.utc)
+    late = dt.datetime(2022, 12, 31, 16, 30, tzinfo=dt.UTC)
     table = sample().slice(0, 1).set_column(1, "date", pa.array([late], pa.timestamp("s", tz="Asia/Shanghai")))
     status, out = run(tmp_path, table, *COMMON)
     assert status == 0

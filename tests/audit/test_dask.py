@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import http.server
-import socket
+import socketserver
 import subprocess
 import sys
 import threading
@@ -105,35 +105,27 @@ def test_a_garbage_scheduler_address_ends_the_run_at_once(
     assert list(tmp_path.iterdir()) == [source]
 
 
+class _Silent(socketserver.BaseRequestHandler):
+    """Reads whatever comes and never answers."""
+
+    def handle(self) -> None:
+        with contextlib.suppress(OSError):
+            while self.request.recv(1 << 16):
+                pass
+
+
 @contextmanager
 def _service(kind: str) -> Iterator[str]:
-    """A TCP service on loopback that is not a Dask scheduler: one that accepts and says nothing,
-    or an HTTP server."""
-    if kind == "http":
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
+    """A TCP service on loopback that is not a Dask scheduler: an HTTP server, or one that accepts
+    and says nothing."""
+    handler = http.server.SimpleHTTPRequestHandler if kind == "http" else _Silent
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as service:
+        service.daemon_threads = True
+        threading.Thread(target=service.serve_forever, daemon=True).start()
         try:
-            yield f"tcp://127.0.0.1:{server.server_address[1]}"
+            yield f"tcp://127.0.0.1:{service.server_address[1]}"
         finally:
-            server.shutdown()
-            server.server_close()
-        return
-    listener = socket.create_server(("127.0.0.1", 0))
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        with contextlib.suppress(OSError):
-            while True:
-                held.append(listener.accept()[0])
-
-    threading.Thread(target=accept, daemon=True).start()
-    try:
-        yield f"tcp://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        listener.close()
-        for connection in held:
-            connection.close()
+            service.shutdown()
 
 
 @pytest.mark.parametrize("kind", ["silent", "http"])
@@ -169,8 +161,9 @@ def test_an_error_on_a_worker_ends_the_run_in_seconds_with_its_cause(
     source, out = tmp_path / "records.parquet", tmp_path / "out.parquet"
     pq.write_table(jiaxing(50_000), source, row_group_size=5_000)
     start = time.monotonic()
+    engine = ["--engine", "dask", "--scheduler", scheduler]
     status = main(["audit", "medical-assistance", str(source), "--out", str(out), "--jurisdiction", "330400",
-                   "--carry", "record_id", "--carry", "paid", "--engine", "dask", "--scheduler", scheduler])  # fmt: skip
+                   "--carry", "record_id", "--carry", "paid", *engine])  # fmt: skip
     err = capsys.readouterr().err
     assert status == 2
     assert err == "bingpin audit: a Dask worker failed on a batch: RuntimeError: the worker's own error\n"
