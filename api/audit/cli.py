@@ -1,18 +1,25 @@
 """``bingpin audit CALCULATION INPUT --out OUTPUT``: run the policy over a file of records.
 
-Exit 0: no discrepancy; 1: discrepancies found (or audited figures that could not be read);
-2: the run failed (one line on stderr says why; OUTPUT is not written).
+Exit 0: every record was compared and agrees (without ``--compare``: every record was answered);
+1: discrepancies found, or records that could not be compared (refused, or the audited figure
+missing or unreadable), counted apart with what was paid on them; 2: the run failed before or
+during the run (one line on stderr says why; OUTPUT is not written); 130 and 143: interrupted by
+SIGINT (Ctrl-C) or SIGTERM, OUTPUT not written either.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bingpin.api.audit.checks import check_arguments, check_columns, check_paths
 from bingpin.api.audit.files import AuditError, Output, Records
 
 EXIT_FAILED = 2
@@ -23,74 +30,92 @@ def add_parser(commands: Any) -> None:
         "audit",
         help="audit a file of records (Parquet or CSV) against the policy, row by row",
         description="Answer every record as the single endpoint does; with --compare, flag where the audited "
-        "system's figure differs. Exit 0: no discrepancy; 1: discrepancies; 2: the run failed.",
+        "system's figure differs. Every input column is a field of the calculation or declared with --carry "
+        "(the --compare column is carried too); any other column ends the run before it starts, naming the "
+        "field it most likely means. Exit 0: every record was compared and agrees (without --compare: every "
+        "record was answered); 1: discrepancies, or records not compared (counted apart, with what was paid on "
+        "them); 2: the run failed, nothing written; 130/143: interrupted (SIGINT/SIGTERM), nothing written.",
     )
     audit.add_argument("calculation", help="e.g. medical-assistance (a calculation with a single-case endpoint)")
     audit.add_argument("input", help="records: .parquet, or .csv with a header row")
     audit.add_argument("--out", required=True, help="output file: .parquet (default) or .csv")
     audit.add_argument("--jurisdiction", help="jurisdiction code for rows without one, e.g. 330400")
     audit.add_argument("--date", help="calculation date (YYYY-MM-DD) for rows without one")
-    audit.add_argument("--compare", metavar="COLUMN", help="the column holding the audited system's figure")
+    audit.add_argument(
+        "--compare", metavar="COLUMN", help="the column holding the audited system's figure (carried through)"
+    )
+    audit.add_argument(
+        "--carry",
+        metavar="COLUMN",
+        action="append",
+        default=None,
+        help="an input column to carry through to OUTPUT unchanged (record id ...); repeat for each; "
+        "a column neither carried nor a field of the calculation is refused",
+    )
     audit.add_argument("--report", metavar="DIR", help="write report.json and index.html here")
     audit.add_argument("--engine", choices=["local", "dask"], default="local")
     audit.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT (--engine dask)")
+    audit.add_argument(
+        "--connect-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=10.0,
+        help="--engine dask: seconds to reach the scheduler before the run ends (default 10)",
+    )
+    audit.add_argument(
+        "--csv-raw",
+        action="store_true",
+        help="CSV output: write carried cells as they are (by default a cell starting with = + - @, tab or CR "
+        "gets a leading ' so that Excel and WPS do not run it as a formula, and NUL characters are removed)",
+    )
     audit.add_argument("--no-kernels", action="store_true", help="answer every row through the scalar rules")
     audit.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     audit.set_defaults(run=main)
 
 
-def main(args: argparse.Namespace) -> int:
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM: the run stops, and what it was writing is removed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def _signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` (once: a second signal during the clean-up
+    is ignored, so the clean-up finishes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = (signal.SIGINT, signal.SIGTERM)
+
+    def stop(signum: int, frame: object) -> None:
+        for each in caught:
+            signal.signal(each, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    previous = {each: signal.signal(each, stop) for each in caught}
     try:
-        return run(args)
+        yield
+    finally:
+        for each, handler in previous.items():
+            signal.signal(each, handler)
+
+
+def main(args: argparse.Namespace) -> int:
+    args.carry = args.carry or []
+    try:
+        with _signals():
+            return run(args)
     except AuditError as error:
         print(f"bingpin audit: {error}", file=sys.stderr)
     except OSError as error:
         print(f"bingpin audit: {error}; nothing written", file=sys.stderr)
+    except Interrupted as stopped:
+        print(f"bingpin audit: interrupted ({stopped}); nothing written", file=sys.stderr)
+        return 128 + stopped.signum
     return EXIT_FAILED
-
-
-def _check(args: argparse.Namespace) -> None:
-    from bingpin.api.audit.partition import HEADLINES
-    from bingpin.api.resources.calculations import ENDPOINTS
-    from bingpin.rules.registry import policies
-
-    known = [endpoint.path for endpoint in ENDPOINTS]
-    if args.calculation not in known:
-        raise AuditError(f"unknown calculation {args.calculation!r}; known: {', '.join(known)}")
-    if args.jurisdiction is not None and args.jurisdiction not in policies():
-        raise AuditError(f"unknown jurisdiction {args.jurisdiction!r}; known: {', '.join(sorted(policies()))}")
-    if args.date is not None:
-        try:
-            valid = dt.date.fromisoformat(args.date).isoformat() == args.date
-        except ValueError:
-            valid = False
-        if not valid:
-            raise AuditError(f"--date {args.date!r} is not a date (YYYY-MM-DD)")
-    if args.compare is not None and args.calculation not in HEADLINES:
-        raise AuditError(f"{args.calculation} has no single figure to compare (--compare)")
-    if args.engine == "local" and args.scheduler:
-        raise AuditError("--scheduler goes with --engine dask")
-
-
-def _check_columns(args: argparse.Namespace, records: Records, part: Any) -> None:
-    from bingpin.api.audit.columns import status_fields
-
-    names = set(records.names)
-    request = part.runner.request.fields
-    flags = {"jurisdiction": args.jurisdiction, "date": args.date}
-    for name, field in request.items():
-        if field.required and name not in names and flags.get(name) is None:
-            hint = f" (or give --{name})" if name in flags else ""
-            raise AuditError(f"{records.path} has no column {name!r}, which {args.calculation} requires{hint}")
-    if args.compare is not None and args.compare not in names:
-        raise AuditError(f"{records.path} has no column {args.compare!r} (--compare)")
-    produced = [c.name for c in part.columns] + [f.name for f in status_fields()]
-    produced += ["discrepancy", "compared"] if args.compare is not None else []
-    clash = sorted(set(part.carried(records.names)) & set(produced))
-    if clash:
-        raise AuditError(
-            f"{records.path}: column {', '.join(map(repr, clash))} clashes with an output column; rename it"
-        )
 
 
 class Progress:
@@ -115,24 +140,26 @@ def run(args: argparse.Namespace) -> int:
     from bingpin.api.audit.report import report_data, summary_lines, write_report
     from bingpin.api.audit.summary import Summary
 
-    _check(args)
+    check_arguments(args)
     source = Path(args.input)
     if not source.is_file():
         raise AuditError(f"cannot read {source}: no such file")
+    check_paths(source, args.out, args.report)
+    report = Path(args.report) if args.report is not None else None
     records = Records(source)
-    part = Partition(args.calculation, args.jurisdiction, args.date, args.compare, kernels=not args.no_kernels)
-    _check_columns(args, records, part)
+    part = Partition(
+        args.calculation, args.jurisdiction, args.date, args.compare, kernels=not args.no_kernels, carry=args.carry
+    )
+    check_columns(args, records, part)
     summary = Summary(args.calculation, args.compare, detailed=args.report is not None)
 
     def tally(batch: Any, audited: Any) -> Summary:
         return summary.tally(part, batch, audited)
 
     if args.engine == "dask":
-        pairs = engines.dask(part, records.batches(), args.scheduler, after=tally)
+        pairs = engines.dask(part, records.batches(), args.scheduler, after=tally, timeout=args.connect_timeout)
     else:
         pairs = engines.local(part, records.batches(), after=tally)
-    if Path(args.out).resolve() == source.resolve():
-        raise AuditError(f"--out {args.out} is the input itself: write the audit elsewhere")
     meta = {
         "calculation": args.calculation,
         "input": str(source),
@@ -142,10 +169,11 @@ def run(args: argparse.Namespace) -> int:
         "compare": args.compare,
         "engine": args.engine,
     }
-    output = Output(Path(args.out))
     progress = Progress(records.rows, args.quiet)
     lines = []
+    output = None
     try:
+        output = Output(Path(args.out), part.carried(records.names), guard=not args.csv_raw)
         for _, audited, counted in pairs:
             output.write(audited)
             summary.merge(counted, summary.records)
@@ -153,12 +181,13 @@ def run(args: argparse.Namespace) -> int:
         if output.writer is None:
             output.write(part(records.empty()))
         lines = summary_lines(summary, meta)
-        if args.report:  # before the output appears: a run whose report fails writes nothing
-            index = write_report(Path(args.report), report_data(summary, part, meta))
+        if report is not None:  # before the output appears: a run whose report fails writes nothing
+            index = write_report(report, report_data(summary, part, meta))
             lines.append(f"  report {index}")
         output.commit()
     except BaseException:
-        output.discard()
+        if output is not None:
+            output.discard()
         raise
     print("\n".join(lines))
-    return 1 if summary.discrepancies or summary.audited_unreadable else 0
+    return 0 if summary.agrees else 1

@@ -6,7 +6,10 @@ so memory stays bounded whatever the size of the input.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import socket
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -95,31 +98,106 @@ def prefetched(batches: Iterable[pa.Table], ahead: int) -> Iterator[pa.Table]:
         reader.join()
 
 
-def dask(
-    part: Partition, batches: Iterable[pa.Table], scheduler: str | None, in_flight: int = 4, after: After = _none
-) -> Iterator[Pair]:
-    """The same partition function on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``)."""
+def scheduler_address(address: str) -> tuple[str, str, int]:
+    """``tcp://HOST:PORT`` (or ``HOST:PORT``) as (scheme, host, port), or refused."""
+    scheme, sep, location = address.partition("://")
+    if not sep:
+        scheme, location = "tcp", address
+    host, colon, port = location.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host  # [::1]
+    if scheme != "tcp" or not colon or not host or not port.isascii() or not port.isdigit():
+        raise AuditError(f"--scheduler {address!r} is not a Dask scheduler address: tcp://HOST:PORT")
+    if not 0 < int(port) < 65536:
+        raise AuditError(f"--scheduler {address!r}: port {port} is not a TCP port (1-65535)")
+    return scheme, host, int(port)
+
+
+def connect(address: str, timeout: float) -> Any:
+    """A Dask client of the scheduler at ``address``, within ``timeout`` seconds, or AuditError.
+
+    The address is read first, the port tried, then the scheduler is asked who it is (Dask's ``identity``) with the
+    whole exchange bounded by ``timeout``: a refused or unreachable port, and a service that is not
+    a Dask scheduler (an HTTP server, a port that accepts and says nothing, which Dask's own
+    handshake would wait on for ever), end the run in seconds, before any client exists."""
     try:
+        import dask.config
         from distributed import Client
     except ImportError:
         raise AuditError("--engine dask needs Dask distributed: pip install 'bingpin[dask]'") from None
+    _, host, port = scheduler_address(address)
+    try:  # a refused or unreachable port at once (Dask's own connect retries until its timeout)
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as error:
+        raise AuditError(f"cannot reach the Dask scheduler at {address}: {error.strerror or error}") from None
+    try:
+        who = asyncio.run(asyncio.wait_for(_identity(address, timeout), timeout))
+    except Exception as error:  # whatever the far end did: one line, the run ends
+        reason = "no answer" if isinstance(error, TimeoutError) else f"{type(error).__name__}: {_first_line(error)}"
+        raise AuditError(f"no Dask scheduler answered at {address} within {timeout:g} s ({reason})") from None
+    if not isinstance(who, dict) or who.get("type") != "Scheduler":
+        kind = who.get("type") if isinstance(who, dict) else type(who).__name__
+        raise AuditError(f"{address} is not a Dask scheduler (it answered as {kind!r})")
+    seconds = f"{timeout}s"
+    try:
+        with dask.config.set({"distributed.comm.timeouts.connect": seconds}):
+            return Client(address, timeout=seconds, set_as_default=False)
+    except Exception as error:
+        reason = f"{type(error).__name__}: {_first_line(error)}"
+        raise AuditError(f"cannot use the Dask scheduler at {address}: {reason}") from None
+
+
+async def _identity(address: str, timeout: float) -> Any:
+    from distributed.comm import connect as dask_connect
+
+    comm = await dask_connect(address, timeout=timeout)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        return await comm.read()
+    finally:
+        comm.abort()
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def dask(
+    part: Partition,
+    batches: Iterable[pa.Table],
+    scheduler: str | None,
+    in_flight: int = 4,
+    after: After = _none,
+    timeout: float = 10.0,
+) -> Iterator[Pair]:
+    """The same partition function on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``).
+
+    A batch that fails on a worker ends the run as soon as its result is due, with the worker's
+    error as the reason (the rest are cancelled and the client closed without waiting)."""
     if not scheduler:
         raise AuditError("--engine dask needs --scheduler tcp://HOST:PORT (the Dask scheduler's address)")
+    client = connect(scheduler, timeout)
+    pending: deque[tuple[pa.Table, Any]] = deque()
+
+    def done() -> Pair:
+        records, future = pending.popleft()
+        try:
+            audited = future.result()
+        except AuditError:
+            raise
+        except Exception as error:
+            raise AuditError(f"a Dask worker failed on a batch: {type(error).__name__}: {_first_line(error)}") from None
+        return records, audited, after(records, audited)
+
     try:
-        client = Client(scheduler, timeout=30, set_as_default=False)
-    except (OSError, TimeoutError) as error:
-        raise AuditError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
-    try:
-        pending: deque[tuple[pa.Table, object]] = deque()
         for batch in batches:
             pending.append((batch, client.submit(part, batch, pure=False)))
             if len(pending) >= in_flight:
-                records, future = pending.popleft()
-                audited = future.result()  # type: ignore[attr-defined]
-                yield records, audited, after(records, audited)
+                yield done()
         while pending:
-            records, future = pending.popleft()
-            audited = future.result()  # type: ignore[attr-defined]
-            yield records, audited, after(records, audited)
+            yield done()
     finally:
-        client.close()
+        with contextlib.suppress(Exception):  # the run's own outcome matters, not the goodbye
+            client.cancel([future for _, future in pending])
+        with contextlib.suppress(Exception):
+            client.close(timeout=min(timeout, 5))

@@ -25,8 +25,14 @@ def _valid(array: pa.Array) -> np.ndarray:
 
 
 def _decimal_fen(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Unscaled decimal128 values at scale 2, as int64 (the low word, when the high word is its sign)."""
-    if array.type.scale != 2:
+    """Unscaled decimal128 values at scale 2, as int64 (the low word, when the high word is its sign).
+
+    A decimal of more than two places is not read, whatever its digits: the single endpoint refuses
+    ``0.000`` as it refuses ``0.001`` (at most two decimals, as written)."""
+    if array.type.scale > 2:
+        n = len(array)
+        return np.zeros(n, np.int64), np.zeros(n, bool)
+    if array.type.scale != 2 or not pa.types.is_decimal128(array.type):  # the words below are decimal128's
         try:
             array = pc.cast(array, pa.decimal128(min(38, array.type.precision + 2), 2))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

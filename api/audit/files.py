@@ -2,7 +2,14 @@
 
 The input is streamed, never read whole: Parquet by record batches, CSV by blocks with every
 cell read as text. The output is written to a temporary file beside OUTPUT and renamed over it
-at the end, so OUTPUT appears complete or not at all.
+at the end, so OUTPUT appears complete or not at all (a failed or interrupted run removes the
+temporary file, and the directories it created for it).
+
+In CSV output, carried text cells that a spreadsheet (Excel, WPS) would run as a formula, those
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, get a leading ``'`` (OWASP's
+advice on CSV injection; a plain number such as ``-5.00`` is left as it is), and NUL characters
+are removed from every text cell. ``guard=False`` (``--csv-raw``) writes the cells as they are.
+Parquet output holds typed values and is never changed.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +45,8 @@ class Records:
     def __init__(self, path: Path, batch_rows: int = BATCH_ROWS) -> None:
         self.path = path
         self.batch_rows = batch_rows
+        #: The Arrow types of the columns (None for CSV: every cell is text).
+        self.schema: pa.Schema | None = None
         try:
             if is_csv(path):
                 with path.open(encoding="utf-8-sig", newline="") as handle:  # a BOM is not a name
@@ -45,10 +54,16 @@ class Records:
                 self.rows = None
             else:
                 self.parquet = pq.ParquetFile(path)
-                self.names = list(self.parquet.schema_arrow.names)
+                self.schema = self.parquet.schema_arrow
+                self.names = list(self.schema.names)
                 self.rows = self.parquet.metadata.num_rows
-        except (OSError, StopIteration, UnicodeDecodeError, pa.ArrowException) as error:
+        except (OSError, StopIteration, UnicodeDecodeError, csv.Error, pa.ArrowException) as error:
             raise AuditError(f"cannot read {path}: {_reason(error)}") from None
+        twice = sorted({name for name in self.names if self.names.count(name) > 1})
+        if twice:
+            raise AuditError(
+                f"{path}: 列名重复 / the same column name appears more than once: {', '.join(map(repr, twice))}"
+            )
 
     def empty(self) -> pa.Table:
         """No rows, the input's columns (what an empty input is audited as)."""
@@ -90,7 +105,7 @@ def _reason(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
-def _csv_column(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
+def csv_column(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
     """A column as CSV text: lists and structs as JSON, labels and amounts as text."""
     kind = column.type
     if pa.types.is_dictionary(kind):
@@ -102,6 +117,27 @@ def _csv_column(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
             [None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in column.to_pylist()]
         )
     return column
+
+
+#: A cell a spreadsheet would take for a formula; a plain number is not one.
+_FORMULA = "^[=+\\-@\t\r]"
+_NUMBER = "^[+-]?[0-9]+(\\.[0-9]+)?$"
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def guarded(column: pa.ChunkedArray | pa.Array, formulas: bool) -> pa.ChunkedArray | pa.Array:
+    """A text column for CSV: without NUL characters, and (``formulas``) with a ``'`` before each
+    cell that a spreadsheet would run as a formula."""
+    if not _is_text(column.type):
+        return column
+    column = pc.replace_substring(column, "\x00", "")
+    if not formulas:
+        return column
+    risky = pc.and_(pc.match_substring_regex(column, _FORMULA), pc.invert(pc.match_substring_regex(column, _NUMBER)))
+    return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
 
 
 def parquet_options(schema: pa.Schema) -> dict[str, Any]:
@@ -121,21 +157,28 @@ def parquet_options(schema: pa.Schema) -> dict[str, Any]:
 class Output:
     """OUTPUT, written through a temporary file in the same directory and renamed when done."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, carried: Iterable[str] = (), guard: bool = True) -> None:
         self.path = path
         self.csv = is_csv(path)
+        self.carried, self.guard = set(carried), guard
         self.writer: Any = None
+        #: Directories made for OUTPUT, removed again if the run fails (deepest first).
+        self.made = [p for p in [path.parent, *path.parent.parents] if not p.exists()]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
             os.close(handle)
         except OSError as error:
+            self._unmake()
             raise AuditError(f"cannot write {path}: {_reason(error)}") from None
         self.temporary = Path(name)
 
     def write(self, table: pa.Table) -> None:
         if self.csv:
-            table = pa.table({name: _csv_column(table.column(name)) for name in table.column_names})
+            columns = {name: csv_column(table.column(name)) for name in table.column_names}
+            if self.guard:
+                columns = {name: guarded(column, name in self.carried) for name, column in columns.items()}
+            table = pa.table(columns)
         if self.writer is None:
             if self.csv:
                 self.writer = pacsv.CSVWriter(str(self.temporary), table.schema)
@@ -153,6 +196,12 @@ class Output:
             with contextlib.suppress(Exception):  # the run has failed already: only the file matters now
                 self.writer.close()
         self.temporary.unlink(missing_ok=True)
+        self._unmake()
+
+    def _unmake(self) -> None:
+        for directory in self.made:
+            with contextlib.suppress(OSError):  # not empty (someone else's file): left alone
+                directory.rmdir()
 
 
 def _readable(path: Path) -> None:

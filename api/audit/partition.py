@@ -8,6 +8,7 @@ own read, rule and serialisation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
@@ -17,8 +18,9 @@ import pyarrow.compute as pc
 
 from bingpin.api.audit.columns import Column, answer_columns, answers_table
 from bingpin.api.audit.fen import money_array, to_fen
+from bingpin.api.audit.files import AuditError
 from bingpin.api.audit.kernels import KERNELS, Frames
-from bingpin.api.audit.records import Bodies, csv_lists
+from bingpin.api.audit.records import Bodies, normalise, unknown_message
 from bingpin.api.runner import Answer, Runner, runner_for
 
 #: The answer field the audited system's figure is compared with, by calculation.
@@ -41,15 +43,18 @@ class Partition:
         date: str | None = None,
         compare: str | None = None,
         kernels: bool = True,
+        carry: Iterable[str] = (),
     ) -> None:
         self.calculation = calculation
         self.jurisdiction = jurisdiction
         self.date = date
         self.compare = compare
         self.kernels = kernels
+        #: The input columns carried through as they are: those declared, and the compared column.
+        self.carry = tuple(dict.fromkeys([*carry, *([compare] if compare is not None else [])]))
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: self.__dict__[k] for k in ("calculation", "jurisdiction", "date", "compare", "kernels")}
+        return {k: self.__dict__[k] for k in ("calculation", "jurisdiction", "date", "compare", "kernels", "carry")}
 
     @cached_property
     def runner(self) -> Runner:
@@ -82,8 +87,14 @@ class Partition:
         return self._frames[kernel]
 
     def carried(self, names: list[str]) -> list[str]:
-        """The input columns carried through: every column that is not a request field."""
-        return [name for name in names if name not in self.request_names]
+        """The input columns carried through, in the input's order: those declared (``carry``) and
+        the compared column."""
+        return [name for name in names if name in self.carry]
+
+    def unknown(self, names: list[str]) -> list[str]:
+        """The input columns that are neither request fields nor carried: refused, never passed over
+        (a misspelt field would leave a rule unapplied without a word)."""
+        return [name for name in names if name not in self.request_names and name not in self.carry]
 
     def answers(self, table: pa.Table) -> pa.Table:
         """The answer and status columns of every row of ``table``, in order."""
@@ -103,8 +114,8 @@ class Partition:
         return both.take(pa.array(order))
 
     def normalise(self, table: pa.Table) -> pa.Table:
-        """Text cells of list fields (CSV) as lists."""
-        return csv_lists(table, self.runner.request)
+        """Typed cells as the request reads them (timestamps as dates ...), text lists (CSV) as lists."""
+        return normalise(table, self.runner.request)
 
     def _one(self, body: dict[str, Any]) -> Answer:
         return self.runner.one(body, explain=False)
@@ -112,6 +123,10 @@ class Partition:
     def __call__(self, table: pa.Table | pa.RecordBatch) -> pa.Table:
         if isinstance(table, pa.RecordBatch):
             table = pa.Table.from_batches([table])
+        if self.unknown(table.column_names):
+            raise AuditError(
+                unknown_message(self.unknown(table.column_names), list(self.runner.request.fields), self.calculation)
+            )
         table = self.normalise(table)
         answers = self.answers(table)
         out = table.select(self.carried(table.column_names))
@@ -129,7 +144,7 @@ class Partition:
         ok = np.asarray(pc.equal(answers.column("status"), 200).to_numpy(zero_copy_only=False), dtype=bool)
         if pa.types.is_boolean(headline.type):
             reference = np.asarray(pc.fill_null(headline, False).to_numpy(zero_copy_only=False), dtype=np.int64)
-            values, read = _flags(audited)
+            values, read = read_flags(audited)
             compared = ok & read
             diff = values - reference
             return pa.array(diff.astype(np.int8), mask=~(compared & (diff != 0))), pa.array(compared)
@@ -142,7 +157,7 @@ class Partition:
         return pc.if_else(pa.array(different), money, pa.scalar(None, money.type)), pa.array(compared)
 
 
-def _flags(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+def read_flags(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """A yes/no column (booleans, 0/1, or true/false text) as 0/1, and which cells were read."""
     column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     if pa.types.is_string(column.type):

@@ -6,11 +6,20 @@ cells keep their type (decimal amounts become their decimal string; a date its I
 cells are text: integers and ``true``/``false`` flags are read as such, lists are ``;``-separated
 codes and nested fields are JSON text; a cell that does not read goes to the request schema as it
 is, which answers it with the single endpoint's own 422.
+
+What tools write is read as what it means: an Arrow timestamp or ``date64`` in a date field is its
+calendar date (in the timestamp's own time zone). A column of a type that no row of it could be
+read from (booleans as money, a list of integers as category codes, binary) is refused before
+the run (:func:`type_problem`), and so is a decimal column of more than two places: an amount has
+at most two decimals, and the single endpoint refuses ``100.125`` and ``100.120`` alike (text and
+float cells of three decimals are their row's 422, as there). So is a column that is neither a
+request field nor carried (:func:`unknown_message`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 from collections.abc import Callable
@@ -82,6 +91,81 @@ def converter(field: ma.fields.Field) -> Callable[[Any], Any]:
     ):
         return _json_text
     return _plain
+
+
+def unknown_message(names: list[str], fields: list[str], calculation: str) -> str:
+    """One line naming each unknown column, the field it most likely means, and how to carry it."""
+    chinese, english = [], []
+    for name in names:
+        near = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
+        chinese.append(f"未知的列（{name}）" + (f"，是否应为（{near[0]}）？" if near else ""))
+        english.append(f"unknown column {name!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+    carry = " ".join(f"--carry {name}" for name in names)
+    return (
+        f"{'；'.join(chinese)} / {'; '.join(english)}: not a field of {calculation}; "
+        f"fix the name, or carry it through unchanged with {carry}"
+    )
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        return _is_text(kind.value_type)
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _kinds(field: ma.fields.Field) -> tuple[str, Callable[[pa.DataType], bool]]:
+    """What a column for ``field`` may be (besides text and all-null): its description and test."""
+    if isinstance(field, Money):
+        return (
+            "decimal, integer or float amounts",
+            lambda k: pa.types.is_decimal(k) or pa.types.is_integer(k) or (pa.types.is_floating(k)),
+        )
+    if isinstance(field, ma.fields.Date):
+        return "dates or timestamps", lambda k: pa.types.is_date(k) or pa.types.is_timestamp(k)
+    if isinstance(field, ma.fields.Integer):
+        return "integers", lambda k: pa.types.is_integer(k) or pa.types.is_floating(k)
+    if isinstance(field, Flag):
+        return "booleans", pa.types.is_boolean
+    if isinstance(field, ma.fields.List):
+        inner, test = _kinds(field.inner)
+        return (
+            f"a list of {inner}",
+            lambda k: (
+                (pa.types.is_list(k) or pa.types.is_large_list(k))
+                and (_is_text(k.value_type) or test(k.value_type) or pa.types.is_null(k.value_type))
+            ),
+        )
+    if isinstance(field, ma.fields.Nested):
+        return "structs (or JSON text)", pa.types.is_struct
+    return "text", _is_text
+
+
+def type_problem(name: str, field: ma.fields.Field, kind: pa.DataType) -> str | None:
+    """Why no cell of a column of type ``kind`` could be read as ``field`` (None: it can be)."""
+    what, test = _kinds(field)
+    if isinstance(field, Money) and pa.types.is_decimal(kind) and kind.scale > 2:
+        return (
+            f"列（{name}）的类型为 {kind}，金额最多两位小数 / column {name!r} is {kind}: amounts have at most two "
+            "decimals, as the single endpoint takes them (write decimal(18, 2))"
+        )
+    if _is_text(kind) or pa.types.is_null(kind) or test(kind):
+        return None
+    return f"列（{name}）的类型为 {kind}，无法读取 / column {name!r} is {kind}: {name} takes {what} or text"
+
+
+def _dates(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Timestamps and ``date64`` as calendar dates (a zoned timestamp's date in its own zone)."""
+    if pa.types.is_timestamp(column.type) or pa.types.is_date64(column.type):
+        return pc.cast(column, pa.date32())
+    return column
+
+
+def normalise(table: pa.Table, schema: ma.Schema) -> pa.Table:
+    """Typed columns of request fields as the request reads them (dates, code lists)."""
+    for name, field in schema.fields.items():
+        if name in table.column_names and isinstance(field, ma.fields.Date):
+            table = table.set_column(table.column_names.index(name), name, _dates(table.column(name)))
+    return csv_lists(table, schema)
 
 
 def csv_lists(table: pa.Table, schema: ma.Schema) -> pa.Table:

@@ -34,6 +34,8 @@ def _group(summary: Summary, key: str, group: Group) -> dict[str, Any]:
         "audited": summary.amount(group.audited),
         "discrepancy": summary.amount(group.discrepancy),
         "absolute_discrepancy": summary.amount(group.absolute),
+        "not_compared": group.not_compared,
+        "not_compared_audited": summary.amount(group.not_compared_audited),
     }
 
 
@@ -67,6 +69,12 @@ def report_data(summary: Summary, part: Partition, meta: dict[str, Any]) -> dict
         "discrepancies": summary.discrepancies,
         "audited_missing": summary.audited_missing,
         "audited_unreadable": summary.audited_unreadable,
+        "refused": summary.refused,
+        "not_compared": summary.totals.not_compared if summary.compare is not None else None,
+        "not_compared_audited": summary.amount(summary.totals.not_compared_audited) if summary.compare else None,
+        "not_compared_unread": summary.not_compared_unread if summary.compare is not None else None,
+        "agrees": summary.agrees,
+        "verdict": verdict(summary),
         "totals": _group(summary, "total", summary.totals),
         **{
             f"by_{dimension}": [_group(summary, key, groups[key]) for key in sorted(groups)]
@@ -86,14 +94,34 @@ def summary_lines(summary: Summary, meta: dict[str, Any]) -> list[str]:
     ]
     if summary.compare is not None:
         totals = summary.totals
+        unread = f", {summary.not_compared_unread:,} of them without a readable figure" * bool(
+            summary.not_compared_unread
+        )
         lines += [
-            f"  compared with {summary.compare}: {totals.compared:,} records"
-            f" (missing {summary.audited_missing:,}, unreadable {summary.audited_unreadable:,})",
+            f"  compared with {summary.compare}: {totals.compared:,} records",
+            f"  not compared: {totals.not_compared:,} records (refused {summary.refused:,},"
+            f" {summary.compare} missing {summary.audited_missing:,}, unreadable {summary.audited_unreadable:,});"
+            f" {summary.compare} on them {summary.amount(totals.not_compared_audited)}{unread}",
             f"  discrepancies: {totals.discrepancies:,}; audited minus reference {summary.amount(totals.discrepancy)}"
             f" (absolute {summary.amount(totals.absolute)})",
         ]
+    lines.append(f"  {verdict(summary)}")
     lines.append(f"  wrote {meta['output']}")
     return lines
+
+
+def verdict(summary: Summary) -> str:
+    """The run's result in one line: what exit 0 or 1 means for this run."""
+    if summary.compare is None:
+        if summary.agrees:
+            return "every record was answered (nothing compared: no --compare)"
+        return f"NOT every record was answered: {summary.refused:,} refused (exit 1)"
+    if summary.agrees:
+        return "every record was compared and agrees"
+    return (
+        f"NOT every record was compared and agrees: {summary.discrepancies:,} discrepancies,"
+        f" {summary.totals.not_compared:,} not compared (exit 1)"
+    )
 
 
 def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -109,6 +137,7 @@ def write_report(directory: Path, data: dict[str, Any]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     write_atomically(directory / "report.json", json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
     groups = ["key", "records", "compared", "discrepancies", "reference", "audited", "discrepancy"]
+    groups += ["not_compared", "not_compared_audited"] if data["compare"] is not None else []
     sections = [
         f"<h2>{title}</h2>" + _table(data[f"by_{name}"], groups)
         for name, title in (
@@ -129,7 +158,9 @@ def write_report(directory: Path, data: dict[str, Any]) -> Path:
             f"<p>应付 / reference {html.escape(item['reference'])}，实付 / audited {html.escape(item['audited'])}</p>"
             f"<ul>{clauses}</ul><pre>{html.escape(item['replay'])}</pre></section>"
         )
-    totals = {k: data[k] for k in ("records", "compared", "discrepancies", "audited_missing", "audited_unreadable")}
+    names = ["records", "compared", "discrepancies", "refused", "audited_missing", "audited_unreadable"]
+    names += ["not_compared", "not_compared_audited", "not_compared_unread"] if data["compare"] is not None else []
+    totals = {k: data[k] for k in names}
     page = (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>稽核报告 / audit report: {html.escape(data['calculation'])}</title>"
@@ -137,6 +168,7 @@ def write_report(directory: Path, data: dict[str, Any]) -> Path:
         "td,th{border:1px solid #999;padding:.2em .5em;text-align:right}pre{white-space:pre-wrap}</style></head><body>"
         f"<h1>稽核报告 / audit report: {html.escape(data['calculation'])}</h1>"
         f"<p>{html.escape(data['input'])} → {html.escape(data['output'])}</p>"
+        f"<p><b>{html.escape(data['verdict'])}</b></p>"
         + _table([totals], list(totals))
         + _table([{"code": k, "records": v} for k, v in data["statuses"].items()], ["code", "records"])
         + "".join(sections)

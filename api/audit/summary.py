@@ -1,6 +1,9 @@
 """What an audit found: counts and sums by jurisdiction, category and rule, and the worst rows.
 
 Built batch by batch from the output (bounded memory: the groups and the worst few rows only).
+Every record is accounted for: compared (and agreeing or not), or not compared (refused by the
+policy, or its audited figure missing or unreadable), with the sum of what the audited system
+paid on the records that were not compared.
 The worst rows get their clauses (the citations of the single endpoint's explanation) and a
 replay line for the single endpoint when the report is written.
 """
@@ -18,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bingpin.api.audit.fen import to_fen
-from bingpin.api.audit.partition import HEADLINES, Partition
+from bingpin.api.audit.partition import HEADLINES, Partition, read_flags
 
 WORST = 20
 NONE = "—"
@@ -33,6 +36,9 @@ class Group:
     audited: int = 0
     discrepancy: int = 0
     absolute: int = 0
+    not_compared: int = 0
+    #: What the audited system paid on the records not compared (where its figure reads).
+    not_compared_audited: int = 0
 
     def add(self, other: Group) -> None:
         for name in self.__dataclass_fields__:
@@ -55,11 +61,24 @@ class Summary:
     )
     audited_missing: int = 0
     audited_unreadable: int = 0
+    #: Records not compared whose audited figure is missing or unreadable (not in the sum paid).
+    not_compared_unread: int = 0
     worst: list[tuple[int, int, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
 
     @property
     def money(self) -> bool:
         return self.calculation in HEADLINES and self.calculation != "risk-monitoring"
+
+    @property
+    def refused(self) -> int:
+        return self.records - self.statuses.get("ok", 0)
+
+    @property
+    def agrees(self) -> bool:
+        """Every record was compared and agrees (without a compared column: every record was answered)."""
+        if self.compare is None:
+            return self.refused == 0
+        return self.totals.compared == self.records and self.discrepancies == 0
 
     def add(self, part: Partition, records: pa.Table, out: pa.Table, offset: int) -> None:
         """Count the output rows ``out`` of input rows ``records`` (starting at row ``offset``)."""
@@ -79,6 +98,9 @@ class Summary:
         self.audited_missing += int((ok & ~present).sum())
         self.audited_unreadable += int((ok & present & ~compared).sum())
         reference, audited, diff = self._figures(part, records, out)
+        paid, read = self._paid(records)
+        self.not_compared_unread += int((~compared & ~read).sum())
+        unpaid = np.where(~compared & read, paid, 0)
         if not self.detailed:
             over, under = np.maximum(diff, 0)[compared], np.maximum(-diff, 0)[compared]
             self.totals.add(
@@ -90,6 +112,8 @@ class Summary:
                     audited=int(audited[compared].sum()),
                     discrepancy=int(over.sum()) - int(under.sum()),
                     absolute=int(over.sum()) + int(under.sum()),
+                    not_compared=int((~compared).sum()),
+                    not_compared_audited=int(unpaid.sum()),
                 )
             )
             return
@@ -105,6 +129,8 @@ class Summary:
             "reference": np.where(compared, reference, 0),
             "over": np.where(compared, np.maximum(diff, 0), 0),
             "under": np.where(compared, np.maximum(-diff, 0), 0),
+            "not_compared": (~compared).astype(np.int64),
+            "not_compared_audited": unpaid,
         }
         # one pass over the rows: sums by (jurisdiction, category, rule), then by each of them
         sizes = [len(labels) for _, labels in keys.values()]
@@ -167,6 +193,7 @@ class Summary:
                 self.groups[dimension].setdefault(key, Group()).add(group)
         self.audited_missing += partial.audited_missing
         self.audited_unreadable += partial.audited_unreadable
+        self.not_compared_unread += partial.not_compared_unread
         for size, row, body, found in partial.worst:
             item = (size, row - offset, body, {**found, "row": found["row"] + offset})
             if len(self.worst) < WORST:
@@ -185,6 +212,11 @@ class Summary:
         sign = np.asarray(pc.fill_null(pc.less(out.column("discrepancy"), 0), False).to_numpy(zero_copy_only=False))
         diff = np.where(sign, -diff, diff)
         return reference, reference + diff, diff
+
+    def _paid(self, records: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+        """The audited figure of every row (fen, or 0/1 for yes/no), and which cells were read."""
+        column = records.column(self.compare)
+        return to_fen(column) if self.money else read_flags(column)
 
     @property
     def discrepancies(self) -> int:

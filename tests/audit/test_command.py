@@ -74,7 +74,8 @@ def test_an_audit_of_200000_records_flags_exactly_the_planted_discrepancies(http
     planted[rng.choice(np.nonzero(answered)[0], 500, replace=False)] = True
     delta = np.where(rng.random(n) < 0.5, 1, -1) * rng.integers(1, 500_000, n)
     delta = np.where(planted & (reference + delta < 0), -delta, delta)
-    paid = np.where(planted, reference + delta, np.maximum(reference, 0))
+    # what the audited system paid: the reference, a planted error, or anything on a refused record
+    paid = np.where(planted, reference + delta, np.where(answered, reference, rng.integers(0, 100_000, n)))
 
     def column(name: str) -> list[Any]:
         return [pool[i][name] for i in pick]
@@ -106,6 +107,8 @@ def test_an_audit_of_200000_records_flags_exactly_the_planted_discrepancies(http
         "paid",
         "--report",
         str(report),
+        "--carry",
+        "settlement_id",
     )
     assert status == 1
     audited = pq.read_table(out)
@@ -119,6 +122,10 @@ def test_an_audit_of_200000_records_flags_exactly_the_planted_discrepancies(http
     assert np.array_equal(np.where(answered, amounts, -1), reference)
     data = json.loads((report / "report.json").read_text(encoding="utf-8"))
     assert (data["records"], data["discrepancies"]) == (n, 500)
+    # the refused records are counted apart, with what was paid on them
+    assert (data["refused"], data["not_compared"], data["agrees"]) == (int((~answered).sum()),) * 2 + (False,)
+    assert data["not_compared_audited"] == f"{int(paid[~answered].sum()) / 100:.2f}"
+    assert sum(group["not_compared"] for group in data["by_rule"]) == int((~answered).sum())
     cents = int(delta[planted].sum())
     assert data["totals"]["discrepancy"] == f"{cents / 100:.2f}"
     assert data["totals"]["absolute_discrepancy"] == f"{int(np.abs(delta[planted]).sum()) / 100:.2f}"
@@ -141,7 +148,7 @@ def summary_shown_in_readme(printed: str) -> None:
     """The summary's lines (but the paths) are those the README's worked example shows."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = [line for line in printed.splitlines() if not line.lstrip().startswith(("wrote", "audited", "report"))]
-    assert len(shown) == 3
+    assert len(shown) == 5
     for line in shown:
         assert f"\n{line}\n" in readme, line
 
@@ -149,8 +156,9 @@ def summary_shown_in_readme(printed: str) -> None:
 def test_the_shipped_sample_is_audited_as_the_readme_shows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "audited.csv"
     status = audit(
-        "medical-assistance", str(SAMPLE), "--out", str(out), "--jurisdiction", "330400", "--compare", "paid"
-    )
+        "medical-assistance", str(SAMPLE), "--out", str(out), "--jurisdiction", "330400", "--compare", "paid",
+        "--carry", "settlement_id",
+    )  # fmt: skip
     summary_shown_in_readme(capsys.readouterr().out)
     assert status == 1
     audited = pacsv.read_csv(out, convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
@@ -185,7 +193,7 @@ def _records(tmp_path: Path) -> Path:
         (["medical-assistance", "{records}", "--jurisdiction", "999999"], "unknown jurisdiction"),
         (["indicators", "{records}", "--jurisdiction", "330400", "--compare", "paid"], "no single figure"),
         (["medical-assistance", "{records}", "--jurisdiction", "330400", "--out", "{records}"], "is the input itself"),
-        (["medical-assistance", "{records}", "--jurisdiction", "330400", "--report", "{records}"], "nothing written"),
+        (["medical-assistance", "{records}", "--jurisdiction", "330400", "--report", "{records}"], "is a file"),
     ],
 )
 def test_a_run_that_cannot_go_on_ends_at_once_with_one_line_and_exit_2(
@@ -215,7 +223,7 @@ def test_a_bad_row_is_that_rows_422_and_the_run_goes_on(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "out.parquet"
-    assert audit("medical-assistance", str(source), "--out", str(out)) == 0
+    assert audit("medical-assistance", str(source), "--out", str(out), "--carry", "id") == 1  # not all answered
     audited = pq.read_table(out)
     assert audited.column("status").to_pylist() == [200, 422, 422, 422, 422, 422]
     assert audited.column("error_code").to_pylist()[1:4] == ["validation_error"] * 3
@@ -242,6 +250,8 @@ def test_a_run_that_fails_midway_leaves_no_output(tmp_path: Path, monkeypatch: p
         "330400",
         "--date",
         "2023-06-01",
+        "--carry",
+        "paid",
     )
     assert status == 2
     assert out.read_bytes() == b"the previous audit"
@@ -254,12 +264,12 @@ def test_the_local_engine_gives_the_same_rows_on_one_thread_or_several(tmp_path:
     table = jiaxing(5000, seed=3)
     from bingpin.api.audit.partition import Partition
 
-    part = Partition("medical-assistance", "330400", None, "paid")
+    part = Partition("medical-assistance", "330400", None, "paid", carry=["record_id"])
     batches = [table.slice(i, 700) for i in range(0, 5000, 700)]
     one = pa.concat_tables([out for _, out, _ in engines.local(part, batches, threads=1)])
     several = pa.concat_tables([out for _, out, _ in engines.local(part, batches, threads=3)])
     assert one.to_pylist() == several.to_pylist()
-    scalar = Partition("medical-assistance", "330400", None, "paid", kernels=False)(table)
+    scalar = Partition("medical-assistance", "330400", None, "paid", kernels=False, carry=["record_id"])(table)
     assert pc.all(pc.equal(one.column("amount"), scalar.column("amount"))).as_py()
 
 
@@ -277,7 +287,8 @@ def test_a_csv_file_saved_with_a_byte_order_mark_is_read_by_its_names(tmp_path: 
     source = tmp_path / "records.csv"
     source.write_bytes(SAMPLE.read_bytes().replace(b"settlement_id", "\ufeffsettlement_id".encode(), 1))
     out = tmp_path / "out.parquet"
-    assert audit("medical-assistance", str(source), "--out", str(out), "--jurisdiction", "330400") == 0
+    carry = ["--carry", "settlement_id", "--carry", "paid"]
+    assert audit("medical-assistance", str(source), "--out", str(out), "--jurisdiction", "330400", *carry) == 1
     assert pq.read_table(out).column_names[0] == "settlement_id"
 
 
@@ -291,7 +302,7 @@ def test_the_printed_totals_are_the_same_with_or_without_a_report(
     printed = []
     for extra in ([], ["--report", str(tmp_path / "report")]):
         audit("medical-assistance", str(source), "--out", str(tmp_path / "out.parquet"), "--jurisdiction", "330400",
-              "--compare", "paid", *extra)  # fmt: skip
+              "--compare", "paid", "--carry", "record_id", *extra)  # fmt: skip
         printed.append([line for line in capsys.readouterr().out.splitlines() if "report" not in line])
     assert printed[0] == printed[1]
     assert "discrepancies: " in "\n".join(printed[0])
@@ -310,7 +321,7 @@ def test_a_household_calculation_reads_nested_members_from_csv_and_writes_them_b
         encoding="utf-8",
     )
     out = tmp_path / "out.csv"
-    assert audit("high-cost-relief", str(source), "--out", str(out)) == 0
+    assert audit("high-cost-relief", str(source), "--out", str(out), "--carry", "household") == 1  # H2 refused
     audited = pacsv.read_csv(out, convert_options=pacsv.ConvertOptions(column_types={"members": pa.string()}))
     single = http.post("/v1/calculations/high-cost-relief", json=body).get_json()
     assert audited.column("status").to_pylist() == [200, 422]

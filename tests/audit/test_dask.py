@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import http.server
+import socketserver
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from bingpin.api.audit.partition import Partition
 from bingpin.api.cli import main
 from tests.audit.synthetic import jiaxing
 
@@ -38,7 +47,7 @@ def test_the_dask_engine_writes_what_the_local_engine_writes(scheduler: str, tmp
     table = table.append_column("recognized_on", pa.array(recognized, pa.date32()))
     pq.write_table(table, source, row_group_size=7_000)
     local, remote = tmp_path / "local.parquet", tmp_path / "dask.parquet"
-    common = ["--jurisdiction", "330400", "--compare", "paid", "--quiet"]
+    common = ["--jurisdiction", "330400", "--compare", "paid", "--carry", "record_id", "--quiet"]
     assert main(["audit", "medical-assistance", str(source), "--out", str(local), *common]) == 1
     engine = ["--engine", "dask", "--scheduler", scheduler]
     assert main(["audit", "medical-assistance", str(source), "--out", str(remote), *common, *engine]) == 1
@@ -68,3 +77,95 @@ def test_the_dask_engine_without_a_scheduler_ends_the_run(tmp_path: Path, capsys
     )
     assert "--scheduler" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("garbage", "is not a Dask scheduler address"),
+        ("tcp://127.0.0.1:notaport", "is not a Dask scheduler address"),
+        ("http://127.0.0.1:8786", "is not a Dask scheduler address"),
+        ("tcp://127.0.0.1:0", "is not a TCP port"),
+        ("tcp://127.0.0.1:9", "Connection refused"),
+    ],
+)
+def test_a_garbage_scheduler_address_ends_the_run_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str, message: str
+) -> None:
+    """Before: a traceback after 60 s (Dask's client closing after its own failure)."""
+    source, out = tmp_path / "records.parquet", tmp_path / "out.parquet"
+    pq.write_table(jiaxing(10), source)
+    start = time.monotonic()
+    status = main(["audit", "medical-assistance", str(source), "--out", str(out), "--jurisdiction", "330400",
+                   "--carry", "record_id", "--carry", "paid", "--engine", "dask", "--scheduler", address])  # fmt: skip
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1 and message in err, err
+    assert time.monotonic() - start < 15
+    assert list(tmp_path.iterdir()) == [source]
+
+
+class _Silent(socketserver.BaseRequestHandler):
+    """Reads whatever comes and never answers."""
+
+    def handle(self) -> None:
+        with contextlib.suppress(OSError):
+            while self.request.recv(1 << 16):
+                pass
+
+
+@contextmanager
+def _service(kind: str) -> Iterator[str]:
+    """A TCP service on loopback that is not a Dask scheduler: an HTTP server, or one that accepts
+    and says nothing."""
+    handler = http.server.SimpleHTTPRequestHandler if kind == "http" else _Silent
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as service:
+        service.daemon_threads = True
+        threading.Thread(target=service.serve_forever, daemon=True).start()
+        try:
+            yield f"tcp://127.0.0.1:{service.server_address[1]}"
+        finally:
+            service.shutdown()
+
+
+@pytest.mark.parametrize("kind", ["silent", "http"])
+def test_a_service_that_is_not_a_dask_scheduler_ends_the_run_in_seconds(tmp_path: Path, kind: str) -> None:
+    """Before: a silent port held the run for over 120 s. The command runs in its own process, so
+    that anything Dask prints while the process ends is seen too."""
+    source, out = tmp_path / "records.parquet", tmp_path / "out.parquet"
+    pq.write_table(jiaxing(10), source)
+    with _service(kind) as address:
+        start = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "bingpin.api.cli", "audit", "medical-assistance", str(source), "--out", str(out),
+             "--jurisdiction", "330400", "--carry", "record_id", "--carry", "paid", "--engine", "dask",
+             "--scheduler", address, "--connect-timeout", "3"],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        elapsed = time.monotonic() - start
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == f"bingpin audit: no Dask scheduler answered at {address} within 3 s (no answer)"
+    assert elapsed < 20
+    assert list(tmp_path.iterdir()) == [source]
+
+
+def test_an_error_on_a_worker_ends_the_run_in_seconds_with_its_cause(
+    scheduler: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the worker's error was replaced by a TimeoutError 60 s later (closing the client)."""
+
+    def failing(self: Partition, table: pa.Table) -> pa.Table:
+        raise RuntimeError("the worker's own error")
+
+    monkeypatch.setattr(Partition, "answers", failing)  # the workers run in this process
+    source, out = tmp_path / "records.parquet", tmp_path / "out.parquet"
+    pq.write_table(jiaxing(50_000), source, row_group_size=5_000)
+    start = time.monotonic()
+    engine = ["--engine", "dask", "--scheduler", scheduler]
+    status = main(["audit", "medical-assistance", str(source), "--out", str(out), "--jurisdiction", "330400",
+                   "--carry", "record_id", "--carry", "paid", *engine])  # fmt: skip
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err == "bingpin audit: a Dask worker failed on a batch: RuntimeError: the worker's own error\n"
+    assert time.monotonic() - start < 15
+    assert list(tmp_path.iterdir()) == [source]

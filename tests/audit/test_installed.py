@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from tests.audit.synthetic import jiaxing
+from tests.audit.test_accounted import sample
 from tests.audit.test_command import SAMPLE, summary_shown_in_readme
 from tests.wheel import Installed
 
@@ -21,7 +27,7 @@ def test_the_installed_command_audits_the_shipped_sample(installed: Installed, t
     shutil.copy(SAMPLE, tmp_path / "settlements.csv")
     done = installed.run(
         "audit", "medical-assistance", "settlements.csv", "--out", "audit/results.parquet",
-        "--jurisdiction", "330400", "--compare", "paid", "--report", "audit/report",
+        "--jurisdiction", "330400", "--compare", "paid", "--carry", "settlement_id", "--report", "audit/report",
         cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
@@ -40,3 +46,49 @@ def test_the_dask_engine_without_the_extra_says_how_to_get_it(installed: Install
     assert done.returncode == 2
     assert done.stderr.strip() == "bingpin audit: --engine dask needs Dask distributed: pip install 'bingpin[dask]'"
     assert not (tmp_path / "results.parquet").exists()
+
+
+def test_the_installed_command_refuses_a_misspelt_column_and_reads_a_timestamp_date(
+    installed: Installed, tmp_path: Path
+) -> None:
+    """Before: the misspelt cap column was carried in silence (exit 1, the 8000.00 overpayment
+    missed), and a pandas timestamp date made every row a 422 with exit 0."""
+    text = SAMPLE.read_text(encoding="utf-8").replace("assistance_received_this_year", "assistance_recieved_this_year")
+    (tmp_path / "misspelt.csv").write_text(text, encoding="utf-8")
+    common = ["--jurisdiction", "330400", "--compare", "paid", "--carry", "settlement_id"]
+    done = installed.run("audit", "medical-assistance", "misspelt.csv", "--out", "a.csv", *common, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "did you mean 'assistance_received_this_year'" in done.stderr and len(done.stderr.splitlines()) == 1
+    assert not (tmp_path / "a.csv").exists()
+    pq.write_table(sample(date=pa.timestamp("ns")), tmp_path / "timestamps.parquet")
+    done = installed.run("audit", "medical-assistance", "timestamps.parquet", "--out", "b.parquet", *common,
+                         cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "discrepancies: 2; audited minus reference 8560.00" in done.stdout
+    assert "not compared: 2 records (refused 2" in done.stdout
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_audit_leaves_no_partial_file(installed: Installed, tmp_path: Path, stop: signal.Signals) -> None:
+    """Before: SIGTERM left a 114 MB ``.partial`` beside OUTPUT."""
+    pq.write_table(jiaxing(300_000, seed=11), tmp_path / "records.parquet", row_group_size=20_000)
+    process = subprocess.Popen(
+        [str(installed.bingpin), "audit", "medical-assistance", "records.parquet", "--out", "out/results.csv",
+         "--jurisdiction", "330400", "--compare", "paid", "--carry", "record_id", "--no-kernels"],
+        cwd=tmp_path, env=installed.environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if "records, " in line:  # a progress line: the output is being written; again at the next if lost
+            assert list((tmp_path / "out").glob(".results.csv.*.partial"))
+            process.send_signal(stop)
+        if "interrupted" in line:
+            break
+    _, rest = process.communicate(timeout=120)
+    said = "".join(seen) + rest
+    assert process.returncode == 128 + stop, said
+    assert f"bingpin audit: interrupted ({stop.name}); nothing written" in said
+    assert "Traceback" not in said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.parquet"]

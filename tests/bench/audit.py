@@ -70,7 +70,7 @@ from bingpin.api.cli import main
 import bingpin.api.audit.cli, bingpin.api.audit.engines, bingpin.api.audit.report  # imports, as the floor has its own
 start, cpu = time.perf_counter(), time.process_time()
 status = main(["audit", "medical-assistance", sys.argv[1], "--out", sys.argv[2], "--jurisdiction", "330400",
-               "--compare", "paid", "--quiet"])
+               "--compare", "paid", "--carry", "record_id", "--quiet"])
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 # VmHWM is this process's own peak; ru_maxrss would also count the parent's size at fork time
 try:

@@ -1,0 +1,130 @@
+"""Where an audit writes: paths checked before the run, nothing left behind by a run that fails,
+and CSV cells that a spreadsheet would run as formulas neutralised."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from bingpin.api.audit import engines
+from tests.audit.test_accounted import COMMON, one_line
+from tests.audit.test_command import SAMPLE, audit
+
+
+@pytest.fixture
+def never_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run itself must not start."""
+
+    def started(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the run started")
+
+    monkeypatch.setattr(engines, "local", started)
+
+
+@pytest.mark.parametrize(
+    ("out", "report", "message"),
+    [
+        ("{dir}", None, "is a directory: give a file name"),
+        ("{file}/out.parquet", None, "is not a directory"),
+        ("{file}/deeper/out.parquet", None, "is not a directory"),
+        ("{sample}", None, "is the input itself"),
+        ("", None, "--out needs a file name"),
+        ("out.parquet", "{file}", "is a file: give a directory"),
+        ("out.parquet", "{file}/report", "is not a directory"),
+        ("out.parquet", "", "--report needs a directory name"),
+        ("{dir}/same", "{dir}/same", "is also --out"),
+    ],
+)
+def test_output_and_report_paths_are_checked_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], never_run: None, out: str, report: str | None, message: str
+) -> None:
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "file").write_text("not a directory", encoding="utf-8")
+    source = tmp_path / "settlements.csv"
+    source.write_bytes(SAMPLE.read_bytes())
+    paths = {"dir": tmp_path / "dir", "file": tmp_path / "file", "sample": source}
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    extra = ["--report", report.format(**paths)] if report is not None else []
+    status = audit("medical-assistance", str(source), "--out", out.format(**paths), *COMMON, *extra)
+    assert status == 2
+    assert message in one_line(capsys.readouterr().err)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_a_failed_run_removes_the_directories_it_made_for_its_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("disk full")
+        yield
+
+    monkeypatch.setattr(engines, "local", failing)
+    status = audit("medical-assistance", str(SAMPLE), "--out", str(tmp_path / "a" / "b" / "out.csv"), *COMMON)
+    assert status == 2 and "disk full" in one_line(capsys.readouterr().err)
+    assert list(tmp_path.iterdir()) == []
+
+
+HOSTILE = [
+    '=HYPERLINK("http://x","y")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1)",
+    "\tx",
+    "\rx",
+    "-5.00",
+    "+5",
+    "a\x00b",
+]
+
+
+def _records(tmp_path: Path) -> Path:
+    rows = [["JX-1", "2023-06-01", "subsistence_allowance", "100.00", "90.00", note] for note in HOSTILE]
+    source = tmp_path / "records.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["settlement_id", "date", "categories", "eligible_self_pay", "paid", "note"])
+        writer.writerows(rows)
+    return source
+
+
+def _column(path: Path, name: str) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row[name] for row in csv.DictReader(handle)]
+
+
+def test_csv_output_neutralises_formula_cells_in_carried_columns(tmp_path: Path) -> None:
+    source, out = _records(tmp_path), tmp_path / "out.csv"
+    assert audit("medical-assistance", str(source), "--out", str(out), *COMMON, "--carry", "note") == 0
+    assert _column(out, "note") == [
+        "'=HYPERLINK(\"http://x\",\"y\")", "'+cmd|' /C calc'!A0", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx", "-5.00", "+5",
+        "ab",
+    ]  # fmt: skip
+    assert _column(out, "paid") == ["90.00"] * len(HOSTILE)  # a number stays a number
+    raw = tmp_path / "raw.csv"
+    assert audit("medical-assistance", str(source), "--out", str(raw), *COMMON, "--carry", "note", "--csv-raw") == 0
+    assert _column(raw, "note") == HOSTILE
+    parquet = tmp_path / "out.parquet"
+    assert audit("medical-assistance", str(source), "--out", str(parquet), *COMMON, "--carry", "note") == 0
+    assert pq.read_table(parquet).column("note").to_pylist() == HOSTILE
+
+
+def test_the_formula_guard_covers_dictionary_columns_from_parquet(tmp_path: Path) -> None:
+    table = pa.table(
+        {
+            "settlement_id": pa.array(["=1+1", "ok"]).dictionary_encode(),
+            "jurisdiction": ["330400", "330400"],
+            "date": ["2023-06-01", "2023-06-01"],
+            "categories": [["subsistence_allowance"]] * 2,
+            "eligible_self_pay": ["100.00", "100.00"],
+            "paid": ["90.00", "90.00"],
+        }
+    )
+    source, out = tmp_path / "records.parquet", tmp_path / "out.csv"
+    pq.write_table(table, source)
+    assert audit("medical-assistance", str(source), "--out", str(out), *COMMON) == 0
+    assert _column(out, "settlement_id") == ["'=1+1", "ok"]
