@@ -41,7 +41,7 @@ def give_way() -> None:
     """Under the gevent worker, let other requests run: a 10,000-case batch (a second or more of
     work) never holds the worker, and so the requests of other clients, for its whole length."""
     if _cooperative():
-        gevent.sleep(0)
+        gevent.sleep(0.001)  # a timer: the loop polls the network, so waiting requests are read too
 
 
 class Runner:
@@ -90,16 +90,24 @@ class Runner:
         return [{**shared, **case} if type(case) is dict else case for case in envelope["cases"]]
 
     def run(self, envelope: dict[str, Any], explain: bool) -> dict[str, Any]:
+        return self.report(self.answers(self.bodies(envelope), explain))
+
+    def answers(self, bodies: list[Any], explain: bool, known: list[Answer | None] | None = None) -> list[Answer]:
+        """Each body's answer, or the one already ``known`` for it (a kernel's); past
+        :data:`~api.schemas.batch.MAX_DETAILED_ERRORS` failed cases without field messages, and
+        giving way to the worker's other requests every :data:`TURN` cases."""
         one = self.one
         answers = []
         failed = 0
-        for index, body in enumerate(self.bodies(envelope)):
+        for index, body in enumerate(bodies):
             if index % TURN == TURN - 1:
                 give_way()
-            answer = one(body, explain, detailed=failed < s.MAX_DETAILED_ERRORS)
+            answer = known[index] if known is not None else None
+            if answer is None:
+                answer = one(body, explain, detailed=failed < s.MAX_DETAILED_ERRORS)
             failed += answer[2] is not None
             answers.append(answer)
-        return self.report(answers)
+        return answers
 
     def report(self, answers: list[Answer]) -> dict[str, Any]:
         """The batch answer: each case's answer in order, and how many succeeded and failed. Past

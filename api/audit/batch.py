@@ -78,5 +78,4 @@ def run(runner: Runner, envelope: dict[str, Any], explain: bool) -> dict[str, An
                 result = cast(dict[str, Any], prototypes[prototype][1])  # a usable prototype answered 200
                 amount = f"{fen // 100}.{fen % 100:02d}"
                 answers[index] = (200, {**result, "date": bodies[index]["date"], "amount": amount}, None)
-    one = runner.one
-    return runner.report([answer or one(body, False) for answer, body in zip(answers, bodies, strict=True)])
+    return runner.report(runner.answers(bodies, False, answers))

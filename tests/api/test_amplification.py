@@ -160,13 +160,17 @@ def test_a_long_batch_gives_way_to_other_requests_between_turns(monkeypatch: pyt
     """Under the gevent worker a batch yields every ``TURN`` cases, so 10,000 cases (a second or
     more of work, bad cases costing most) never hold the worker, and other clients, for their length."""
     from bingpin.api import runner as module
+    from bingpin.api.audit import batch
 
     turns: list[int] = []
     monkeypatch.setattr(module, "give_way", lambda: turns.append(1))
     envelope = {"jurisdiction": "330400", "date": "2023-06-01", "cases": [{"categories": [1]}] * 1000}
-    answer = module.runner_for("medical-assistance").run(envelope, explain=False)
-    assert answer["failed"] == 1000
-    assert len(turns) == 1000 // module.TURN
+    runner = module.runner_for("medical-assistance")
+    for explain in (True, False):  # the endpoint's two paths: every case by the runner, or a kernel's first
+        turns.clear()
+        answer = batch.run(runner, envelope, explain)
+        assert answer["failed"] == 1000 and answer["errors_omitted"] == 1000 - MAX_DETAILED_ERRORS
+        assert len(turns) == 1000 // module.TURN
 
 
 def test_the_gevent_worker_is_recognised_as_cooperative() -> None:
