@@ -28,21 +28,18 @@ LOW_INCOME = {Category.SUBSISTENCE_ALLOWANCE, Category.MARGINAL_SUBSISTENCE}
 
 def _children_rule(policy: Policy, case: MedicalAssistanceCase, trace: Trace) -> ParameterValue | None:
     """本市户籍的0-14周岁（含14周岁）患先天性心脏病、白血病病种的参保儿童按80%救助."""
-    ratio = _children_rule_ratio(policy, case, trace)
-    if ratio is None and case.local_household_registration is not None and not _registration_decided(case, policy):
+    ratio, registration_read = _children_rule_ratio(policy, case, trace)
+    if not registration_read and case.local_household_registration is not None:
         trace.assume(
             "不适用儿童重大疾病救助，户籍不影响医疗救助，忽略输入的是否本市户籍（local_household_registration）"
         )
     return ratio
 
 
-def _registration_decided(case: MedicalAssistanceCase, policy: Policy) -> bool:
-    """Whether the children's rule turned on the household registration (a child of age with the diagnosis)."""
-    max_age = policy.param("medical_assistance.children_severe_disease.max_age", case.date).value
-    return bool(CHILDREN_DIAGNOSES.intersection(case.diagnoses)) and case.age is not None and case.age <= max_age
-
-
-def _children_rule_ratio(policy: Policy, case: MedicalAssistanceCase, trace: Trace) -> ParameterValue | None:
+def _children_rule_ratio(
+    policy: Policy, case: MedicalAssistanceCase, trace: Trace
+) -> tuple[ParameterValue | None, bool]:
+    """The children's ratio (or None), and whether the household registration was read."""
     others = sorted(set(case.diagnoses) - CHILDREN_DIAGNOSES)
     if others:
         trace.assume(
@@ -52,20 +49,20 @@ def _children_rule_ratio(policy: Policy, case: MedicalAssistanceCase, trace: Tra
     if not CHILDREN_DIAGNOSES.intersection(case.diagnoses):
         if case.age is not None:
             trace.assume("未患先天性心脏病、白血病，年龄不影响医疗救助，忽略输入的年龄（age）")
-        return None
+        return None, False
     if case.age is None:
         trace.assume("未提供年龄（age），无法判断是否为0-14周岁的儿童，不适用儿童重大疾病救助")
-        return None
+        return None, False
     max_age = policy.param("medical_assistance.children_severe_disease.max_age", case.date)
     if case.age > max_age.value:
         trace.step(f"年龄 {case.age} 周岁，超过 {max_age.value} 周岁，不适用儿童重大疾病救助", max_age.citation)
-        return None
+        return None, False
     if case.local_household_registration is False:
         trace.step("非本市户籍，不适用儿童重大疾病救助", max_age.citation)
-        return None
+        return None, True
     if case.local_household_registration is None:
         trace.assume("未提供是否本市户籍（local_household_registration），假定为本市户籍的参保儿童")
-    return policy.param("medical_assistance.ratio.children_severe_disease", case.date)
+    return policy.param("medical_assistance.ratio.children_severe_disease", case.date), True
 
 
 def _class_not_given(policy: Policy, day: dt.date, trace: Trace) -> ParameterValue:
