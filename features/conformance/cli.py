@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import urllib.parse
@@ -12,8 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bingpin.api.catalog.features import JURISDICTION_TAGS as JURISDICTIONS
+from bingpin.features.conformance.diff import diff
 from bingpin.features.conformance.exits import (
     EXIT_CONFORMANT,
+    EXIT_INCOMPLETE,
     EXIT_INTERRUPTED,
     EXIT_NOT_CONFORMANT,
     EXIT_SOFTWARE,
@@ -118,50 +119,23 @@ def conformance(args: argparse.Namespace) -> int:
         return EXIT_SOFTWARE
 
 
-def diff(old_path: Path, new_path: Path) -> int:
-    """Exit 1 when a scenario that passed (or was waived) before fails now."""
-    try:
-        old = {s["id"]: s for s in json.loads(old_path.read_text(encoding="utf-8"))["scenarios"]}
-        new = {s["id"]: s for s in json.loads(new_path.read_text(encoding="utf-8"))["scenarios"]}
-    except OSError as error:
-        print(f"bingpin conformance diff: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
-        return EXIT_USAGE
-    except (ValueError, KeyError, TypeError):
-        print(
-            "bingpin conformance diff: OLD and NEW must each be a report.json of `bingpin conformance`", file=sys.stderr
-        )
-        return EXIT_USAGE
-    newly_failing = sorted(i for i in new if new[i]["status"] == "failed" and old.get(i, {}).get("status") != "failed")
-    newly_passing = sorted(
-        i for i in new if new[i]["status"] in PASSING and i in old and old[i]["status"] not in PASSING
-    )
-    changed = sorted(i for i in new if i in old and new[i]["hash"] != old[i]["hash"])
-    added, removed = sorted(set(new) - set(old)), sorted(set(old) - set(new))
-    for title, ids in (
-        ("newly failing", newly_failing),
-        ("newly passing", newly_passing),
-        ("changed scenarios (content hash)", changed),
-        ("added scenarios", added),
-        ("removed scenarios", removed),
-    ):
-        print(f"{title}: {len(ids)}")
-        for i in ids:
-            print(f"  {i} {new.get(i, old.get(i, {})).get('name', '')}")
-    regressions = [i for i in newly_failing if i in old]
-    print("REGRESSION" if regressions else "no regression")
-    return EXIT_NOT_CONFORMANT if regressions else EXIT_CONFORMANT
-
-
-PASSING = ("passed", "stale_waiver")
-
 DIFF_HELP = """Compare two report.json files of `bingpin conformance`: OLD is the earlier run (the
 baseline, e.g. last release's report), NEW the run to judge. Lists the scenarios newly failing in
-NEW, newly passing, changed (content hash differs: the suite changed), added and removed."""
+NEW, newly passing, changed (content hash differs: the suite changed), added, retired by the
+suite, and not run in NEW."""
 
-DIFF_EPILOG = """exit codes:
-  0   no regression: no scenario that passed (or was waived) in OLD fails in NEW
-  1   regression: a scenario that passed (or was waived) in OLD fails in NEW
-  2   usage: OLD or NEW is missing or not a report.json"""
+DIFF_EPILOG = f"""not run in NEW:
+  a scenario OLD ran that NEW did not run (or skipped) is counted apart, unless the suite retired
+  it (features/retired-ids.txt) or NEW's suite no longer has it; a NEW that left out scenarios
+  cannot show there is no regression, so the diff exits {EXIT_INCOMPLETE} unless --allow-missing is given.
+
+exit codes:
+  {EXIT_CONFORMANT}   no regression: no scenario that passed (or was waived) in OLD fails in NEW, and NEW ran
+      every scenario OLD ran (or --allow-missing)
+  {EXIT_NOT_CONFORMANT}   regression: a scenario that passed (or was waived) in OLD fails in NEW
+  {EXIT_USAGE}   usage: OLD or NEW is missing, unreadable, larger than 32 MiB, or not a report.json
+  {EXIT_INCOMPLETE}   incomplete: no regression among the scenarios both ran, but NEW did not run scenarios
+      that OLD ran (see "not run in NEW")"""
 
 
 #: The limits on the service's answers: flag, type, default, metavar, meaning.
@@ -199,8 +173,14 @@ def main(argv: list[str]) -> int:
         )
         parser.add_argument("old", type=Path, metavar="OLD", help="report.json of the earlier run (the baseline)")
         parser.add_argument("new", type=Path, metavar="NEW", help="report.json of the run to judge")
+        parser.add_argument(
+            "--allow-missing",
+            action="store_true",
+            help="a narrower NEW run is intended: scenarios OLD ran and NEW did not are listed, but "
+            f"do not make the exit code {EXIT_INCOMPLETE}",
+        )
         parsed = parser.parse_args(argv[1:])
-        return diff(parsed.old, parsed.new)
+        return diff(parsed.old, parsed.new, allow_missing=parsed.allow_missing)
     parser = argparse.ArgumentParser(
         prog="bingpin conformance",
         description="Run the Chinese acceptance suite against a service and write report.json, junit.xml "

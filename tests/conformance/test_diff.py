@@ -1,0 +1,126 @@
+"""``bingpin conformance diff`` reads any file within bounds (one line and exit 2 for what is not a
+report, never a traceback), and never reads as "no regression" when NEW left out scenarios OLD ran."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bingpin.features.conformance import suite
+from tests.test_conformance import bingpin
+
+ENTRIES = suite.manifest()[:60]
+RETIRED = "JX-IS-005"  # features/retired-ids.txt
+
+
+def report(statuses: dict[str, str], entries: list[suite.Entry] = ENTRIES, version: str = "3.0.0") -> dict[str, Any]:
+    """A report.json as the runner writes it, cut to what the diff reads."""
+    return {
+        "report_version": 2,
+        "suite": {"name": "bingpin", "version": version, "manifest_sha256": suite.manifest_hash(entries)},
+        "scenarios": [
+            {"id": e.id, "name": e.name, "hash": e.hash, "status": statuses[e.id]} for e in entries if e.id in statuses
+        ],
+        "manifest": [{"id": e.id, "hash": e.hash} for e in entries],
+    }
+
+
+def write(path: Path, content: dict[str, Any] | bytes) -> Path:
+    path.write_bytes(content if isinstance(content, bytes) else json.dumps(content, ensure_ascii=False).encode())
+    return path
+
+
+#: OLD: the first 20 scenarios failed, the other 40 passed.
+OLD = {e.id: "failed" if n < 20 else "passed" for n, e in enumerate(ENTRIES)}
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"[" * 200_000, "nested deeper than 32 levels"),
+        (b'{"scenarios": [' + b"{" * 100 + b"}" * 100 + b"]}", "nested deeper than 32 levels"),
+        (b"[]", "the report must be an object"),
+        (b'{"scenarios": {}}', "scenarios must be a list"),
+        (b'{"scenarios": [1]}', "scenarios[0] must be an object"),
+        (b'{"scenarios": [{"id": 1, "status": "passed", "hash": "x"}]}', "scenarios[0].id must be a string"),
+        (b'{"scenarios": [{"id": "A", "status": "PASSED", "hash": "x"}]}', "scenarios[0].status must be one of"),
+        (b'{"scenarios": [{"id": "A", "status": "passed"}]}', "scenarios[0].hash must be a string"),
+        (b'{"scenarios": [{"id": "A", "status": "passed", "hash": NaN}]}', "NaN is not valid JSON"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b"{", "not JSON"),
+        (b'{"scenarios": [], "suite": {"manifest_sha256": "0"}, "manifest": []}', "does not match"),
+    ],
+)
+def test_a_file_that_is_not_a_report_is_one_line_and_exit_2(content: bytes, says: str, tmp_path: Path) -> None:
+    good = write(tmp_path / "good.json", report(OLD))
+    odd = write(tmp_path / "odd.json", content)
+    for old, new in ((good, odd), (odd, good)):
+        result = bingpin("conformance", "diff", str(old), str(new))
+        assert result.returncode == 2, result.stdout + result.stderr
+        (line,) = result.stderr.splitlines()
+        assert line.startswith(f"bingpin conformance diff: {odd} is not a report.json") and says in line, line
+        assert result.stdout == ""
+
+
+def test_a_report_too_large_or_a_directory_is_refused_with_exit_2(tmp_path: Path) -> None:
+    good = write(tmp_path / "good.json", report(OLD))
+    large = write(tmp_path / "large.json", b" " * (32 * 1024 * 1024 + 1))
+    for odd, says in ((large, "larger than 32 MiB"), (tmp_path, "cannot read")):
+        result = bingpin("conformance", "diff", str(good), str(odd))
+        assert result.returncode == 2 and says in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        {},  # scenarios: []
+        {i: s for i, s in OLD.items() if s == "passed"},  # only the passing ones kept
+        {i: "skipped" if s == "failed" else s for i, s in OLD.items()},  # the failures skipped
+    ],
+    ids=["nothing", "only-passing", "failures-skipped"],
+)
+def test_a_new_run_that_left_out_scenarios_is_never_no_regression(kept: dict[str, str], tmp_path: Path) -> None:
+    old = write(tmp_path / "old.json", report(OLD))
+    new = write(tmp_path / "new.json", report(kept))
+    result = bingpin("conformance", "diff", str(old), str(new))
+    assert result.returncode == 3, result.stdout + result.stderr
+    missing = len([i for i in OLD if i not in kept or kept[i] == "skipped"])
+    assert f"not run in NEW (OLD ran them): {missing}\n" in result.stdout
+    assert "no regression" not in result.stdout and "INCOMPLETE" in result.stdout
+    allowed = bingpin("conformance", "diff", "--allow-missing", str(old), str(new))
+    assert allowed.returncode == 0, allowed.stdout
+    assert f"no regression ({missing} not run in NEW, allowed by --allow-missing)" in allowed.stdout
+
+
+def test_a_regression_is_exit_1_even_when_scenarios_are_also_missing(tmp_path: Path) -> None:
+    passed = [i for i, s in OLD.items() if s == "passed"]
+    old = write(tmp_path / "old.json", report(OLD))
+    new = write(tmp_path / "new.json", report({passed[0]: "failed"}))
+    result = bingpin("conformance", "diff", "--allow-missing", str(old), str(new))
+    assert result.returncode == 1 and "REGRESSION" in result.stdout
+
+
+def test_retired_scenarios_and_those_a_new_suite_dropped_do_not_count_as_not_run(tmp_path: Path) -> None:
+    retired = suite.Entry(**{**ENTRIES[0].__dict__, "id": RETIRED})
+    old = write(tmp_path / "old.json", report({**OLD, RETIRED: "passed"}, [*ENTRIES, retired], "2.0.0"))
+    dropped = ENTRIES[-1].id
+    left = ENTRIES[:-1]
+    new = write(tmp_path / "new.json", report({i: s for i, s in OLD.items() if i != dropped}, left, "3.0.0"))
+    result = bingpin("conformance", "diff", str(old), str(new))
+    assert result.returncode == 0, result.stdout
+    assert "suites differ: OLD bingpin 2.0.0, NEW bingpin 3.0.0" in result.stdout
+    assert "removed from the suite (retired): 2\n" in result.stdout
+    assert "not run in NEW (OLD ran them): 0\n" in result.stdout
+    same_suite = write(tmp_path / "same.json", report({i: s for i, s in OLD.items() if i != dropped}))
+    narrowed = bingpin("conformance", "diff", str(write(tmp_path / "o.json", report(OLD))), str(same_suite))
+    assert narrowed.returncode == 3 and f"  {dropped} " in narrowed.stdout
+
+
+def test_the_exit_codes_and_allow_missing_are_documented() -> None:
+    text = bingpin("conformance", "diff", "--help").stdout
+    assert "--allow-missing" in text and "3   incomplete" in text and "not run in NEW" in text
+    guide = (Path(__file__).parents[2] / "docs" / "vendors.md").read_text(encoding="utf-8")
+    assert "--allow-missing" in guide and "not run in NEW" in guide
