@@ -311,9 +311,20 @@ def test_the_runner_writes_its_reports_where_the_review_page_reads_them() -> Non
     assert str(DEFAULT_REPORT) in results.Results(results.DEFAULT_REPORT, False).describe()
 
 
-def test_an_interrupted_run_writes_no_report_leaves_no_earlier_one_and_exits_130(tmp_path: Path) -> None:
-    """A truncated run never reads as a verdict, its own or the previous run's (the suite against
-    the in-process reference)."""
+@pytest.mark.parametrize(
+    ("stop", "code", "says"),
+    [
+        (signal.SIGINT, 130, "interrupted after"),
+        (signal.SIGTERM, 143, "stopped by SIGTERM after"),
+        (signal.SIGHUP, 129, "stopped by SIGHUP after"),
+    ],
+)
+def test_an_interrupted_run_writes_no_report_leaves_nothing_behind_and_exits_128_plus_the_signal(
+    stop: signal.Signals, code: int, says: str, tmp_path: Path
+) -> None:
+    """A truncated run never reads as a verdict, its own or the previous run's, and leaves no
+    half-written reports beside it, whether by Ctrl-C, kill or a closed terminal (the suite
+    against the in-process reference)."""
     from tests.conformance.test_runner_honesty import plant_green_verdict
 
     directory = tmp_path / "report"
@@ -328,14 +339,22 @@ def test_an_interrupted_run_writes_no_report_leaves_no_earlier_one_and_exits_130
         if progress and progress[1] != progress[2]:
             # Ctrl-C at a progress line, and again at the next one if the run goes on: on a loaded
             # machine the first was once lost and the run completed.
-            process.send_signal(signal.SIGINT)
-        if "interrupted after" in line:
+            process.send_signal(stop)
+        if says in line:
             break
     _, rest = process.communicate(timeout=120)
     rest = "".join(seen) + rest
-    assert process.returncode == 130, rest
+    assert process.returncode == code, rest
     assert "no report written" in rest
     assert os.listdir(tmp_path) == []  # neither the previous reports nor half-written ones
+
+
+def test_the_exit_codes_of_signals_are_documented() -> None:
+    shown = bingpin("conformance", "--help").stdout
+    guide = (ROOT / "docs" / "vendors.md").read_text(encoding="utf-8")
+    for code, signal_name in (("130", "Ctrl-C"), ("143", "SIGTERM"), ("129", "SIGHUP")):
+        assert re.search(rf"^  {code} .*{signal_name}", shown, re.M), shown
+        assert re.search(rf"^\| `{code}` \| .*{signal_name}", guide, re.M)
 
 
 def test_waivers_are_one_id_and_a_reason_per_line_which_may_hold_an_issue_url(tmp_path: Path) -> None:

@@ -14,12 +14,16 @@ from bingpin.api.catalog.features import JURISDICTION_TAGS as JURISDICTIONS
 from bingpin.features.conformance.diff import diff
 from bingpin.features.conformance.exits import (
     EXIT_CONFORMANT,
+    EXIT_HANGUP,
     EXIT_INCOMPLETE,
     EXIT_INTERRUPTED,
     EXIT_NOT_CONFORMANT,
     EXIT_SOFTWARE,
+    EXIT_TERMINATED,
     EXIT_UNAVAILABLE,
     EXIT_USAGE,
+    interrupted,
+    stopped_by_signals,
 )
 from bingpin.features.conformance.fetch import DEFAULT_GIVE_UP_AFTER, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Limits
 from bingpin.features.conformance.http_client import unreachable
@@ -49,7 +53,9 @@ exit codes:
       stopped answering during the run (no report is written)
   {EXIT_SOFTWARE}  the installed suite could not be collected (reinstall bingpin), or the runner failed
       (a bug in bingpin: please report it); no report is written
-  {EXIT_INTERRUPTED} interrupted (Ctrl-C) before the last scenario; no report is written"""
+  {EXIT_INTERRUPTED} interrupted (Ctrl-C) before the last scenario; no report is written
+  {EXIT_TERMINATED} stopped by SIGTERM (kill, a cancelled CI job); no report is written
+  {EXIT_HANGUP} stopped by SIGHUP (the terminal closed); no report is written"""
 
 
 COMMENT = re.compile(r"(?:^|\s)#")
@@ -98,17 +104,19 @@ def conformance(args: argparse.Namespace) -> int:
         print(f"cannot write the reports to {args.report!r}: {error}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        if args.base_url:
-            problem = unreachable(args.base_url, Limits(args.max_answer_bytes, args.answer_timeout))
-            if problem:
-                print(f"bingpin conformance: {printable(problem)}", file=sys.stderr)
-                return EXIT_UNAVAILABLE
-        from bingpin.features.conformance.runner import run_suite
+        with stopped_by_signals():  # SIGTERM and SIGHUP unwind like Ctrl-C: no report, nothing left behind
+            if args.base_url:
+                problem = unreachable(args.base_url, Limits(args.max_answer_bytes, args.answer_timeout))
+                if problem:
+                    print(f"bingpin conformance: {printable(problem)}", file=sys.stderr)
+                    return EXIT_UNAVAILABLE
+            from bingpin.features.conformance.runner import run_suite
 
-        return run_suite(args, waivers, output)
-    except KeyboardInterrupt:
-        print("interrupted; no report written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+            return run_suite(args, waivers, output)
+    except KeyboardInterrupt as error:
+        code, words = interrupted(error)
+        print(f"{words}; no report written", file=sys.stderr)
+        return code
     except Exception as error:  # a bug of the runner's: one line, and never blamed on the installation
         where = error.__traceback__
         while where is not None and where.tb_next is not None:

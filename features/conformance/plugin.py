@@ -49,6 +49,7 @@ class Recorder:
         self.failed = 0
         self.ids: dict[str, str] = {}
         self.stopped = ""
+        self.interruption: BaseException | None = None
 
     # ---- selection ----------------------------------------------------------------------
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -102,6 +103,7 @@ class Recorder:
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         """Ctrl-C, or ``pytest.exit`` when the service stopped answering: keep why."""
         self.stopped = str(getattr(excinfo.value, "msg", "") or "interrupted")
+        self.interruption = excinfo.value
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         final = report.when == "call" or (report.when == "setup" and not report.passed)

@@ -85,8 +85,9 @@ def _run(
         return exits.EXIT_UNAVAILABLE
     if code == pytest.ExitCode.INTERRUPTED:
         # A truncated run writes no report: a partial one would read as a complete verdict.
-        print(f"interrupted after {recorder.done} of {recorder.total} scenarios; no report written", file=sys.stderr)
-        return exits.EXIT_INTERRUPTED
+        exit_code, words = exits.interrupted(recorder.interruption)
+        print(f"{words} after {recorder.done} of {recorder.total} scenarios; no report written", file=sys.stderr)
+        return exit_code
     if recorder.collection_errors:
         print(
             "the suite could not be collected (reinstall bingpin):\n" + "\n".join(recorder.collection_errors),
