@@ -36,7 +36,8 @@ EPILOG = f"""limits:
   every answer of the service must be complete within --answer-timeout seconds (default
   {DEFAULT_TIMEOUT:g}; connecting, headers and body together) and at most --max-answer-bytes long (default
   {DEFAULT_MAX_BYTES}); a larger or later answer fails its scenario. After --give-up-after requests
-  in a row get no answer at all (default {DEFAULT_GIVE_UP_AFTER}), the run stops with exit {EXIT_UNAVAILABLE}.
+  in a row get no complete answer (default {DEFAULT_GIVE_UP_AFTER}): none at all (refused, reset, silent), or none
+  complete within --answer-timeout (a trickle), the run stops with exit {EXIT_UNAVAILABLE}.
   Redirects are followed only to the same scheme, host and port.
 
 reports:
@@ -155,7 +156,8 @@ LIMIT_OPTIONS: tuple[tuple[str, type[float] | type[int], float, str, str], ...] 
         int,
         DEFAULT_GIVE_UP_AFTER,
         "N",
-        f"stop the run (exit {EXIT_UNAVAILABLE}) after N requests in a row get no answer",
+        f"stop the run (exit {EXIT_UNAVAILABLE}) after N requests in a row get no complete answer: none at all, "
+        "or none complete within --answer-timeout",
     ),
 )
 

@@ -78,7 +78,8 @@ class ExchangeError(AssertionError):
 
 class Client:
     """GET and POST JSON against the reference app or a service at ``base_url``. After
-    ``give_up_after`` requests in a row get no answer at all, ``stop`` is called with the reason."""
+    ``give_up_after`` requests in a row get no complete answer (none at all: refused, reset, silent;
+    or one not complete within the deadline), ``stop`` is called with the reason."""
 
     def __init__(
         self,
@@ -145,7 +146,10 @@ class Client:
         except AnswerError as error:
             self.silent = self.silent + 1 if error.no_answer else 0
             if self.silent >= self.give_up_after and self.stop is not None:
-                self.stop(f"{self.silent} requests in a row got no answer, the last: {error}")
+                self.stop(
+                    f"{self.silent} requests in a row got no complete answer (none at all, or none complete "
+                    f"within --answer-timeout), the last: {error}"
+                )
             raise
         self.silent = 0
         return answer.status, answer.body

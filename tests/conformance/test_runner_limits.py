@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 
 from bingpin.features.conformance.fetch import Limits
-from bingpin.features.conformance.http_client import unreachable
+from bingpin.features.conformance.http_client import Client, ExchangeError, unreachable
 from tests.conformance.altered import proxy, respond
 from tests.conformance.hostile import endless_chunked, head, json_answer, raw_server, sends, silent, trickle
 from tests.conformance.test_runner_honesty import plant_green_verdict
+from tests.live import ROOT
 from tests.test_conformance import bingpin, load, on_new_year
 
 QUICK = Limits(max_bytes=100_000, timeout=1.5)
@@ -195,10 +196,29 @@ def test_a_service_that_stops_answering_ends_the_run_with_69_and_no_verdict(live
             str(report),
         )
     assert result.returncode == 69, result.stdout + result.stderr
-    assert "the service stopped answering: 3 requests in a row got no answer" in result.stderr
+    assert "the service stopped answering: 3 requests in a row got no complete answer" in result.stderr
     assert "no report written" in result.stderr
     assert not report.exists()
     assert time.monotonic() - started < 60  # not 30 s a scenario for 150 scenarios
+
+
+def test_answers_not_complete_within_the_deadline_count_towards_giving_up_and_say_so() -> None:
+    """A trickle answers something, but never all of it in time: it counts, and the words say so."""
+    reasons: list[str] = []
+    with raw_server(trickle) as url:
+        client = Client(base_url=url, limits=QUICK, give_up_after=2, stop=reasons.append)
+        for _ in range(2):
+            with pytest.raises(ExchangeError):
+                client.get("/v1/jurisdictions")
+    (reason,) = reasons
+    assert reason.startswith(
+        "2 requests in a row got no complete answer (none at all, or none complete within --answer-timeout), "
+        "the last: no complete answer within 1.5 s"
+    )
+    shown = " ".join(bingpin("conformance", "--help").stdout.split())
+    guide = " ".join((ROOT / "docs" / "vendors.md").read_text(encoding="utf-8").split())
+    assert "no complete answer: none at all, or none complete within --answer-timeout" in shown
+    assert "or none complete within `--answer-timeout`" in guide and "no answer at all" not in guide
 
 
 def test_the_limits_are_options_documented_in_help() -> None:
