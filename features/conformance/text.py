@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 
-#: C0 but tab and newline, DEL, C1, lone surrogates, bidirectional overrides and isolates
-#: (they reorder what a terminal shows), and the two non-characters XML forbids.
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+#: C0 but tab and newline, DEL, C1 (with NEL, U+0085), the line and paragraph separators U+2028
+#: and U+2029 (line breaks to editors, browsers' text and ``str.splitlines``), lone surrogates,
+#: bidirectional overrides and isolates (they reorder what a terminal shows), and the two
+#: non-characters XML forbids.
+UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def printable(text: str, *, lines: bool = True) -> str:

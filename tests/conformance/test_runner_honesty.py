@@ -21,8 +21,9 @@ from tests.test_conformance import bingpin, load, on_new_year
 
 HOSTILE_ID = "x'$(touch${IFS}pwned)'"
 HOSTILE = [HOSTILE_ID, 'a"b`touch pwned`', "back\\slash\\'", "new\nline;touch pwned", "嘉兴$HOME", "it's"]
-#: ESC clear-screen, NUL, form feed, DEL, a C1 control and a lone surrogate, as JSON escapes.
-CONTROLS = "\\u001b[2J\\u0000\\u000c\\u007f\\u009b ALL SCENARIOS PASSED \\ud800"
+#: ESC clear-screen, NUL, form feed, DEL, a C1 control, NEL, the line and paragraph separators
+#: and a lone surrogate, as JSON escapes.
+CONTROLS = "\\u001b[2J\\u0000\\u000c\\u007f\\u009b\\u0085\\u2028\\u2029 ALL SCENARIOS PASSED \\ud800"
 
 
 def plant_green_verdict(directory: Path) -> None:
@@ -106,9 +107,9 @@ def test_control_characters_and_a_lone_surrogate_reach_neither_the_console_nor_j
     with proxy(live_url, control_characters) as hostile:
         result = bingpin("conformance", "--base-url", hostile, "--tags", "clause:三", "--report", str(report))
     assert result.returncode == 1, result.stdout + result.stderr
-    for raw in ("\x1b", "\x00", "\x0c", "\x7f", "\x9b"):
+    for raw in ("\x1b", "\x00", "\x0c", "\x7f", "\x9b", "\x85", "\u2028", "\u2029"):
         assert raw not in result.stdout + result.stderr
-    assert "\\x1b[2J" in result.stdout  # shown, not acted on
+    assert "\\x1b[2J" in result.stdout and "\\u2028\\u2029" in result.stdout  # shown, not acted on
     shown = [line for line in result.stdout.splitlines() if "ALL SCENARIOS PASSED" in line]
     assert shown and all(line.startswith(("  check:", "  answer:")) for line in shown)  # never a line of its own
     failed = {s["id"]: s for s in load(report)["scenarios"] if s["status"] == "failed"}
@@ -118,7 +119,7 @@ def test_control_characters_and_a_lone_surrogate_reach_neither_the_console_nor_j
     text = ET.tostring(junit.getroot(), encoding="unicode")
     assert "\\x1b[2J" in text and "\x1b" not in text and 'failures="0"' not in text
     html = (report / "report.html").read_text(encoding="utf-8")
-    assert "\x1b" not in html and "符合（全部核心场景通过）" not in html
+    assert not {"\x1b", "\x85", "\u2028", "\u2029"} & set(html) and "符合（全部核心场景通过）" not in html
 
 
 def test_a_run_that_crashes_exits_70_and_leaves_no_earlier_verdict(tmp_path: Path) -> None:
