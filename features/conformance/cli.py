@@ -38,7 +38,8 @@ EPILOG = f"""limits:
   {DEFAULT_MAX_BYTES}); a larger or later answer fails its scenario. After --give-up-after requests
   in a row get no complete answer (default {DEFAULT_GIVE_UP_AFTER}): none at all (refused, reset, silent), or none
   complete within --answer-timeout (a trickle), the run stops with exit {EXIT_UNAVAILABLE}.
-  Redirects are followed only to the same scheme, host and port.
+  Redirects are followed only to the same scheme, host and port. NaN and Infinity are not JSON,
+  and a Content-Length must be one non-negative integer: an answer with either fails its scenario.
 
 reports:
   DIR is the runner's own: when a run starts, the reports of the previous run there are removed;

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import re
 import socket
 import threading
 import time
@@ -111,6 +112,7 @@ def _once(
             raise late
         connection.request(method, urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, "")), data, headers)
         response = connection.getresponse()
+        _check_length(response, parts.netloc)
         body = _read(response, limits.max_bytes)
         if passed.is_set():
             raise late
@@ -132,6 +134,22 @@ def _once(
     finally:
         timer.cancel()
         connection.close()
+
+
+#: What a Content-Length may be: one non-negative decimal integer, ASCII digits only.
+LENGTH = re.compile(r"[0-9]{1,18}")
+
+
+def _check_length(response: http.client.HTTPResponse, netloc: str) -> None:
+    """Refuse what ``http.client`` would quietly read another way: a negative or malformed
+    Content-Length (read to the close instead), or two that disagree (the first taken)."""
+    values = response.headers.get_all("Content-Length") or []
+    if values and (len(values) > 1 or not LENGTH.fullmatch(values[0].strip(" \t"))):
+        shown = ", ".join(repr(v[:40]) for v in values[:5])
+        raise AnswerError(
+            f"not a valid HTTP answer from {netloc}: Content-Length must be one non-negative integer, not {shown}",
+            status=response.status,
+        )
 
 
 def _read(response: http.client.HTTPResponse, limit: int) -> bytes:

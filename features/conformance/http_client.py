@@ -12,7 +12,7 @@ import shlex
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from bingpin.api.parsing import depth
 from bingpin.features.conformance.fetch import (
@@ -155,14 +155,29 @@ class Client:
         return answer.status, answer.body
 
 
+class NotJSONNumber(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity`` in an answer: Python's parser takes them, JSON has none."""
+
+
+def _not_a_number(name: str) -> NoReturn:
+    raise NotJSONNumber(name)
+
+
 def parse(raw: bytes, status: int | None = None) -> Any:
-    """The answer's JSON, nesting bounded before parsing; ``{"unparsed": ...}`` when it is not JSON."""
+    """The answer's JSON, nesting bounded before parsing; ``{"unparsed": ...}`` when it is not JSON,
+    :class:`AnswerError` when it is JSON but for ``NaN`` or ``Infinity`` (a number no JSON parser reads)."""
     if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and depth(raw, MAX_DEPTH) > MAX_DEPTH:
         raise AnswerError(
             f"answer JSON nested deeper than {MAX_DEPTH} levels", status=status, excerpt=raw[:EXCERPT_BYTES]
         )
     try:
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"), parse_constant=_not_a_number)
+    except NotJSONNumber as error:
+        raise AnswerError(
+            f"answer is not valid JSON: {error} is not a JSON number (NaN and Infinity are not JSON)",
+            status=status,
+            excerpt=raw[:EXCERPT_BYTES],
+        ) from None
     except ValueError:  # not UTF-8, not JSON, or an integer too long for int()
         return {"unparsed": raw[:EXCERPT_BYTES].decode("utf-8", "replace")}
 

@@ -46,6 +46,14 @@ def redirect_to(location: str) -> Callable[[socket.socket], None]:
         (silent, "no complete answer within 1.5 s"),
         (sends(json_answer(b'{"not": "a list"}')), "did not answer a JSON list"),
         (redirect_to("ftp://127.0.0.1/v1/jurisdictions"), "answered HTTP 302"),
+        (sends(json_answer(b"[NaN]")), "NaN is not a JSON number"),
+        (sends(json_answer(b'[{"code": -Infinity}]')), "-Infinity is not a JSON number"),
+        (sends(head("200 OK", "Content-Length: -1") + b"[]"), "Content-Length must be one non-negative integer"),
+        (sends(head("200 OK", "Content-Length: +2") + b"[]"), "Content-Length must be one non-negative integer"),
+        (
+            sends(head("200 OK", "Content-Length: 2", "Content-Length: 9") + b"[]"),
+            "Content-Length must be one non-negative integer, not '2', '9'",
+        ),
     ],
 )
 def test_the_reachability_check_answers_every_bad_service_in_one_line_within_the_limits(
@@ -81,7 +89,12 @@ def test_a_redirect_is_followed_on_the_same_host_but_never_to_another() -> None:
 
 
 def test_the_command_line_gives_one_line_and_exit_69_for_a_garbage_or_deep_service(tmp_path: Path) -> None:
-    for answer in (sends(b"garbage\r\n\r\n"), sends(json_answer(DEEP))):
+    for answer in (
+        sends(b"garbage\r\n\r\n"),
+        sends(json_answer(DEEP)),
+        sends(json_answer(b"[NaN]")),
+        sends(head("200 OK", "Content-Length: 2", "Content-Length: 2") + b"[]"),
+    ):
         with raw_server(answer) as url:
             result = bingpin("conformance", "--base-url", url, "--report", str(tmp_path / "report"))
         assert result.returncode == 69, result.stderr
@@ -128,6 +141,18 @@ def test_an_endless_answer_costs_the_size_limit_and_fails_its_scenario(live_url:
     assert "  check:    answer larger than 4194304 bytes (--max-answer-bytes)" in result.stdout
     assert peak < 400_000, f"{peak} kB"  # an endless answer used to take 3.75 GB in 9 s
     assert "reinstall" not in result.stderr
+
+
+def test_an_answer_with_nan_fails_its_scenario_with_the_reason(live_url: str, tmp_path: Path) -> None:
+    nan = sends(json_answer(b'{"eligible": true, "amount": NaN, "ratio": "0.90"}'))
+    with proxy(live_url, misbehave_on_new_year(nan)) as hostile:
+        result = bingpin(
+            "conformance", "--base-url", hostile, "--tags", "id:JX-IF-002", "--report", str(tmp_path / "r")
+        )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "  check:    answer is not valid JSON: NaN is not a JSON number" in result.stdout
+    (failed,) = load(tmp_path / "r")["scenarios"]
+    assert failed["status"] == "failed" and "NaN" in failed["failure"]["response"]["body"]["unparsed"]
 
 
 def test_a_trickled_answer_is_cut_at_the_deadline(live_url: str, tmp_path: Path) -> None:
