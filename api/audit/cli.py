@@ -12,15 +12,14 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from bingpin.api.audit.checks import check_arguments, check_columns, check_paths
 from bingpin.api.audit.files import AuditError, Output, Records
+from bingpin.api.stopping import raising_on
 
 EXIT_FAILED = 2
 
@@ -81,26 +80,10 @@ class Interrupted(BaseException):
         self.signum = signum
 
 
-@contextmanager
-def _signals() -> Iterator[None]:
+def _signals() -> AbstractContextManager[None]:
     """SIGINT and SIGTERM raise :class:`Interrupted` (once: a second signal during the clean-up
     is ignored, so the clean-up finishes)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught = (signal.SIGINT, signal.SIGTERM)
-
-    def stop(signum: int, frame: object) -> None:
-        for each in caught:
-            signal.signal(each, signal.SIG_IGN)
-        raise Interrupted(signum)
-
-    previous = {each: signal.signal(each, stop) for each in caught}
-    try:
-        yield
-    finally:
-        for each, handler in previous.items():
-            signal.signal(each, handler)
+    return raising_on((signal.SIGINT, signal.SIGTERM), Interrupted)
 
 
 def main(args: argparse.Namespace) -> int:

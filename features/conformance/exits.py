@@ -4,9 +4,9 @@ line, the runner and the steps; documented in --help and docs/vendors.md."""
 from __future__ import annotations
 
 import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+
+from bingpin.api.stopping import raising_on
 
 EXIT_CONFORMANT = 0  # every selected @core scenario passed or is waived; diff: no regression
 EXIT_NOT_CONFORMANT = 1  # a selected @core scenario failed; diff: a regression
@@ -32,24 +32,9 @@ class Stopped(KeyboardInterrupt):
 STOPPING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
-@contextmanager
-def stopped_by_signals() -> Iterator[None]:
+def stopped_by_signals() -> AbstractContextManager[None]:
     """While inside, SIGTERM and SIGHUP raise :class:`Stopped` (once: the cleanup is not cut short)."""
-
-    def stop(signum: int, frame: object) -> None:
-        for number in STOPPING:
-            signal.signal(number, signal.SIG_IGN)
-        raise Stopped(signum)
-
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set handlers (bingpin's own command runs there)
-        return
-    previous = {number: signal.signal(number, stop) for number in STOPPING}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    return raising_on(STOPPING, Stopped)
 
 
 def interrupted(error: BaseException | None) -> tuple[int, str]:

@@ -1,0 +1,31 @@
+"""Signals that stop a command cleanly: raised as an exception where the command is, so that it
+unwinds through its ``finally`` blocks and removes what it was writing."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def raising_on(signals: tuple[int, ...], exception: Callable[[int], BaseException]) -> Iterator[None]:
+    """While inside, each of ``signals`` raises ``exception(signum)``, once: a second signal
+    during the clean-up is ignored, so the clean-up finishes. Only the main thread may set
+    handlers (the commands run there); elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        for each in signals:
+            signal.signal(each, signal.SIG_IGN)
+        raise exception(signum)
+
+    previous = {each: signal.signal(each, stop) for each in signals}
+    try:
+        yield
+    finally:
+        for each, handler in previous.items():
+            signal.signal(each, handler)
