@@ -229,5 +229,14 @@ def test_the_installed_runner_is_safe_against_a_hostile_service(
         result = run("--base-url", deep, "--report", "deep")
     assert result.returncode == 69 and len(result.stderr.splitlines()) == 1, result.stderr[-3000:]
     assert "nested deeper than 64 levels" in result.stderr
+    with raw_server(sends(json_answer(b"[NaN]"))) as nan:
+        result = run("--base-url", nan, "--report", "nan")
+    assert result.returncode == 69 and "NaN is not a JSON number" in result.stderr, result.stderr[-3000:]
+    (vendor / "deep.json").write_bytes(b"[" * 200_000)
+    result = run("diff", str(directory / "report.json"), "deep.json")
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr[-3000:]
+    (vendor / "empty.json").write_text('{"scenarios": []}', encoding="utf-8")
+    result = run("diff", str(directory / "report.json"), "empty.json")
+    assert result.returncode == 3 and "not run in NEW (OLD ran them): " in result.stdout, result.stdout
     empty = run("--report", "")
     assert empty.returncode == 2 and "--report needs a directory" in empty.stderr
