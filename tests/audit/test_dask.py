@@ -251,9 +251,10 @@ def test_a_batch_whose_workers_keep_dying_ends_the_run(tmp_path: Path) -> None:
 
 
 def test_a_cluster_without_a_worker_ends_the_run(tmp_path: Path) -> None:
-    """Before: the batches waited for a worker for ever."""
+    """Before: the batches waited for a worker for ever. (The dashboard on a free port: the module's
+    cluster holds the default one.)"""
     with distributed.LocalCluster(
-        n_workers=0, processes=False, protocol="tcp://", host="127.0.0.1", dashboard_address=None
+        n_workers=0, processes=False, protocol="tcp://", host="127.0.0.1", dashboard_address=":0"
     ) as cluster:
         done, elapsed = _audit_in_a_process(tmp_path, cluster.scheduler_address, bound="2")
     assert done.returncode == 2, done.stderr
