@@ -19,8 +19,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from bingpin.api.audit.files import AuditError, Records, csv_column, is_csv
-from bingpin.api.audit.records import type_problem, unknown_message
+from bingpin.api.audit.files import AuditError, Records, csv_column, output_format
+from bingpin.api.audit.records import nearest, type_problem, unknown_message
 from bingpin.api.fields import Money
 
 
@@ -68,12 +68,17 @@ def check_columns(args: argparse.Namespace, records: Records, part: Any) -> None
     for name, field in request.items():
         if field.required and name not in names and flags.get(name) is None:
             hint = f" (or give --{name})" if name in flags else ""
-            raise AuditError(f"{records.path} has no column {name!r}, which {args.calculation} requires{hint}")
+            raise AuditError(
+                f"{records.path} has no column {name!r}, which {args.calculation} requires{hint}"
+                + _near_column(name, [n for n in records.names if n not in request])
+            )
     if args.compare is not None and args.compare not in names:
-        raise AuditError(f"{records.path} has no column {args.compare!r} (--compare)")
-    missing = [name for name in args.carry if name not in names]
-    if missing:
-        raise AuditError(f"{records.path} has no column {', '.join(map(repr, missing))} (--carry)")
+        raise AuditError(
+            f"{records.path} has no column {args.compare!r} (--compare)" + _near_column(args.compare, records.names)
+        )
+    for name in args.carry:
+        if name not in names:
+            raise AuditError(f"{records.path} has no column {name!r} (--carry)" + _near_column(name, records.names))
     unknown = part.unknown(records.names)
     if unknown:
         raise AuditError(f"{records.path}: {unknown_message(unknown, list(request), args.calculation)}")
@@ -86,6 +91,13 @@ def check_columns(args: argparse.Namespace, records: Records, part: Any) -> None
         )
     if records.schema is not None:
         _check_types(args, records.schema, part)
+
+
+def _near_column(name: str, columns: list[str]) -> str:
+    """``; did you mean its column 'date '?`` for the column of the file that ``name`` most likely
+    means (one differing only in spaces or case first), or nothing."""
+    near = nearest(name, columns)
+    return f"; did you mean its column {near!r}?" if near is not None else ""
 
 
 def _check_types(args: argparse.Namespace, schema: pa.Schema, part: Any) -> None:
@@ -109,10 +121,10 @@ def _check_types(args: argparse.Namespace, schema: pa.Schema, part: Any) -> None
                 "yes/no values (booleans, 0/1 or true/false)" if flag else "amounts (decimal, integer, float or text)"
             )
             raise AuditError(
-                f"{args.input}: 列（{args.compare}）的类型为 {kind}，无法比对 / column {args.compare!r} is {kind}: "
+                f"{args.input}: 列（{args.compare!r}）的类型为 {kind}，无法比对 / column {args.compare!r} is {kind}: "
                 f"--compare takes {what}; nothing was audited"
             )
-    if is_csv(Path(args.out)):
+    if output_format(Path(args.out)) == "CSV":
         for name in part.carried(schema.names):
             _check_csv_column(args.input, schema.field(name))
 
@@ -128,7 +140,7 @@ def _check_csv_column(source: str, field: pa.Field) -> None:
         except (pa.ArrowException, TypeError, ValueError):
             pass
     raise AuditError(
-        f"{source}: 列（{field.name}）的类型为 {kind}，CSV 无法容纳 / column {field.name!r} is {kind}, which a CSV "
+        f"{source}: 列（{field.name!r}）的类型为 {kind}，CSV 无法容纳 / column {field.name!r} is {kind}, which a CSV "
         "file cannot hold: write Parquet (--out ending in .parquet) or do not carry it"
     )
 
@@ -142,6 +154,11 @@ def check_paths(source: Path, out_name: str, report_name: str | None) -> None:
         raise AuditError(f"--out {out} is the input itself: write the audit elsewhere")
     if out.is_dir():
         raise AuditError(f"--out {out} is a directory: give a file name, e.g. {out / 'results.parquet'}")
+    if output_format(out) is None:
+        raise AuditError(
+            f"--out {out}: the name says which format to write: end it in .parquet or .pq (Parquet) or .csv "
+            f"(CSV), e.g. {out.with_suffix('.parquet').name} or {out.with_suffix('.csv').name}"
+        )
     _writable(out.parent, f"--out {out}")
     if report_name is None:
         return

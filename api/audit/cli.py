@@ -3,13 +3,15 @@
 Exit 0: every record was compared and agrees (without ``--compare``: every record was answered);
 1: discrepancies found, or records that could not be compared (refused, or the audited figure
 missing or unreadable), counted apart with what was paid on them; 2: the run failed before or
-during the run (one line on stderr says why; OUTPUT is not written); 130 and 143: interrupted by
-SIGINT (Ctrl-C) or SIGTERM, OUTPUT not written either.
+during the run, or the input holds no records (one line on stderr says why; OUTPUT is not
+written); 130, 143 and 129: interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP (the terminal or ssh
+session closed), OUTPUT not written either.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import time
@@ -19,9 +21,11 @@ from typing import Any
 
 from bingpin.api.audit.checks import check_arguments, check_columns, check_paths
 from bingpin.api.audit.files import AuditError, Output, Records
-from bingpin.api.stopping import raising_on
+from bingpin.api.stopping import STOPPING, raising_on
 
 EXIT_FAILED = 2
+#: An input without records: exit 0 would say "every record agrees" of nothing at all.
+NO_RECORDS = "输入文件没有记录，未作任何核对 / the input holds no records: nothing was checked"
 
 
 def add_parser(commands: Any) -> None:
@@ -33,11 +37,12 @@ def add_parser(commands: Any) -> None:
         "(the --compare column is carried too); any other column ends the run before it starts, naming the "
         "field it most likely means. Exit 0: every record was compared and agrees (without --compare: every "
         "record was answered); 1: discrepancies, or records not compared (counted apart, with what was paid on "
-        "them); 2: the run failed, nothing written; 130/143: interrupted (SIGINT/SIGTERM), nothing written.",
+        "them); 2: the run failed, or the input holds no records, nothing written; 130/143/129: interrupted "
+        "(SIGINT/SIGTERM/SIGHUP), nothing written.",
     )
     audit.add_argument("calculation", help="e.g. medical-assistance (a calculation with a single-case endpoint)")
-    audit.add_argument("input", help="records: .parquet, or .csv with a header row")
-    audit.add_argument("--out", required=True, help="output file: .parquet (default) or .csv")
+    audit.add_argument("input", help="records: .csv (or .txt) with a header row, read as CSV; other names as Parquet")
+    audit.add_argument("--out", required=True, help="output file: .parquet (or .pq) for Parquet, .csv for CSV")
     audit.add_argument("--jurisdiction", help="jurisdiction code for rows without one, e.g. 330400")
     audit.add_argument("--date", help="calculation date (YYYY-MM-DD) for rows without one")
     audit.add_argument(
@@ -59,7 +64,8 @@ def add_parser(commands: Any) -> None:
         metavar="SECONDS",
         type=float,
         default=10.0,
-        help="--engine dask: seconds to reach the scheduler before the run ends (default 10)",
+        help="--engine dask: seconds to reach the scheduler, and that the cluster may be without a worker (none "
+        "joined, or all died), before the run ends (default 10)",
     )
     audit.add_argument(
         "--csv-raw",
@@ -73,7 +79,7 @@ def add_parser(commands: Any) -> None:
 
 
 class Interrupted(BaseException):
-    """SIGINT or SIGTERM: the run stops, and what it was writing is removed."""
+    """SIGINT, SIGTERM or SIGHUP: the run stops, and what it was writing is removed."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
@@ -81,9 +87,10 @@ class Interrupted(BaseException):
 
 
 def _signals() -> AbstractContextManager[None]:
-    """SIGINT and SIGTERM raise :class:`Interrupted` (once: a second signal during the clean-up
-    is ignored, so the clean-up finishes)."""
-    return raising_on((signal.SIGINT, signal.SIGTERM), Interrupted)
+    """SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` (once: a second signal during the
+    clean-up is ignored, so the clean-up finishes). A signal this process was started ignoring
+    (``nohup``, a background job) stays ignored."""
+    return raising_on(STOPPING, Interrupted)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -96,7 +103,8 @@ def main(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"bingpin audit: {error}; nothing written", file=sys.stderr)
     except Interrupted as stopped:
-        print(f"bingpin audit: interrupted ({stopped}); nothing written", file=sys.stderr)
+        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+            print(f"bingpin audit: interrupted ({stopped}); nothing written", file=sys.stderr)
         return 128 + stopped.signum
     return EXIT_FAILED
 
@@ -134,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
         args.calculation, args.jurisdiction, args.date, args.compare, kernels=not args.no_kernels, carry=args.carry
     )
     check_columns(args, records, part)
+    if records.rows == 0:  # Parquet says so before the run; CSV when it has been read
+        raise AuditError(f"{source}: {NO_RECORDS}")
     summary = Summary(args.calculation, args.compare, detailed=args.report is not None)
 
     def tally(batch: Any, audited: Any) -> Summary:
@@ -161,8 +171,8 @@ def run(args: argparse.Namespace) -> int:
             output.write(audited)
             summary.merge(counted, summary.records)
             progress.update(summary.records)
-        if output.writer is None:
-            output.write(part(records.empty()))
+        if summary.records == 0:
+            raise AuditError(f"{source}: {NO_RECORDS}")
         lines = summary_lines(summary, meta)
         if report is not None:  # before the output appears: a run whose report fails writes nothing
             index = write_report(report, report_data(summary, part, meta))

@@ -11,6 +11,7 @@ import contextlib
 import os
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -157,6 +158,53 @@ async def _identity(address: str, timeout: float) -> Any:
         comm.abort()
 
 
+class Workers:
+    """Waits for a batch's result while the cluster has a worker to compute it.
+
+    Dask waits for ever for a worker to run a task on: a cluster whose workers all died (a worker
+    that cannot import bingpin dies while it decodes the task, and the scheduler logs "Lost all
+    workers") or that never had one would hold the run with nothing said. Every ``POLL`` seconds
+    of waiting the scheduler is asked how many workers it has; none for more than ``bound``
+    seconds ends the run."""
+
+    POLL = 1.0
+
+    def __init__(self, client: Any, address: str, bound: float) -> None:
+        self.client, self.address, self.bound = client, address, bound
+        self.seen = self.count() > 0
+
+    def count(self) -> int:
+        return len(self.client.nthreads())  # {worker: threads}: small, whatever the cluster's size
+
+    def result(self, future: Any) -> Any:
+        alone: float | None = None  # since when the cluster has had no worker
+        while True:
+            try:
+                return future.result(timeout=self.POLL)
+            except TimeoutError:
+                if future.done():  # the batch's own TimeoutError, raised on the worker
+                    return future.result()
+            if self.count():
+                self.seen, alone = True, None
+                continue
+            now = time.monotonic()
+            alone = now if alone is None else alone
+            if now - alone > self.bound:
+                raise AuditError(self.reason())
+
+    def reason(self) -> str:
+        if self.seen:
+            return (
+                f"no Dask worker left at {self.address}: the workers died or left and none came back within "
+                f"{self.bound:g} s (--connect-timeout); a worker that cannot import bingpin dies while loading "
+                "the task: is bingpin installed on every worker?"
+            )
+        return (
+            f"the Dask scheduler at {self.address} has no worker: none joined within {self.bound:g} s "
+            "(--connect-timeout); start workers with bingpin installed and run again"
+        )
+
+
 def _first_line(error: BaseException) -> str:
     lines = str(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
@@ -173,23 +221,36 @@ def dask(
     """The same partition function on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``).
 
     A batch that fails on a worker ends the run as soon as its result is due, with the worker's
-    error as the reason (the rest are cancelled and the client closed without waiting)."""
+    error as the reason (the rest are cancelled and the client closed without waiting). So does a
+    cluster without a worker for more than ``timeout`` seconds (none joined, or all died: a worker
+    that cannot import bingpin dies while loading the task), and a batch whose workers keep dying
+    (Dask's ``KilledWorker``)."""
     if not scheduler:
         raise AuditError("--engine dask needs --scheduler tcp://HOST:PORT (the Dask scheduler's address)")
+    from distributed import KilledWorker
+
     client = connect(scheduler, timeout)
     pending: deque[tuple[pa.Table, Any]] = deque()
 
     def done() -> Pair:
         records, future = pending.popleft()
         try:
-            audited = future.result()
+            audited = watch.result(future)
         except AuditError:
             raise
+        except KilledWorker as error:
+            tries = getattr(error, "allowed_failures", None)
+            times = f" {tries + 1} times" if isinstance(tries, int) else ""
+            raise AuditError(
+                f"the Dask workers died{times} running a batch (KilledWorker), so the scheduler gave it up: "
+                "is bingpin installed on every worker, and does each have the memory for a batch?"
+            ) from None
         except Exception as error:
             raise AuditError(f"a Dask worker failed on a batch: {type(error).__name__}: {_first_line(error)}") from None
         return records, audited, after(records, audited)
 
     try:
+        watch = Workers(client, scheduler, timeout)
         for batch in batches:
             pending.append((batch, client.submit(part, batch, pure=False)))
             if len(pending) >= in_flight:

@@ -36,7 +36,17 @@ class AuditError(Exception):
 
 
 def is_csv(path: Path) -> bool:
+    """INPUT is read as CSV when its name ends in ``.csv`` or ``.txt``, as Parquet otherwise."""
     return path.suffix.lower() in (".csv", ".txt")
+
+
+#: OUTPUT's format, by its name's suffix; any other name is refused before the run.
+OUTPUT_FORMATS = {".parquet": "Parquet", ".pq": "Parquet", ".csv": "CSV"}
+
+
+def output_format(path: Path) -> str | None:
+    """``"CSV"`` or ``"Parquet"`` for OUTPUT (None: a name that says neither)."""
+    return OUTPUT_FORMATS.get(path.suffix.lower())
 
 
 class Records:
@@ -48,28 +58,27 @@ class Records:
         #: The Arrow types of the columns (None for CSV: every cell is text).
         self.schema: pa.Schema | None = None
         try:
+            if path.stat().st_size == 0:
+                what = " (no header row)" if is_csv(path) else ""
+                raise AuditError(f"cannot read {path}: the file is empty{what}")
             if is_csv(path):
                 with path.open(encoding="utf-8-sig", newline="") as handle:  # a BOM is not a name
-                    self.names = next(csv.reader(handle))
+                    self.names = next(csv.reader(handle), [])
+                if not self.names:
+                    raise AuditError(f"cannot read {path}: no header row (the first line is empty)")
                 self.rows = None
             else:
                 self.parquet = pq.ParquetFile(path)
                 self.schema = self.parquet.schema_arrow
                 self.names = list(self.schema.names)
                 self.rows = self.parquet.metadata.num_rows
-        except (OSError, StopIteration, UnicodeDecodeError, csv.Error, pa.ArrowException) as error:
+        except (OSError, UnicodeDecodeError, csv.Error, pa.ArrowException) as error:
             raise AuditError(f"cannot read {path}: {_reason(error)}") from None
         twice = sorted({name for name in self.names if self.names.count(name) > 1})
         if twice:
             raise AuditError(
                 f"{path}: 列名重复 / the same column name appears more than once: {', '.join(map(repr, twice))}"
             )
-
-    def empty(self) -> pa.Table:
-        """No rows, the input's columns (what an empty input is audited as)."""
-        if is_csv(self.path):
-            return pa.table({name: pa.array([], pa.string()) for name in self.names})
-        return self.parquet.schema_arrow.empty_table()
 
     def batches(self) -> Iterator[pa.Table]:
         try:
@@ -159,7 +168,7 @@ class Output:
 
     def __init__(self, path: Path, carried: Iterable[str] = (), guard: bool = True) -> None:
         self.path = path
-        self.csv = is_csv(path)
+        self.csv = output_format(path) == "CSV"
         self.carried, self.guard = set(carried), guard
         self.writer: Any = None
         #: Directories made for OUTPUT, removed again if the run fails (deepest first).

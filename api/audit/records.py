@@ -22,7 +22,8 @@ import datetime as dt
 import difflib
 import json
 import re
-from collections.abc import Callable
+import shlex
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -93,14 +94,34 @@ def converter(field: ma.fields.Field) -> Callable[[Any], Any]:
     return _plain
 
 
+def _folded(name: str) -> str:
+    """A name as compared for "did you mean": case and runs of spaces set aside."""
+    return " ".join(name.split()).casefold()
+
+
+def nearest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate ``name`` most likely means: one that differs only in spaces or case
+    (``'date '``, ``'Date'`` for ``date``) first, else the closest spelling, else None."""
+    candidates = [c for c in candidates if c != name]
+    same = [c for c in candidates if _folded(c) == _folded(name)]
+    if same:
+        return same[0]
+    folded = {_folded(c): c for c in reversed(candidates)}
+    near = difflib.get_close_matches(_folded(name), list(folded), n=1, cutoff=0.6)
+    return folded[near[0]] if near else None
+
+
 def unknown_message(names: list[str], fields: list[str], calculation: str) -> str:
-    """One line naming each unknown column, the field it most likely means, and how to carry it."""
+    """One line naming each unknown column, the field it most likely means, and how to carry it.
+
+    Names are shown quoted (``'date '``), so that spaces show; the ``--carry`` flags are quoted
+    for a shell when they need it."""
     chinese, english = [], []
     for name in names:
-        near = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
-        chinese.append(f"未知的列（{name}）" + (f"，是否应为（{near[0]}）？" if near else ""))
-        english.append(f"unknown column {name!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
-    carry = " ".join(f"--carry {name}" for name in names)
+        near = nearest(name, fields)
+        chinese.append(f"未知的列（{name!r}）" + (f"，是否应为（{near!r}）？" if near else ""))
+        english.append(f"unknown column {name!r}" + (f" (did you mean {near!r}?)" if near else ""))
+    carry = " ".join(f"--carry {shlex.quote(name)}" for name in names)
     return (
         f"{'；'.join(chinese)} / {'; '.join(english)}: not a field of {calculation}; "
         f"fix the name, or carry it through unchanged with {carry}"
@@ -145,12 +166,12 @@ def type_problem(name: str, field: ma.fields.Field, kind: pa.DataType) -> str | 
     what, test = _kinds(field)
     if isinstance(field, Money) and pa.types.is_decimal(kind) and kind.scale > 2:
         return (
-            f"列（{name}）的类型为 {kind}，金额最多两位小数 / column {name!r} is {kind}: amounts have at most two "
+            f"列（{name!r}）的类型为 {kind}，金额最多两位小数 / column {name!r} is {kind}: amounts have at most two "
             "decimals, as the single endpoint takes them (write decimal(18, 2))"
         )
     if _is_text(kind) or pa.types.is_null(kind) or test(kind):
         return None
-    return f"列（{name}）的类型为 {kind}，无法读取 / column {name!r} is {kind}: {name} takes {what} or text"
+    return f"列（{name!r}）的类型为 {kind}，无法读取 / column {name!r} is {kind}: {name} takes {what} or text"
 
 
 def _dates(column: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -67,7 +67,7 @@ def test_a_misspelt_column_is_refused_before_the_run_naming_the_field_it_means(
     status, out = run(tmp_path, text, *COMMON)
     line = one_line(capsys.readouterr().err)
     assert status == 2
-    assert f"未知的列（{wrong}），是否应为（{meant}）" in line
+    assert f"未知的列（{wrong!r}），是否应为（{meant!r}）" in line
     assert f"did you mean {meant!r}" in line and f"--carry {wrong}" in line
     assert not out.exists()
 
@@ -144,7 +144,7 @@ def test_a_column_no_cell_of_which_could_be_read_is_refused_before_the_run(
     status, out = run(tmp_path, table, *COMMON)
     line = one_line(capsys.readouterr().err)
     assert status == 2
-    assert f"列（{column}）的类型为 {shown}" in line and f"column {column!r} is {shown}" in line
+    assert f"列（{column!r}）的类型为 {shown}" in line and f"column {column!r} is {shown}" in line
     assert not out.exists()
 
 

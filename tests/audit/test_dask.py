@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import http.server
+import os
 import socketserver
 import subprocess
 import sys
@@ -169,3 +170,97 @@ def test_an_error_on_a_worker_ends_the_run_in_seconds_with_its_cause(
     assert err == "bingpin audit: a Dask worker failed on a batch: RuntimeError: the worker's own error\n"
     assert time.monotonic() - start < 15
     assert list(tmp_path.iterdir()) == [source]
+
+
+@contextmanager
+def _cluster(tmp_path: Path, bingpin: str, nanny: bool) -> Iterator[str]:
+    """A real ``dask scheduler`` and one ``dask worker`` in processes of their own, the worker with
+    a planted ``bingpin`` package first on its path, whose ``__init__`` is ``bingpin`` (a worker
+    without bingpin installed). Yields the scheduler's address once the worker has joined."""
+    plant = tmp_path / "plant"
+    (plant / "bingpin").mkdir(parents=True)
+    (plant / "bingpin" / "__init__.py").write_text(bingpin, encoding="utf-8")
+    address_file = tmp_path / "plant" / "scheduler.json"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
+                 "--no-dashboard", "--scheduler-file", str(address_file)]  # fmt: skip
+    processes = [subprocess.Popen(scheduler, **quiet)]
+    try:
+        deadline = time.monotonic() + 60
+        while not address_file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        worker = [sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file", str(address_file),
+                  "--nthreads", "1", "--no-dashboard", *([] if nanny else ["--no-nanny"])]  # fmt: skip
+        processes.append(subprocess.Popen(worker, env={**os.environ, "PYTHONPATH": str(plant)}, **quiet))
+        with distributed.Client(scheduler_file=str(address_file), timeout="30s") as client:
+            client.wait_for_workers(1, timeout=60)
+            address = client.scheduler.address
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=20)
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def _audit_in_a_process(
+    tmp_path: Path, address: str, bound: str = "3"
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """The command in its own process (bounded: before, it never ended)."""
+    source, out = tmp_path / "records.parquet", tmp_path / "out" / "out.parquet"
+    pq.write_table(jiaxing(2_000), source)
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "bingpin.api.cli", "audit", "medical-assistance", str(source), "--out", str(out),
+         "--jurisdiction", "330400", "--carry", "record_id", "--carry", "paid", "--engine", "dask",
+         "--scheduler", address, "--connect-timeout", bound],
+        capture_output=True, text=True, timeout=90, check=False,
+    )  # fmt: skip
+    return done, time.monotonic() - start
+
+
+def test_a_cluster_whose_workers_all_died_loading_the_task_ends_the_run(tmp_path: Path) -> None:
+    """Before: the worker died decoding the task (it cannot import bingpin), the scheduler logged
+    "Lost all workers", and the run printed nothing and never ended."""
+    with _cluster(tmp_path, "raise ImportError('bingpin is not installed on this worker')\n", nanny=False) as address:
+        done, elapsed = _audit_in_a_process(tmp_path, address)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (
+        f"bingpin audit: no Dask worker left at {address}: the workers died or left and none came back within 3 s "
+        "(--connect-timeout); a worker that cannot import bingpin dies while loading the task: is bingpin "
+        "installed on every worker?"
+    )
+    assert elapsed < 60
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plant", "records.parquet"]
+
+
+def test_a_batch_whose_workers_keep_dying_ends_the_run(tmp_path: Path) -> None:
+    """A worker process that exits while loading the task, restarted by its nanny each time: Dask
+    gives the batch up (KilledWorker), and the run ends with that cause."""
+    with _cluster(tmp_path, "import os\nos._exit(1)\n", nanny=True) as address:
+        done, elapsed = _audit_in_a_process(tmp_path, address)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("bingpin audit: the Dask workers died ")
+    assert "running a batch (KilledWorker)" in done.stderr and "is bingpin installed on every worker" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert elapsed < 120
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plant", "records.parquet"]
+
+
+def test_a_cluster_without_a_worker_ends_the_run(tmp_path: Path) -> None:
+    """Before: the batches waited for a worker for ever. (The dashboard on a free port: the module's
+    cluster holds the default one.)"""
+    with distributed.LocalCluster(
+        n_workers=0, processes=False, protocol="tcp://", host="127.0.0.1", dashboard_address=":0"
+    ) as cluster:
+        done, elapsed = _audit_in_a_process(tmp_path, cluster.scheduler_address, bound="2")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (
+        f"bingpin audit: the Dask scheduler at {cluster.scheduler_address} has no worker: none joined within 2 s "
+        "(--connect-timeout); start workers with bingpin installed and run again\n"
+    )
+    assert elapsed < 60
+    assert list(tmp_path.iterdir()) == [tmp_path / "records.parquet"]

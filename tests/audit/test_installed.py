@@ -68,9 +68,10 @@ def test_the_installed_command_refuses_a_misspelt_column_and_reads_a_timestamp_d
     assert "not compared: 2 records (refused 2" in done.stdout
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_a_stopped_audit_leaves_no_partial_file(installed: Installed, tmp_path: Path, stop: signal.Signals) -> None:
-    """Before: SIGTERM left a 114 MB ``.partial`` beside OUTPUT."""
+    """Before: SIGTERM left a 114 MB ``.partial`` beside OUTPUT, and so did SIGHUP (the terminal or
+    ssh session closed), with exit 129."""
     pq.write_table(jiaxing(300_000, seed=11), tmp_path / "records.parquet", row_group_size=20_000)
     process = subprocess.Popen(
         [str(installed.bingpin), "audit", "medical-assistance", "records.parquet", "--out", "out/results.csv",

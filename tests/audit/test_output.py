@@ -4,6 +4,7 @@ and CSV cells that a spreadsheet would run as formulas neutralised."""
 from __future__ import annotations
 
 import csv
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,10 @@ def never_run(monkeypatch: pytest.MonkeyPatch) -> None:
         ("out.parquet", "{file}", "is a file: give a directory"),
         ("out.parquet", "{file}/report", "is not a directory"),
         ("out.parquet", "", "--report needs a directory name"),
-        ("{dir}/same", "{dir}/same", "is also --out"),
+        ("{dir}/same.parquet", "{dir}/same.parquet", "is also --out"),
+        # the name says the format: before, o.txt was written as CSV and a name without a suffix as Parquet
+        ("sig/o.txt", None, "--out sig/o.txt: the name says which format to write: end it in .parquet or .pq"),
+        ("{dir}/results", None, "(Parquet) or .csv (CSV), e.g. results.parquet or results.csv"),
     ],
 )
 def test_output_and_report_paths_are_checked_before_the_run(
@@ -128,3 +132,20 @@ def test_the_formula_guard_covers_dictionary_columns_from_parquet(tmp_path: Path
     pq.write_table(table, source)
     assert audit("medical-assistance", str(source), "--out", str(out), *COMMON) == 0
     assert _column(out, "settlement_id") == ["'=1+1", "ok"]
+
+
+def test_a_run_started_ignoring_sighup_keeps_ignoring_it() -> None:
+    """``nohup bingpin audit ...`` goes on when the terminal closes; a run started without it
+    stops on SIGHUP (exit 129) and removes what it was writing, as on SIGTERM."""
+    from bingpin.api.audit.cli import _signals
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with _signals():
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        with _signals():
+            assert signal.getsignal(signal.SIGHUP) not in (signal.SIG_IGN, signal.SIG_DFL)
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGHUP, previous)
