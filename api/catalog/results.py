@@ -6,7 +6,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from bingpin.api.parsing import MAX_DEPTH, depth
 
@@ -79,15 +79,40 @@ def _object(value: Any, where: str) -> dict[str, Any]:
     return value
 
 
+def _not_json(name: str) -> NoReturn:
+    raise ReportShapeError(f"{name} 不是 JSON 数值 / {name} is not valid JSON")
+
+
+def report_object(data: bytes) -> dict[str, Any]:
+    """The top object of a report.json's bytes, read within bounds (at most :data:`MAX_REPORT_BYTES`,
+    :data:`MAX_DEPTH` levels, UTF-8 JSON without NaN or Infinity) and with its ``scenarios`` list;
+    anything else raises :class:`ReportShapeError` with the reason. The review page and
+    ``bingpin conformance diff`` both read reports through it."""
+    if len(data) > MAX_REPORT_BYTES:
+        limit = MAX_REPORT_BYTES // (1024 * 1024)
+        raise ReportShapeError(f"报告超过 {limit} MiB / larger than {limit} MiB")
+    if depth(data, MAX_DEPTH) > MAX_DEPTH:
+        raise ReportShapeError(f"嵌套超过 {MAX_DEPTH} 层 / nested deeper than {MAX_DEPTH} levels")
+    try:
+        value = json.loads(data.decode("utf-8"), parse_constant=_not_json)
+    except UnicodeDecodeError:
+        raise ReportShapeError("不是 UTF-8 / not UTF-8") from None
+    except ReportShapeError:
+        raise
+    except ValueError as error:
+        raise ReportShapeError(f"不是 JSON / not JSON ({error})") from None
+    if not isinstance(value, dict):
+        raise ReportShapeError("报告应为对象 / the report must be an object")
+    if not isinstance(value.get("scenarios"), list):
+        raise ReportShapeError("scenarios 应为列表 / scenarios must be a list")
+    return value
+
+
 def parse_report(path: Path, data: bytes) -> Results:
     """A report's statuses and run, read from its bytes; a report not in the shape the runner
-    writes raises ``ValueError`` (:class:`ReportShapeError`, or the JSON or UTF-8 error)."""
-    if depth(data) > MAX_DEPTH:
-        raise ReportShapeError(f"嵌套超过 {MAX_DEPTH} 层 / nested deeper than {MAX_DEPTH} levels")
-    report = _object(json.loads(data.decode("utf-8")), "报告 / the report")
-    scenarios = report.get("scenarios")
-    if not isinstance(scenarios, list):
-        raise ReportShapeError("scenarios 应为列表 / scenarios must be a list")
+    writes raises :class:`ReportShapeError`."""
+    report = report_object(data)
+    scenarios = report["scenarios"]
     statuses: dict[str, str] = {}
     for index, scenario in enumerate(scenarios):
         where = f"scenarios[{index}]"
@@ -114,6 +139,7 @@ def load_results(path: Path) -> Results:
         if path.stat().st_size > MAX_REPORT_BYTES:
             limit = MAX_REPORT_BYTES // (1024 * 1024)
             return Results(path, False, problem=f"无法读取：报告超过 {limit} MiB / report over {limit} MiB")
-        return parse_report(path, path.read_bytes())
+        with path.open("rb") as file:  # bounded even if the file grows meanwhile
+            return parse_report(path, file.read(MAX_REPORT_BYTES + 1))
     except (OSError, ValueError) as exc:
         return Results(path, False, problem=f"无法读取：{str(exc)[:MAX_TEXT]}")

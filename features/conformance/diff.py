@@ -9,15 +9,13 @@ exits non-zero unless ``--allow-missing`` says that a narrowed run is intended.
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from bingpin.api.catalog.features import features_dir
-from bingpin.api.catalog.results import MAX_REPORT_BYTES
-from bingpin.api.parsing import MAX_DEPTH, depth
+from bingpin.api.catalog.results import MAX_REPORT_BYTES, ReportShapeError, report_object
 from bingpin.features.conformance.exits import EXIT_CONFORMANT, EXIT_INCOMPLETE, EXIT_NOT_CONFORMANT, EXIT_USAGE
 from bingpin.features.conformance.report import STALE_WAIVER, STATUSES
 from bingpin.features.conformance.text import printable
@@ -39,10 +37,6 @@ class Run:
     manifest: set[str] | None = None  # the ids of the suite the run came from, when the report lists them
 
 
-def _not_json(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _text(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise ReportError(f"{where} must be a string")
@@ -57,21 +51,11 @@ def _object(value: Any, where: str) -> dict[str, Any]:
 
 def parse(data: bytes) -> Run:
     """The run in ``data``; :class:`ReportError` when it is too large, too deep, not JSON or odd-shaped."""
-    if len(data) > MAX_REPORT_BYTES:
-        raise ReportError(f"larger than {MAX_REPORT_BYTES // (1024 * 1024)} MiB")
-    if depth(data, MAX_DEPTH) > MAX_DEPTH:
-        raise ReportError(f"JSON nested deeper than {MAX_DEPTH} levels")
     try:
-        report = _object(json.loads(data.decode("utf-8"), parse_constant=_not_json), "the report")
-    except UnicodeDecodeError:
-        raise ReportError("not UTF-8") from None
-    except ReportError:
-        raise
-    except ValueError as error:
-        raise ReportError(f"not JSON ({error})") from None
-    scenarios = report.get("scenarios")
-    if not isinstance(scenarios, list):
-        raise ReportError("scenarios must be a list")
+        report = report_object(data)
+    except ReportShapeError as error:
+        raise ReportError(str(error).rpartition(" / ")[2]) from None
+    scenarios = report["scenarios"]
     run = Run()
     for index, value in enumerate(scenarios):
         where = f"scenarios[{index}]"
