@@ -61,6 +61,13 @@ def _object(pairs: list[tuple[str, typing.Any]]) -> dict[str, typing.Any]:
     return result
 
 
+def too_deep(data: bytes, limit: int = MAX_DEPTH) -> bool:
+    """Whether a JSON text nests arrays and objects deeper than ``limit``, decided before parsing
+    (Python's parser recurses). Fewer brackets than the bound cannot nest deeper than it, so most
+    texts skip the count."""
+    return data.count(b"[") + data.count(b"{") > limit and depth(data, limit) > limit
+
+
 def depth(data: bytes, limit: int = MAX_DEPTH) -> int:
     """How deeply arrays and objects nest in a JSON text (brackets inside strings do not count),
     counted up to ``limit + 1`` by C-speed passes over the bytes, with no recursion.
@@ -98,8 +105,7 @@ def _no_collection() -> Iterator[None]:
 
 def read_json(data: bytes) -> typing.Any:
     """Parse a request body: ``Decimal`` for numbers, refusals with their own code as 400s."""
-    # Fewer brackets than the bound cannot nest deeper than it: most bodies skip the count.
-    if data.count(b"[") + data.count(b"{") > MAX_DEPTH and depth(data) > MAX_DEPTH:
+    if too_deep(data):
         abort(
             400,
             code="nesting_too_deep",

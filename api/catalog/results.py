@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from bingpin.api.parsing import MAX_DEPTH, depth
+from bingpin.api.parsing import MAX_DEPTH, too_deep
 
 REPORT_ENV = "BINGPIN_CONFORMANCE_REPORT"
 DEFAULT_REPORT = Path("reports/conformance/report.json")
@@ -91,7 +91,7 @@ def report_object(data: bytes) -> dict[str, Any]:
     if len(data) > MAX_REPORT_BYTES:
         limit = MAX_REPORT_BYTES // (1024 * 1024)
         raise ReportShapeError(f"报告超过 {limit} MiB / larger than {limit} MiB")
-    if depth(data, MAX_DEPTH) > MAX_DEPTH:
+    if too_deep(data):
         raise ReportShapeError(f"嵌套超过 {MAX_DEPTH} 层 / nested deeper than {MAX_DEPTH} levels")
     try:
         value = json.loads(data.decode("utf-8"), parse_constant=_not_json)

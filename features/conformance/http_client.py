@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from bingpin.api.parsing import depth
+from bingpin.api.parsing import too_deep
 from bingpin.features.conformance.fetch import (
     DEFAULT_GIVE_UP_AFTER,
     EXCERPT_BYTES,
@@ -166,7 +166,7 @@ def _not_a_number(name: str) -> NoReturn:
 def parse(raw: bytes, status: int | None = None) -> Any:
     """The answer's JSON, nesting bounded before parsing; ``{"unparsed": ...}`` when it is not JSON,
     :class:`AnswerError` when it is JSON but for ``NaN`` or ``Infinity`` (a number no JSON parser reads)."""
-    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and depth(raw, MAX_DEPTH) > MAX_DEPTH:
+    if too_deep(raw, MAX_DEPTH):
         raise AnswerError(
             f"answer JSON nested deeper than {MAX_DEPTH} levels", status=status, excerpt=raw[:EXCERPT_BYTES]
         )
