@@ -44,6 +44,11 @@ def new_recipient(
     values.update(subsidised_from=subsidised_from, coverage_effective_from=effective)
 
 
+def after_year_of_exit(day: dt.date, exited_on: dt.date) -> bool:
+    """退出对象，当年继续有效、次年不再资助: whether ``day`` is past the year of exit."""
+    return day > end_of_year(exited_on)
+
+
 def still_subsidised_after_exit(
     case: InsuranceSubsidyCase, exited_on: dt.date, citation: Citation, trace: Trace, values: Values
 ) -> bool:
@@ -51,7 +56,7 @@ def still_subsidised_after_exit(
     until = end_of_year(exited_on)
     values.update(subsidy_until=until)
     trace.step(f"{exited_on.isoformat()} 退出：当年资助参保继续有效（至 {until.isoformat()}），次年不再资助", citation)
-    if case.date > until:
+    if after_year_of_exit(case.date, exited_on):
         trace.step(f"计算日期 {case.date.isoformat()} 已是退出的次年，不再资助参保", citation)
         values.update(share=None)
         return False

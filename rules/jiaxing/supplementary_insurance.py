@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bingpin.rules.core import enrolment
 from bingpin.rules.core.cases import InsuranceSubsidyCase
-from bingpin.rules.core.dates import end_of_year
 from bingpin.rules.core.money import ZERO, format_percent
 from bingpin.rules.core.policy import Policy
 from bingpin.rules.core.trace import Outcome, Trace
@@ -15,7 +14,9 @@ def _exited_last_year(policy: Policy, case: InsuranceSubsidyCase, trace: Trace) 
     former object is no longer a 医疗救助资助参保对象."""
     if case.exited_on is None and case.in_transition_period is not None:
         trace.assume("未提供退出日期（exited_on），资助投保照常，忽略输入的渐退期（in_transition_period）")
-    if case.exited_on is None or case.in_transition_period or case.date <= end_of_year(case.exited_on):
+    if case.exited_on is None or case.in_transition_period:
+        return False
+    if not enrolment.after_year_of_exit(case.date, case.exited_on):
         return False
     trace.step(
         f"{case.exited_on.isoformat()} 退出医疗救助，计算日期 {case.date.isoformat()} 已是退出的次年，"
