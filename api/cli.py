@@ -64,10 +64,29 @@ def _conformance(argv: list[str]) -> int:
     return conformance_main(argv)
 
 
+def _review_status(args: argparse.Namespace) -> int:
+    from bingpin.api.catalog.data import by_id
+    from bingpin.api.review_status import EXIT_USAGE, status
+
+    if args.policy is not None and args.policy not in by_id():
+        print(f"bingpin review status: unknown policy {args.policy!r}; known: {', '.join(by_id())}", file=sys.stderr)
+        return EXIT_USAGE
+    return status(args.policy, args.strict)
+
+
+def _review_check(args: argparse.Namespace) -> int:
+    from bingpin.api.review_status import check
+
+    return check(args.file)
+
+
 def _review(args: argparse.Namespace) -> int:
     from bingpin.api.catalog.results import load_results, report_path
     from bingpin.api.review import write_site
 
+    if not args.output:
+        print("bingpin review: give --output DIR (the page), or a command: status, check", file=sys.stderr)
+        return 2
     output = Path(args.output)
     report = report_path(args.report)
     if args.run_conformance:
@@ -123,8 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "conformance", help="run the acceptance suite against a service (see: bingpin conformance --help)"
     )
-    review = commands.add_parser("review", help="write the review page for legal staff as static HTML")
-    review.add_argument("--output", required=True, help="directory for index.html and its assets")
+    review = commands.add_parser(
+        "review",
+        help="the review page for legal staff as static HTML (--output), or the review records (status, check)",
+        description="bingpin review --output DIR writes the review page; bingpin review status prints the legal "
+        "review status; bingpin review check FILE reads a review file the page exported",
+    )
+    review.add_argument("--output", help="directory for index.html, the dossiers and their assets")
     review.add_argument(
         "--report",
         default=None,
@@ -136,6 +160,18 @@ def main(argv: list[str] | None = None) -> int:
         help="first run the suite against the built-in service and show that result",
     )
     review.set_defaults(run=_review)
+    records = review.add_subparsers(dest="records", metavar="{status,check}")
+    status = records.add_parser(
+        "status", help="per policy and clause, how many scenarios are 拟定, 已审核, 有异议 or 需复核"
+    )
+    status.add_argument("--policy", default=None, help="one policy id (default: every policy)")
+    status.add_argument(
+        "--strict", action="store_true", help="exit 1 when any verdict is 有异议 (disputed) or 需复核 (stale)"
+    )
+    status.set_defaults(run=_review_status)
+    check = records.add_parser("check", help="read a review file exported by the review page, as the service would")
+    check.add_argument("file", type=Path, help="the exported review file (.yaml)")
+    check.set_defaults(run=_review_check)
     from bingpin.api.audit.cli import add_parser as add_audit
 
     add_audit(commands)

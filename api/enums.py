@@ -14,7 +14,8 @@ from typing import Any
 import marshmallow as ma
 
 from bingpin.api.catalog.coverage import STATUSES
-from bingpin.api.catalog.features import REVIEW_STATES
+from bingpin.api.catalog.reviews import STATUSES as REVIEW_STATUSES
+from bingpin.api.catalog.reviews import VERDICTS
 from bingpin.rules.core.categories import CATEGORY_NAMES, DIAGNOSIS_NAMES, Category, Diagnosis
 from bingpin.rules.core.policy import AMBIGUITY_KINDS
 from bingpin.rules.registry import policies
@@ -119,7 +120,14 @@ def enumerations() -> tuple[Enumeration, ...]:
             ("有场景引用本条", "仅下级条款有场景引用", "可计算而无场景检验"),
         ),
         Enumeration(
-            "ReviewState", "审核状态 / review state", REVIEW_STATES, ("DRAFT", "REVIEWED", "DISPUTED"), REVIEW_STATES
+            "ReviewStatus",
+            "法律审核状态 / legal review status",
+            REVIEW_STATUSES,
+            ("PROPOSED", "CONFIRMED", "DISPUTED", "STALE"),
+            ("拟定（未审核）", "已审核", "有异议", "需复核（审核后所审内容已改变）"),
+        ),
+        Enumeration(
+            "ReviewVerdict", "审核结论 / review verdict", VERDICTS, ("CONFIRMED", "DISPUTED"), ("已审核", "有异议")
         ),
     )
 

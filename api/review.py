@@ -1,19 +1,23 @@
 """The review page for legal staff: each clause's verbatim text with, beside it, the scenarios that
-test it (as Chinese tables), their review state and last conformance result, and the ambiguity
-notes. Served at /review and written as static HTML by ``bingpin review --output DIR``."""
+test it (as Chinese tables), their legal review state and last conformance result, and the register
+entries. A reviewer marks scenarios 已审核 or 有异议 on the page and exports the verdicts as a review
+file to commit under features/reviews/ (review.js; the page sends nothing anywhere). Served at
+/review and written as static HTML by ``bingpin review --output DIR``."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from bingpin.api.catalog.coverage import coverage_data, summary
-from bingpin.api.catalog.data import ambiguities_data, by_id, features, policy_data, tree
+from bingpin.api.catalog.data import ambiguities_data, by_id, features, policy_data, scenarios_of, tree
 from bingpin.api.catalog.features import Feature, Scenario, Step
 from bingpin.api.catalog.results import STATUS_NAMES, Results
+from bingpin.api.catalog.reviews import PROPOSED, STATUSES, counts, fingerprints, state_of
 from bingpin.rules.core.clauses import Clause, split_paths
 
 TIERS = {"core": "必选", "optional": "可选"}
@@ -42,9 +46,49 @@ def _result(results: Results, scenario: Scenario) -> tuple[str, str]:
     return (status, STATUS_NAMES.get(status, status)) if status else ("none", "未运行")
 
 
-def scenario_table(feature: Feature, scenario: Scenario, results: Results, anchor: str) -> str:
+def review_record(scenario: Scenario) -> str:
+    """The scenario's latest verdict in words: who, when, what, and whether it is stale."""
+    state = state_of(scenario.id)
+    if state.status == PROPOSED:
+        return '<p class="review-record">尚未审核</p>'
+    when = f"{escape(state.reviewer or '')}，{state.reviewed_on.isoformat() if state.reviewed_on else ''}"
+    if state.stale:
+        said = f"原结论 {escape(state.verdict or '')}（{when}）；审核后场景、所检验条款原文或所引歧义登记已改变，需复核"
+    else:
+        said = f"{escape(state.status)}（{when}）"
+    note = f"：{escape(state.note)}" if state.note else ""
+    return f'<p class="review-record review-{escape(state.status)}">{said}{note}</p>'
+
+
+def _verdict_controls(scenario: Scenario, anchor: str) -> str:
+    """Radio buttons and a note for the reviewer's verdict (kept in the browser until exported)."""
+    name = escape(f"v-{anchor}")
+    choices = "".join(
+        f'<label><input type="radio" name="{name}" value="{value}">{label}</label>'
+        for value, label in (("已审核", "已审核"), ("有异议", "有异议"), ("", "不记录"))
+    )
+    return (
+        f'<div class="verdict" data-scenario="{escape(scenario.id)}"><span class="verdict-label">本次审核：</span>'
+        f'{choices}<textarea rows="2" placeholder="审核意见（有异议时必填）" aria-label="审核意见"></textarea></div>'
+    )
+
+
+def review_counts(ids: list[str]) -> str:
+    """Non-zero review counts as small badges (拟定 left out: it is what is not counted elsewhere)."""
+    found = counts(ids)
+    return "".join(
+        f'<span class="rc review-{status}">{status} {found[status]}</span>'
+        for status in STATUSES
+        if status != PROPOSED and found[status]
+    )
+
+
+def scenario_table(
+    feature: Feature, scenario: Scenario, results: Results, anchor: str, controls: bool = True
+) -> str:
     """One scenario as a table: background steps, then its own steps; examples as tables."""
     state, state_name = _result(results, scenario)
+    review = state_of(scenario.id).status
     rows = "".join(_step(s, "background") for s in feature.background) + "".join(_step(s) for s in scenario.steps)
     examples = "".join(
         f'<p class="examples-name">例子{("：" + escape(e.name)) if e.name else ""}</p>{_table(e.table)}'
@@ -52,15 +96,17 @@ def scenario_table(feature: Feature, scenario: Scenario, results: Results, ancho
     )
     ambiguities = "、".join(scenario.ambiguities)
     return (
-        f'<div class="scenario" id="{escape(anchor)}" data-scenario="{escape(scenario.id)}">'
+        f'<div class="scenario" id="{escape(anchor)}" data-scenario="{escape(scenario.id)}"'
+        f' data-fingerprint="{escape(fingerprints()[scenario.id])}">'
         f'<table class="steps"><caption><span class="sid">{escape(scenario.id)}</span> '
         f"{escape(scenario.keyword)}：{escape(scenario.name)}"
         f'<span class="badges"><span class="tier tier-{scenario.tier}">{TIERS[scenario.tier]}</span>'
-        f'<span class="review review-{escape(scenario.review)}">审核：{escape(scenario.review)}</span>'
+        f'<span class="review review-{escape(review)}">审核：{escape(review)}</span>'
         f'<span class="result result-{escape(state)}">结果：{escape(state_name)}</span></span>'
         f'<span class="source">{escape(feature.file)}:{scenario.line}'
         f"{('；歧义 ' + escape(ambiguities)) if ambiguities else ''}</span></caption>"
-        f"<tbody>{rows}</tbody></table>{examples}</div>"
+        f"<tbody>{rows}</tbody></table>{examples}{review_record(scenario)}"
+        f"{_verdict_controls(scenario, anchor) if controls else ''}</div>"
     )
 
 
@@ -96,14 +142,24 @@ def _clause(clause: Clause, context: _Context) -> str:
     tested = context.scenarios.get(clause.path, [])
     notes = context.ambiguities.get(clause.path, [])
     entry = context.coverage.get(clause.path)
+    below = [s.id for child in clause.children for c in child.walk() for _, s in context.scenarios.get(c.path, [])]
     badges = []
     if tested:
         badges.append(f'<span class="count">场景 {len(tested)}</span>')
+    if below:
+        badges.append(f'<span class="count below">下级条款场景 {len(below)}</span>')
+    badges.append(review_counts([s.id for _, s in tested] + below))
     if notes:
         badges.append(f'<span class="count amb">歧义 {len(notes)}</span>')
     if entry and entry["status"] == "gap":
         badges.append(f'<span class="gap">{STATUS_LABELS["gap"]}</span>')
-    aside = "".join(_ambiguity(item) for item in notes) + "".join(
+    mark = (
+        f'<p class="mark-clause"><button type="button" class="mark-all" data-clause="{escape(clause.path)}">'
+        f"将本条 {len(tested)} 个场景标为已审核</button></p>"
+        if tested
+        else ""
+    )
+    aside = mark + "".join(_ambiguity(item) for item in notes) + "".join(
         scenario_table(feature, scenario, context.results, f"{anchor}--{scenario.id}") for feature, scenario in tested
     )
     text = clause.text.strip("\n")
@@ -119,31 +175,49 @@ def _clause(clause: Clause, context: _Context) -> str:
     )
 
 
-def policy_section(policy_id: str, results: Results) -> str:
+def _policy_review(policy_id: str) -> str:
+    ids = [s.id for s in scenarios_of(policy_id)]
+    found = counts(ids)
+    return f"场景 {len(ids)}：" + "，".join(f"{status} {found[status]}" for status in STATUSES)
+
+
+def policy_section(policy_id: str, results: Results, dossier_href: Callable[[str], str]) -> str:
     policy = by_id()[policy_id]
     data = policy_data(policy)
-    counts = summary(policy_id)
-    gaps = "、".join(counts["gaps"]) or "无"
+    coverage = summary(policy_id)
+    gaps = "、".join(coverage["gaps"]) or "无"
     issued = data["issued_on"].isoformat() if data["issued_on"] else "原文未载明"
     context = _Context(policy_id, results)
     clauses = "".join(_clause(clause, context) for clause in tree(policy).clauses)
     return (
         f'<section class="policy" id="policy-{escape(policy_id)}" data-policy="{escape(policy_id)}">'
-        f"<h2>{escape(policy.jurisdiction_name)} · {escape(policy.document_number)}</h2>"
+        f"<h2>{escape(policy.jurisdiction_name)} · {escape(policy.document_number)} "
+        f'<a class="dossier-link" href="{escape(dossier_href(policy_id))}">会签材料（可打印）</a></h2>'
         f'<p class="policy-meta">《{escape(policy.title)}》；发文机关：{escape(policy.issuer)}；'
         f"成文日期：{escape(issued)}；"
         f"状态：{escape(policy.status)}；施行期间：{escape(policy.in_force.describe())}</p>"
-        f'<p class="coverage-summary">可计算条款 {counts["computable"]} 项：有场景 {counts["covered"]}，'
-        f"仅下级条款有场景 {counts['covered_by_subclauses']}，缺口 {counts['gap']}（{escape(gaps)}）</p>"
+        f'<p class="coverage-summary">可计算条款 {coverage["computable"]} 项：有场景 {coverage["covered"]}，'
+        f"仅下级条款有场景 {coverage['covered_by_subclauses']}，缺口 {coverage['gap']}（{escape(gaps)}）</p>"
+        f'<p class="review-summary">法律审核：{escape(_policy_review(policy_id))}</p>'
         f"{clauses}</section>"
     )
 
 
-def render_page(results: Results, assets: str = "/review/assets/") -> str:
+def served_dossier(policy_id: str) -> str:
+    return f"/review/{policy_id}/dossier"
+
+
+def static_dossier(policy_id: str) -> str:
+    return f"dossier-{policy_id}.html"
+
+
+def render_page(
+    results: Results, assets: str = "/review/assets/", dossier_href: Callable[[str], str] = served_dossier
+) -> str:
     """The whole page; ``assets`` is where review.css and review.js are served from."""
     ids = list(by_id())
     nav = "".join(f'<a href="#policy-{escape(i)}">{escape(by_id()[i].jurisdiction_name)}</a>' for i in ids)
-    sections = "".join(policy_section(i, results) for i in ids)
+    sections = "".join(policy_section(i, results, dossier_href) for i in ids)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -155,9 +229,9 @@ def render_page(results: Results, assets: str = "/review/assets/") -> str:
 <body>
 <header>
 <h1>条款与验收标准审阅</h1>
-<p class="intro">左栏为政策原文（逐字），右栏为检验该条款的场景（假如 / 当 / 那么）、审核状态、
-最近一次一致性测试结果和歧义说明。
-审核状态写在特性文件的标签中：@review:拟定、@review:已审核、@review:有异议（未标注的为拟定）。</p>
+<p class="intro">左栏为政策原文（逐字），右栏为检验该条款的场景（假如 / 当 / 那么）、法律审核状态、
+最近一次一致性测试结果和歧义登记。审核状态：拟定（尚未审核）、已审核、有异议、需复核（审核后场景、
+所检验条款原文或所引歧义登记已改变）。</p>
 <p class="results-source" id="results-source">{escape(results.describe())}</p>
 <div class="tools" role="search">
 <label for="search">按条款或用语查找</label>
@@ -165,6 +239,21 @@ def render_page(results: Results, assets: str = "/review/assets/") -> str:
 <button type="button" id="expand-all">全部展开</button>
 <button type="button" id="collapse-all">全部收起</button>
 <span id="search-count" aria-live="polite"></span>
+</div>
+<div class="tools recording" role="form" aria-label="记录审核结论">
+<label for="reviewer">审核人</label>
+<input id="reviewer" type="text" maxlength="100" placeholder="姓名或职责" autocomplete="name">
+<label for="reviewed-on">审核日期</label>
+<input id="reviewed-on" type="date">
+<span id="marked-count" aria-live="polite">本次已标记 0 个场景</span>
+<button type="button" id="export">导出审核记录</button>
+<button type="button" id="clear-marks">清除本次标记</button>
+</div>
+<div id="export-panel" hidden>
+<p id="export-message" role="status"></p>
+<textarea id="export-text" readonly rows="8" aria-label="审核记录（YAML）"></textarea>
+<p><a id="export-download" download="review.yaml" href="#">下载审核记录文件</a>
+<button type="button" id="export-close">关闭</button></p>
 </div>
 <nav>{nav}</nav>
 </header>
@@ -186,6 +275,10 @@ def write_site(output: Path, results: Results) -> Path:
     static = resources.files("bingpin.api").joinpath("static")
     for name in ASSETS:
         (output / "assets" / name).write_text(static.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
+    from bingpin.api.dossier import render_dossier
+
     index = output / "index.html"
-    index.write_text(render_page(results, assets="assets/"), encoding="utf-8")
+    index.write_text(render_page(results, assets="assets/", dossier_href=static_dossier), encoding="utf-8")
+    for policy_id in by_id():
+        (output / static_dossier(policy_id)).write_text(render_dossier(policy_id, results), encoding="utf-8")
     return index

@@ -7,10 +7,12 @@ ambiguity or the in-force period. Such a clause with no scenario is a gap and is
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
 from bingpin.api.catalog.data import by_id, jurisdiction_ref, parameter_id, scenarios_of, tree
+from bingpin.api.catalog.reviews import COUNT_KEYS, counts, review_of
 from bingpin.rules.core.clauses import split_paths
 from bingpin.rules.core.policy import Policy
 
@@ -51,7 +53,7 @@ def policy_coverage(policy: Policy) -> list[dict[str, Any]]:
                     "id": scenario.id,
                     "name": scenario.name,
                     "tier": scenario.tier,
-                    "review": scenario.review,
+                    "review": review_of(scenario.id),
                     "calculations": list(scenario.calculations),
                 }
             )
@@ -76,11 +78,18 @@ def policy_coverage(policy: Policy) -> list[dict[str, Any]]:
                 ),
                 "scenarios": mine,
                 "subclause_scenarios": [s["id"] for s in below],
+                "review_counts": review_counts(s["id"] for s in mine),
+                "subclause_review_counts": review_counts(s["id"] for s in below),
                 "calculations": calculations,
                 "status": status,
             }
         )
     return entries
+
+
+def review_counts(scenario_ids: Iterable[str]) -> dict[str, int]:
+    """How many of the scenarios read as each review status, keyed as on the wire."""
+    return {COUNT_KEYS[status]: n for status, n in counts(scenario_ids).items()}
 
 
 @cache

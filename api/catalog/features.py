@@ -1,6 +1,7 @@
-"""The acceptance features as data: features, scenarios, steps with their tables, tags, clause
-links and review state. The one parser of the feature files: the API's catalogue, the review page
-and the conformance suite's manifest and clause check all read the features through it.
+"""The acceptance features as data: features, scenarios, steps with their tables, tags and clause
+links (review verdicts are records of their own: see reviews.py). The one parser of the feature
+files: the API's catalogue, the review page and the conformance suite's manifest and clause check
+all read the features through it.
 
 The features live in one place: ``features/`` beside the ``api`` package, in a checkout and in an
 installed copy alike (pyproject ships them as package data), unless ``BINGPIN_FEATURES`` names
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,9 +23,6 @@ from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
 
 FEATURES_ENV = "BINGPIN_FEATURES"
-#: Review states legal staff give a scenario with a tag such as ``@review:已审核``.
-REVIEW_STATES = ("拟定", "已审核", "有异议")
-DEFAULT_REVIEW = "拟定"
 JURISDICTION_TAGS = ("jiaxing", "wenzhou", "longgang", "shengzhou", "chengkou")
 KINDS = {"Context": "given", "Action": "when", "Outcome": "then"}
 CALCULATE = "计算"
@@ -64,7 +63,6 @@ class Scenario:
     tags: tuple[str, ...]
     steps: tuple[Step, ...]
     examples: tuple[Examples, ...]
-    review: str
     calculations: tuple[str, ...]
 
     def tagged(self, prefix: str) -> list[str]:
@@ -127,15 +125,6 @@ def _steps(raw: list[dict[str, Any]]) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def review_of(tags: tuple[str, ...], inherited: tuple[str, ...] = ()) -> str:
-    """The scenario's ``@review:`` tag, else the feature's, else 拟定."""
-    for source in (tags, inherited):
-        states = [t.removeprefix("review:") for t in source if t.startswith("review:")]
-        if states:
-            return states[0]
-    return DEFAULT_REVIEW
-
-
 def _quotes(description: str) -> tuple[tuple[str, str], ...]:
     matches = map(QUOTE_LINE.match, description.splitlines())
     return tuple((m.group("clause"), m.group("quote")) for m in matches if m)
@@ -180,7 +169,6 @@ def _scenarios(children: list[dict[str, Any]], feature_tags: tuple[str, ...], fi
                     tags,
                     steps,
                     examples,
-                    review_of(tags, feature_tags),
                     _calculations(steps),
                 )
             )
@@ -231,14 +219,15 @@ def _step_data(step: Step) -> dict[str, Any]:
     }
 
 
-def scenario_data(scenario: Scenario) -> dict[str, Any]:
+def scenario_data(scenario: Scenario, review: dict[str, Any]) -> dict[str, Any]:
+    """A scenario as the API sends it, with its ``review`` state (reviews.ReviewState.as_dict)."""
     return {
         "id": scenario.id,
         "name": scenario.name,
         "keyword": scenario.keyword,
         "line": scenario.line,
         "tier": scenario.tier,
-        "review": scenario.review,
+        "review": review,
         "clauses": scenario.clauses,
         "ambiguities": scenario.ambiguities,
         "calculations": list(scenario.calculations),
@@ -250,8 +239,11 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def feature_data(feature: Feature) -> dict[str, Any]:
-    """A feature as the API sends it."""
+def feature_data(
+    feature: Feature, reviews: Callable[[str], dict[str, Any]], scenarios: Iterable[Scenario] | None = None
+) -> dict[str, Any]:
+    """A feature as the API sends it: ``reviews`` gives a scenario's review state by id; ``scenarios``
+    (default: all) are the ones to send."""
     return {
         "id": feature.id,
         "file": feature.file,
@@ -262,5 +254,5 @@ def feature_data(feature: Feature) -> dict[str, Any]:
         "tags": list(feature.tags),
         "quotes": [{"clause": clause, "quote": quote} for clause, quote in feature.quotes],
         "background": [_step_data(step) for step in feature.background],
-        "scenarios": [scenario_data(s) for s in feature.scenarios],
+        "scenarios": [scenario_data(s, reviews(s.id)) for s in (feature.scenarios if scenarios is None else scenarios)],
     }

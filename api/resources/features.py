@@ -9,6 +9,7 @@ from flask_smorest import Page
 
 from bingpin.api.catalog.data import features
 from bingpin.api.catalog.features import feature_data
+from bingpin.api.catalog.reviews import review_of, state_of
 from bingpin.api.open_data import PagedBlueprint, not_found
 from bingpin.api.schemas.features import FeatureQueryArgsSchema, FeatureSchema
 
@@ -16,7 +17,7 @@ blp = PagedBlueprint(
     "features",
     __name__,
     url_prefix="/v1/features",
-    description="验收标准：特性文件的内容（场景 id、步骤、数据表、标签、条款、审核状态），与一致性测试所运行的相同。",
+    description="验收标准：特性文件的内容（场景 id、步骤、数据表、标签、条款、法律审核状态），与一致性测试所运行的相同。",
 )
 
 
@@ -27,13 +28,16 @@ class Features(MethodView):
     @blp.response(200, FeatureSchema(many=True))
     @blp.paginate(Page, page_size=10)
     def get(self, args: dict[str, Any]) -> list[dict[str, Any]]:
-        """列出特性及其场景；?policy= 只列一项政策的特性，?review= 只列含该审核状态场景的特性"""
-        wanted, review = args.get("policy"), args.get("review")
-        return [
-            feature_data(f)
-            for f in features()
-            if wanted in (None, f.policy) and (review is None or any(s.review == review for s in f.scenarios))
-        ]
+        """列出特性及其场景；?policy= 只列一项政策的特性，?review= 只列该审核状态的场景（及其特性）"""
+        wanted, status = args.get("policy"), args.get("review")
+        result = []
+        for feature in features():
+            if wanted not in (None, feature.policy):
+                continue
+            chosen = [s for s in feature.scenarios if status in (None, state_of(s.id).status)]
+            if chosen:
+                result.append(feature_data(feature, review_of, chosen))
+        return result
 
 
 @blp.route("/<path:feature_id>")
@@ -44,5 +48,5 @@ class FeaturesById(MethodView):
         """一个特性（id 如 jiaxing/medical_assistance）"""
         for feature in features():
             if feature.id == feature_id:
-                return feature_data(feature)
+                return feature_data(feature, review_of)
         not_found(f"未知特性 {feature_id} / unknown feature")

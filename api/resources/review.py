@@ -5,17 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, current_app
+from flask import Response, abort, current_app
 
 from bingpin.api.catalog.results import load_results, report_path
+from bingpin.api.catalog.data import by_id
+from bingpin.api.dossier import render_dossier
 from bingpin.api.review import render_page
 
 #: The page is HTML for people, not part of the JSON API: a plain Flask blueprint, like /docs.
 page = FlaskBlueprint("review", __name__, static_folder="../static", static_url_path="/review/assets")
 
 #: Reports whose page is kept, by path: the page is rendered again only when the report changes.
-MAX_CACHED = 8
-_pages: dict[Path, tuple[tuple[int, int, int] | None, bytes]] = {}
+MAX_CACHED = 16
+_pages: dict[tuple[Path, str | None], tuple[tuple[int, int, int] | None, bytes]] = {}
 
 
 def _fingerprint(path: Path) -> tuple[int, int, int] | None:
@@ -27,16 +29,19 @@ def _fingerprint(path: Path) -> tuple[int, int, int] | None:
     return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
-def page_for(path: Path) -> bytes:
-    """The page with the statuses of the report at ``path``, read and rendered once per version of it."""
+def page_for(path: Path, policy_id: str | None = None) -> bytes:
+    """The page (or one policy's dossier) with the statuses of the report at ``path``, read and
+    rendered once per version of it."""
     fingerprint = _fingerprint(path)
-    cached = _pages.get(path)
+    key = (path, policy_id)
+    cached = _pages.get(key)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
-    html = render_page(load_results(path)).encode("utf-8")
-    if path not in _pages and len(_pages) >= MAX_CACHED:
+    results = load_results(path)
+    html = (render_page(results) if policy_id is None else render_dossier(policy_id, results)).encode("utf-8")
+    if key not in _pages and len(_pages) >= MAX_CACHED:
         _pages.pop(next(iter(_pages)))
-    _pages[path] = (fingerprint, html)
+    _pages[key] = (fingerprint, html)
     return html
 
 
@@ -49,3 +54,12 @@ def review() -> Response:
     ``$BINGPIN_CONFORMANCE_REPORT``, else reports/conformance/report.json; a report that cannot be
     read, or is not in the shape ``bingpin conformance`` writes, is named on the page with the reason."""
     return Response(page_for(report_path(current_app.config.get("CONFORMANCE_REPORT"))), mimetype="text/html")
+
+
+@page.route("/review/<policy_id>/dossier")
+def dossier(policy_id: str) -> Response:
+    """One policy's dossier for 会签: print-ready (A4), clause by clause, with a sign-off block."""
+    if policy_id not in by_id():
+        abort(404)
+    report = report_path(current_app.config.get("CONFORMANCE_REPORT"))
+    return Response(page_for(report, policy_id), mimetype="text/html")

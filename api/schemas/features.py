@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from bingpin.api.catalog.features import REVIEW_STATES
+from bingpin.api.catalog.reviews import STATUSES, VERDICTS
 from bingpin.api.schemas.policies import policy_field
 
 TABLE = ma.fields.List(ma.fields.List(ma.fields.String()))
@@ -13,7 +13,8 @@ TABLE = ma.fields.List(ma.fields.List(ma.fields.String()))
 class FeatureQueryArgsSchema(ma.Schema):
     policy = policy_field()
     review = ma.fields.String(
-        validate=ma.validate.OneOf(REVIEW_STATES), metadata={"description": "只列出含该审核状态场景的特性"}
+        validate=ma.validate.OneOf(STATUSES),
+        metadata={"description": "只列出该审核状态（拟定 / 已审核 / 有异议 / 需复核）的场景，及含这些场景的特性"},
     )
 
 
@@ -36,13 +37,35 @@ class ExamplesSchema(ma.Schema):
     table = ma.fields.List(ma.fields.List(ma.fields.String()), required=True, metadata={"description": "首行为表头"})
 
 
+class ReviewSchema(ma.Schema):
+    status = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(STATUSES),
+        metadata={
+            "description": "审核状态：拟定（未审核）/ 已审核 / 有异议 / 需复核（审核后场景步骤、所检验条款原文或所引歧义登记已改变）"
+        },
+    )
+    verdict = ma.fields.String(
+        required=True,
+        allow_none=True,
+        validate=ma.validate.OneOf(VERDICTS),
+        metadata={"description": "最近一次审核记录的结论（需复核时仍给出原结论）；未审核为 null"},
+    )
+    reviewer = ma.fields.String(required=True, allow_none=True, metadata={"description": "审核人（姓名或职责）"})
+    reviewed_on = ma.fields.Date(required=True, allow_none=True, metadata={"description": "审核日期"})
+    note = ma.fields.String(required=True, allow_none=True, metadata={"description": "审核意见"})
+    stale = ma.fields.Boolean(
+        required=True, metadata={"description": "审核后所审内容已改变，结论需复核（status 为 需复核）"}
+    )
+
+
 class ScenarioSchema(ma.Schema):
     id = ma.fields.String(required=True, metadata={"description": "稳定 id，如 JX-MA-001"})
     name = ma.fields.String(required=True)
     keyword = ma.fields.String(required=True, metadata={"description": "场景 / 场景大纲"})
     line = ma.fields.Integer(required=True)
     tier = ma.fields.String(required=True, metadata={"description": "core 必须通过 / optional 可选"})
-    review = ma.fields.String(required=True, metadata={"description": "审核状态：拟定 / 已审核 / 有异议"})
+    review = ma.fields.Nested(ReviewSchema, required=True, metadata={"description": "法律审核状态"})
     clauses = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "所检验的条款路径"})
     ambiguities = ma.fields.List(ma.fields.String(), required=True)
     calculations = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "场景调用的计算"})

@@ -57,8 +57,7 @@ def _hash(feature: Feature, scenario: Scenario) -> str:
         "quotes": feature.quotes,
         "background": _plain(feature.background),
         "steps": _plain(scenario.steps),
-        # A reviewer's decision (@review:...) does not change what the scenario asserts.
-        "tags": sorted(t for t in scenario.tags if not t.startswith("review:")),
+        "tags": sorted(scenario.tags),
     }
     text = json.dumps(content, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,265 @@
+"""Legal review records: verdicts on scenarios, kept as data beside the features, bound to what was read.
+
+A record says that a reviewer (a name or a role), on a date, found a scenario right (已审核) or not
+(有异议), with a note. It also holds the fingerprint of what the reviewer read: the scenario's
+steps, the verbatim text of the clauses it tests and the register entries it names. When any of
+these changes, the fingerprint no longer matches and the verdict reads 需复核 until the scenario is
+reviewed again. A scenario no one has reviewed is 拟定.
+
+Records live in ``features/reviews/*.yaml``, one file per review (one reviewer, one date), never in
+the Gherkin: a review does not rewrite a feature file. The latest record of a scenario decides its
+state (by date, then file name, then position in the file). The page at /review exports such a file;
+:func:`check_file` reads one with the same rules as the service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bingpin.api.catalog.data import by_id, features, tree
+from bingpin.api.catalog.features import Feature, Scenario, Step, features_dir
+from bingpin.rules.core.errors import ConfigurationError
+from bingpin.rules.core.loader import load_yaml
+from bingpin.rules.core.policy import Ambiguity
+
+REVIEWS_FOLDER = "reviews"
+CONFIRMED, DISPUTED, PROPOSED, STALE = "已审核", "有异议", "拟定", "需复核"
+#: What a reviewer can record.
+VERDICTS = (CONFIRMED, DISPUTED)
+#: What a scenario's review reads as, everywhere it is shown.
+STATUSES = (PROPOSED, CONFIRMED, DISPUTED, STALE)
+#: English keys of the per-status counts on the wire (GET /v1/coverage).
+COUNT_KEYS = {PROPOSED: "proposed", CONFIRMED: "confirmed", DISPUTED: "disputed", STALE: "stale"}
+FINGERPRINT = re.compile(r"^sha256:[0-9a-f]{64}$")
+MAX_REVIEWER, MAX_NOTE, MAX_RECORDS = 100, 4000, 5000
+FILE_KEYS = {"reviewer", "reviewed_on", "records"}
+RECORD_KEYS = {"scenario", "verdict", "note", "fingerprint"}
+
+
+class ReviewFileError(ConfigurationError):
+    """A review file that cannot be read as review records (named, with the reason)."""
+
+
+@dataclass(frozen=True)
+class Record:
+    scenario: str
+    verdict: str
+    reviewer: str
+    reviewed_on: dt.date
+    note: str
+    fingerprint: str
+    source: str  # file name under features/reviews
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """How a scenario's review reads now."""
+
+    status: str
+    verdict: str | None = None  # the recorded verdict, also when it is stale
+    reviewer: str | None = None
+    reviewed_on: dt.date | None = None
+    note: str | None = None
+    stale: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "verdict": self.verdict,
+            "reviewer": self.reviewer,
+            "reviewed_on": self.reviewed_on,
+            "note": self.note,
+            "stale": self.stale,
+        }
+
+
+NOT_REVIEWED = ReviewState(PROPOSED)
+
+
+def _step(step: Step) -> dict[str, Any]:
+    return {
+        "keyword": step.keyword,
+        "text": step.text,
+        "table": [list(row) for row in step.table] if step.table else None,
+        "docstring": step.docstring,
+    }
+
+
+def fingerprint_of(
+    feature: Feature,
+    scenario: Scenario,
+    clause_text: Callable[[str], str | None],
+    register: Mapping[str, Ambiguity],
+) -> str:
+    """``sha256:…`` of what a reviewer reads: the scenario (title, tier, background and steps,
+    examples), the verbatim text of each clause it tests, and each register entry it names."""
+    payload = {
+        "scenario": {
+            "name": scenario.name,
+            "tier": scenario.tier,
+            "background": [_step(s) for s in feature.background],
+            "steps": [_step(s) for s in scenario.steps],
+            "examples": [[e.name, [list(row) for row in e.table]] for e in scenario.examples],
+        },
+        "clauses": [[path, clause_text(path)] for path in scenario.clauses],
+        "register": [
+            [entry.id, entry.clause, entry.quote, entry.issue, entry.decision, entry.kind]
+            if (entry := register.get(name))
+            else [name, None]
+            for name in scenario.ambiguities
+        ],
+    }
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _clause_text(policy_id: str) -> Callable[[str], str | None]:
+    policy = by_id().get(policy_id)
+    clauses = tree(policy) if policy else None
+
+    def text(path: str) -> str | None:
+        clause = clauses.find(path) if clauses else None
+        return clause.text if clause else None
+
+    return text
+
+
+@cache
+def fingerprints() -> dict[str, str]:
+    """The current fingerprint of every scenario, by id."""
+    result = {}
+    for feature in features():
+        policy = by_id().get(feature.policy)
+        register = {a.id: a for a in policy.ambiguities} if policy else {}
+        text = _clause_text(feature.policy)
+        for scenario in feature.scenarios:
+            result[scenario.id] = fingerprint_of(feature, scenario, text, register)
+    return result
+
+
+def _text(value: object, where: str, limit: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ReviewFileError(f"{where}: expected non-empty text")
+    if len(value) > limit:
+        raise ReviewFileError(f"{where}: longer than {limit} characters")
+    return value.strip()
+
+
+def _date(value: object, where: str) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ReviewFileError(f"{where}: expected a date YYYY-MM-DD")
+
+
+def _keys(raw: object, allowed: set[str], where: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise ReviewFileError(f"{where}: expected a mapping")
+    unknown = sorted(str(k) for k in raw if k not in allowed)
+    if unknown:
+        raise ReviewFileError(f"{where}: unknown keys {unknown}; known: {sorted(allowed)}")
+    missing = sorted(k for k in allowed if k not in raw)
+    if missing:
+        raise ReviewFileError(f"{where}: missing {missing}")
+    return raw
+
+
+def parse_file(text: str, name: str, known: Iterable[str] | None = None) -> list[Record]:
+    """The records of one review file; ``known`` scenario ids, when given, must include each one."""
+    data = _keys(load_yaml(text, name), FILE_KEYS, name)
+    reviewer = _text(data["reviewer"], f"{name}: reviewer", MAX_REVIEWER)
+    reviewed_on = _date(data["reviewed_on"], f"{name}: reviewed_on")
+    raw_records = data["records"]
+    if not isinstance(raw_records, list) or not raw_records:
+        raise ReviewFileError(f"{name}: records: expected a non-empty list")
+    if len(raw_records) > MAX_RECORDS:
+        raise ReviewFileError(f"{name}: more than {MAX_RECORDS} records")
+    ids = set(known) if known is not None else None
+    records, seen = [], set()
+    for index, raw in enumerate(raw_records, 1):
+        where = f"{name}: records[{index}]"
+        item = _keys(raw, RECORD_KEYS, where)
+        scenario = _text(item["scenario"], f"{where}.scenario", 100)
+        if ids is not None and scenario not in ids:
+            raise ReviewFileError(f"{where}.scenario: no scenario {scenario!r} in the suite")
+        if scenario in seen:
+            raise ReviewFileError(f"{where}.scenario: {scenario} recorded twice in one review")
+        seen.add(scenario)
+        verdict = item["verdict"]
+        if verdict not in VERDICTS:
+            raise ReviewFileError(f"{where}.verdict: {verdict!r} is not one of {'/'.join(VERDICTS)}")
+        note = item["note"]
+        if note is None:
+            note = ""
+        if not isinstance(note, str) or len(note) > MAX_NOTE:
+            raise ReviewFileError(f"{where}.note: expected text of at most {MAX_NOTE} characters")
+        if verdict == DISPUTED and not note.strip():
+            raise ReviewFileError(f"{where}.note: a 有异议 verdict says why")
+        fingerprint = item["fingerprint"]
+        if not isinstance(fingerprint, str) or not FINGERPRINT.fullmatch(fingerprint):
+            raise ReviewFileError(f"{where}.fingerprint: expected sha256: and 64 hexadecimal digits")
+        records.append(Record(scenario, verdict, reviewer, reviewed_on, note.strip(), fingerprint, name))
+    return records
+
+
+def reviews_dir() -> Path:
+    return features_dir() / REVIEWS_FOLDER
+
+
+def load_records(folder: Path | None = None) -> list[Record]:
+    """Every record under ``folder`` (default: features/reviews), oldest first."""
+    folder = folder or reviews_dir()
+    ids = fingerprints().keys()
+    records: list[Record] = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        records += parse_file(path.read_text(encoding="utf-8"), path.name, ids)
+    # stable: the same date keeps the file-name order, then the order within a file
+    return sorted(records, key=lambda r: r.reviewed_on)
+
+
+def state_from(record: Record | None, current: str) -> ReviewState:
+    """How ``record`` (the scenario's latest) reads against the scenario's ``current`` fingerprint."""
+    if record is None:
+        return NOT_REVIEWED
+    stale = record.fingerprint != current
+    return ReviewState(
+        STALE if stale else record.verdict, record.verdict, record.reviewer, record.reviewed_on, record.note, stale
+    )
+
+
+@cache
+def states() -> dict[str, ReviewState]:
+    """Every scenario's review state, by id."""
+    latest: dict[str, Record] = {}
+    for record in load_records():
+        latest[record.scenario] = record
+    return {sid: state_from(latest.get(sid), current) for sid, current in fingerprints().items()}
+
+
+def state_of(scenario_id: str) -> ReviewState:
+    return states().get(scenario_id, NOT_REVIEWED)
+
+
+def review_of(scenario_id: str) -> dict[str, Any]:
+    """A scenario's review state as the API sends it."""
+    return state_of(scenario_id).as_dict()
+
+
+def counts(scenario_ids: Iterable[str]) -> dict[str, int]:
+    """How many of the scenarios read as each status (keys in :data:`STATUSES` order)."""
+    result = dict.fromkeys(STATUSES, 0)
+    for sid in scenario_ids:
+        result[state_of(sid).status] += 1
+    return result

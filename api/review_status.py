@@ -1,0 +1,102 @@
+"""``bingpin review status`` and ``bingpin review check``: legal sign-off as a command.
+
+``status`` prints, per policy and per clause, how many scenarios read as each review status, and
+lists the disputed and stale ones; with ``--strict`` it exits 1 when any verdict is 有异议 or 需复核,
+so a repository can gate a release on legal sign-off. ``check`` reads a review file (as the review
+page exports it) with the rules the service applies, before it is committed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bingpin.api.catalog.data import by_id, scenarios_of, tree
+from bingpin.api.catalog.reviews import (
+    DISPUTED,
+    STALE,
+    STATUSES,
+    ReviewFileError,
+    counts,
+    fingerprints,
+    parse_file,
+    states,
+)
+
+EXIT_OK, EXIT_NOT_SIGNED, EXIT_USAGE = 0, 1, 2
+
+
+def _counts(ids: list[str]) -> str:
+    found = counts(ids)
+    return f"场景 {len(ids)}：" + "  ".join(f"{status} {found[status]}" for status in STATUSES)
+
+
+def status_lines(policy_id: str) -> list[str]:
+    """One policy: its totals, each clause that scenarios test (in the text's order), then the
+    scenarios whose verdict is disputed or stale."""
+    policy = by_id()[policy_id]
+    scenarios = scenarios_of(policy_id)
+    lines = [f"{policy.jurisdiction_name}《{policy.title}》（{policy.document_number}，{policy.id}）"]
+    lines.append(f"  合计  {_counts([s.id for s in scenarios])}")
+    by_clause: dict[str, list[str]] = {}
+    for scenario in scenarios:
+        for path in scenario.clauses:
+            by_clause.setdefault(path, []).append(scenario.id)
+    order = {clause.path: index for index, clause in enumerate(tree(policy).walk())}
+    width = max((len(path) for path in by_clause), default=0)
+    for path in sorted(by_clause, key=lambda p: order.get(p, len(order))):
+        lines.append(f"  {path.ljust(width)}  {_counts(by_clause[path])}")
+    for scenario in scenarios:
+        state = states()[scenario.id]
+        if state.status in (DISPUTED, STALE):
+            recorded = f"{state.reviewer}，{state.reviewed_on}"
+            why = f"原结论 {state.verdict}，审核后所审内容已改变" if state.stale else (state.note or "")
+            lines.append(f"  {state.status} {scenario.id}（{recorded}）：{why}")
+    return lines
+
+
+def status(policy_id: str | None, strict: bool, out: TextIO = sys.stdout) -> int:
+    """Print the review status of one policy or all; with ``strict``, exit 1 unless signed off."""
+    try:
+        chosen = [policy_id] if policy_id else list(by_id())
+        for index, pid in enumerate(chosen):
+            if index:
+                print(file=out)
+            print("\n".join(status_lines(pid)), file=out)
+        found = counts(s.id for pid in chosen for s in scenarios_of(pid))
+    except ReviewFileError as exc:
+        print(f"bingpin review status: 审核记录无法读取 / cannot read the review records: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    open_items = found[DISPUTED] + found[STALE]
+    if strict and open_items:
+        print(
+            f"\n未通过法律审核：有异议 {found[DISPUTED]}，需复核 {found[STALE]} "
+            f"/ not signed off: {found[DISPUTED]} disputed, {found[STALE]} stale",
+            file=out,
+        )
+        return EXIT_NOT_SIGNED
+    return EXIT_OK
+
+
+def check(path: Path, out: TextIO = sys.stdout) -> int:
+    """Read one review file as the service would; say how its records read against the suite."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"bingpin review check: 无法读取 / cannot read {path}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        records = parse_file(text, path.name, fingerprints().keys())
+    except ReviewFileError as exc:
+        print(f"bingpin review check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    current = fingerprints()
+    stale = [r.scenario for r in records if r.fingerprint != current[r.scenario]]
+    print(f"{path.name}：{records[0].reviewer}，{records[0].reviewed_on}，记录 {len(records)} 条", file=out)
+    for verdict in ("已审核", "有异议"):
+        print(f"  {verdict} {sum(r.verdict == verdict for r in records)}", file=out)
+    if stale:
+        print(f"  其中 {len(stale)} 条所审内容已改变（将显示为需复核）：{'、'.join(stale)}", file=out)
+    print("  可放入特性目录的 reviews/ 下提交 / ready to commit under features/reviews/", file=out)
+    return EXIT_OK
