@@ -2,11 +2,11 @@
 
 Clause by clause: the clause's verbatim text, kept on the same page as the start of its scenarios;
 each scenario in Chinese with its tier and legal review status; the register entries that touch the
-clause; the counts; and a sign-off block at the end. Every printed page carries the document number
-and title (page margin boxes) and its page number; a clause's heading is the header row of its
-table, which the browser repeats on every page the clause runs over, so a page of scenarios always
-says which clause they belong to. Served at /review/{policy_id}/dossier; self-contained (its style
-is inline, nothing is fetched).
+clause; the counts; and a sign-off block at the end. Every printed page carries its page number (a
+page margin box of dossier.css); a clause's heading, under the document number and title, is the header
+row of its table, which the browser repeats on every page the clause runs over, so every page says
+which document it belongs to and a page of scenarios which clause. Served at
+/review/{policy_id}/dossier with its style sheet from /review/assets (nothing from elsewhere).
 """
 
 from __future__ import annotations
@@ -21,51 +21,6 @@ from bingpin.api.catalog.reviews import PROPOSED, STATUSES, counts, state_of
 from bingpin.api.review import AMBIGUITY_KIND_NAMES, TIERS, review_record
 from bingpin.features.conformance.suite import version as suite_version
 from bingpin.rules.core.clauses import split_paths
-
-STYLE = """
-@page {
-  size: A4;
-  margin: 20mm 16mm 18mm;
-  @top-left { content: "@NUMBER@"; font-size: 8.5pt; color: #555; }
-  @top-right { content: "@TITLE@"; font-size: 8.5pt; color: #555; }
-  @bottom-center { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"; font-size: 8.5pt; }
-}
-body { margin: 0; color: #111; font: 10.5pt/1.55 "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", serif; }
-h1 { font-size: 16pt; margin: 0 0 4mm; text-align: center; }
-.meta { margin: 0 0 1.5mm; }
-table { width: 100%; border-collapse: collapse; }
-table.clause { margin: 6mm 0 0; }
-table.clause > thead th {
-  text-align: left; padding: 1.5mm 2mm; background: #eee; border-bottom: 1.5pt solid #8a2b1f;
-  font: bold 10.5pt/1.4 "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
-}
-table.clause > tbody > tr { break-inside: avoid; }
-table.clause > tbody > tr > td { padding: 2mm 0 1mm; border-bottom: 0.5pt solid #bbb; vertical-align: top; }
-.clause-text { white-space: pre-wrap; padding: 2mm 3mm; border-left: 2pt solid #8a2b1f; background: #faf8f4; }
-.counts { color: #333; font-size: 9.5pt; margin: 1.5mm 0; }
-.scenario h3 { font-size: 10.5pt; margin: 0 0 1mm; }
-.scenario .badge { font-size: 9pt; border: 0.5pt solid #777; padding: 0 1.2mm; margin-left: 1.5mm; font-weight: normal; }
-table.steps td, table.steps th, table.data td, table.data th {
-  border: 0.5pt solid #999; padding: 0.6mm 1.5mm; text-align: left; vertical-align: top;
-}
-table.steps th { width: 12mm; font-weight: bold; white-space: nowrap; }
-table.data { width: auto; margin: 1mm 0; }
-table.data th { background: #f2f2f2; }
-table.data td:first-child { min-width: 12em; }
-.review-record { margin: 1mm 0 0; font-size: 9.5pt; }
-.review-有异议, .review-需复核 { font-weight: bold; }
-.register { font-size: 9.5pt; padding: 1.5mm 3mm; background: #f6f3f8; }
-.register dt { font-weight: bold; }
-.register dd { margin: 0 0 1.5mm 4mm; }
-.sign { break-inside: avoid; margin-top: 10mm; }
-.sign td, .sign th { border: 0.5pt solid #555; padding: 4mm 3mm; text-align: left; }
-.sign th { width: 30mm; }
-@media screen { body { max-width: 190mm; margin: 8mm auto; } }
-"""
-
-
-def _css_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
 def _table(rows: tuple[tuple[str, ...], ...]) -> str:
@@ -116,8 +71,8 @@ def _register(items: list[dict[str, str]]) -> str:
     return f'<div class="register"><p>涉及本条的歧义登记</p><dl>{entries}</dl></div>'
 
 
-def render_dossier(policy_id: str, results: Results | None = None) -> str:
-    """The dossier of one policy as a complete HTML document."""
+def render_dossier(policy_id: str, results: Results | None = None, assets: str = "/review/assets/") -> str:
+    """The dossier of one policy as a complete HTML document; ``assets`` is where dossier.css is."""
     policy = by_id()[policy_id]
     clauses = tree(policy)
     tested: dict[str, list[tuple[Feature, Scenario]]] = {}
@@ -130,12 +85,13 @@ def render_dossier(policy_id: str, results: Results | None = None) -> str:
     for item in ambiguities_data(policy_id):
         for path in split_paths(item["clause"]):
             registered.setdefault(path, []).append(item)
+    document = f"{escape(policy.document_number)}　《{escape(policy.title)}》"
     sections = []
     for clause in clauses.walk():
         pairs, notes = tested.get(clause.path, []), registered.get(clause.path, [])
         if not pairs and not notes:
             continue
-        heading = f"条款 {escape(clause.path)}　{escape(clause.title)}"
+        heading = f'<span class="document">{document}</span>条款 {escape(clause.path)}　{escape(clause.title)}'
         first = (
             f'<div class="clause-text">{escape(clause.text.strip())}</div>'
             f'<p class="counts">本条{_counts([s for _, s in pairs])}</p>'
@@ -150,30 +106,28 @@ def render_dossier(policy_id: str, results: Results | None = None) -> str:
             f"<tbody>{body}</tbody></table>"
         )
     scenarios = [s for f in features() if f.policy == policy_id for s in f.scenarios]
-    style = STYLE.replace("@NUMBER@", _css_string(policy.document_number)).replace(
-        "@TITLE@", _css_string(f"《{policy.title}》")
-    )
     source = f"<p class='meta'>一致性测试结果：{escape(results.describe())}</p>" if results else ""
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <title>会签材料：{escape(policy.document_number)}《{escape(policy.title)}》验收标准</title>
-<style>{style}</style>
+<link rel="stylesheet" href="{escape(assets)}dossier.css">
 </head>
 <body>
 <h1>《{escape(policy.title)}》<br>验收标准会签材料</h1>
-<p class="meta">文号：{escape(policy.document_number)}；发文机关：{escape(policy.issuer)}；地区：{escape(policy.jurisdiction_name)}；
-施行期间：{escape(policy.in_force.describe())}；验收标准版本 {escape(suite_version())}；生成日期 {dt.date.today().isoformat()}</p>
+<p class="meta">文号：{escape(policy.document_number)}；发文机关：{escape(policy.issuer)}；
+地区：{escape(policy.jurisdiction_name)}；施行期间：{escape(policy.in_force.describe())}；
+验收标准版本 {escape(suite_version())}；生成日期 {dt.date.today().isoformat()}</p>
 <p class="meta">全部{_counts(scenarios)}。必选场景只断言所引条款原文已定的内容；可选场景依据歧义登记中参考实现的选择。
 审核状态：拟定（尚未审核）、已审核、有异议、需复核（审核后场景、所检验条款原文或所引歧义登记已改变）。</p>
 {source}
 {"".join(sections)}
 <table class="sign">
-<thead><tr><th colspan="3">会签</th></tr></thead>
+<thead><tr><th colspan="3"><span class="document">{document}</span>会签</th></tr></thead>
 <tbody>
-<tr><td colspan="3">以上 {len(scenarios)} 个场景已对照《{escape(policy.title)}》（{escape(policy.document_number)}）原文逐条审阅，
-审阅意见见各场景的审核状态与审核意见。</td></tr>
+<tr><td colspan="3">以上 {len(scenarios)} 个场景已对照《{escape(policy.title)}》
+（{escape(policy.document_number)}）原文逐条审阅，审阅意见见各场景的审核状态与审核意见。</td></tr>
 <tr><th>审核人（法律）</th><td>签字：</td><td>日期：</td></tr>
 <tr><th>业务负责人</th><td>签字：</td><td>日期：</td></tr>
 <tr><th>技术负责人</th><td>签字：</td><td>日期：</td></tr>

@@ -83,9 +83,7 @@ def review_counts(ids: list[str]) -> str:
     )
 
 
-def scenario_table(
-    feature: Feature, scenario: Scenario, results: Results, anchor: str, controls: bool = True
-) -> str:
+def scenario_table(feature: Feature, scenario: Scenario, results: Results, anchor: str, controls: bool = True) -> str:
     """One scenario as a table: background steps, then its own steps; examples as tables."""
     state, state_name = _result(results, scenario)
     review = state_of(scenario.id).status
@@ -159,8 +157,13 @@ def _clause(clause: Clause, context: _Context) -> str:
         if tested
         else ""
     )
-    aside = mark + "".join(_ambiguity(item) for item in notes) + "".join(
-        scenario_table(feature, scenario, context.results, f"{anchor}--{scenario.id}") for feature, scenario in tested
+    aside = (
+        mark
+        + "".join(_ambiguity(item) for item in notes)
+        + "".join(
+            scenario_table(feature, scenario, context.results, f"{anchor}--{scenario.id}")
+            for feature, scenario in tested
+        )
     )
     text = clause.text.strip("\n")
     body = f'<div class="clause-text">{escape(text)}</div>' if text.strip() else '<div class="clause-text"></div>'
@@ -266,11 +269,12 @@ def render_page(
 """
 
 
-ASSETS = ("review.css", "review.js")
+ASSETS = ("review.css", "review.js", "dossier.css")
 
 
 def write_site(output: Path, results: Results) -> Path:
-    """The page as static files: ``output/index.html`` and ``output/assets/`` (works offline)."""
+    """The page as static files: ``output/index.html``, a dossier per policy and ``output/assets/``
+    (works offline)."""
     (output / "assets").mkdir(parents=True, exist_ok=True)
     static = resources.files("bingpin.api").joinpath("static")
     for name in ASSETS:
@@ -280,5 +284,6 @@ def write_site(output: Path, results: Results) -> Path:
     index = output / "index.html"
     index.write_text(render_page(results, assets="assets/", dossier_href=static_dossier), encoding="utf-8")
     for policy_id in by_id():
-        (output / static_dossier(policy_id)).write_text(render_dossier(policy_id, results), encoding="utf-8")
+        dossier = render_dossier(policy_id, results, assets="assets/")
+        (output / static_dossier(policy_id)).write_text(dossier, encoding="utf-8")
     return index

@@ -56,8 +56,9 @@ def status_lines(policy_id: str) -> list[str]:
     return lines
 
 
-def status(policy_id: str | None, strict: bool, out: TextIO = sys.stdout) -> int:
+def status(policy_id: str | None, strict: bool, out: TextIO | None = None) -> int:
     """Print the review status of one policy or all; with ``strict``, exit 1 unless signed off."""
+    out = out or sys.stdout
     try:
         chosen = [policy_id] if policy_id else list(by_id())
         for index, pid in enumerate(chosen):
@@ -79,8 +80,9 @@ def status(policy_id: str | None, strict: bool, out: TextIO = sys.stdout) -> int
     return EXIT_OK
 
 
-def check(path: Path, out: TextIO = sys.stdout) -> int:
+def check(path: Path, out: TextIO | None = None) -> int:
     """Read one review file as the service would; say how its records read against the suite."""
+    out = out or sys.stdout
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

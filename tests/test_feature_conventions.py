@@ -10,7 +10,7 @@ from collections import Counter
 import parse
 import pytest
 
-from bingpin.api.catalog.features import REVIEW_STATES, Feature, features_dir, load_features
+from bingpin.api.catalog.features import Feature, features_dir, load_features
 from bingpin.features.conformance.grammar import STEPS, VOCABULARY
 from bingpin.features.conformance.steps import MARK_TAGS
 from bingpin.rules.core.indicators import FIGURE_NAMES, FIGURES, INDICATORS
@@ -124,15 +124,13 @@ def test_every_step_is_exactly_one_sentence_of_the_vocabulary() -> None:
 
 
 def review_tag_problems(where: str, tags: list[str]) -> list[str]:
-    """At most one ``@review:`` tag, naming 拟定, 已审核 or 有异议 (no tag means 拟定)."""
-    states = [t.removeprefix("review:") for t in tags if t.startswith("review:")]
-    if len(states) > 1:
-        return [f"{where}: more than one review tag: {states}"]
-    known = "/".join(REVIEW_STATES)
-    return [f"{where}: review state {s!r} is not one of {known}" for s in states if s not in REVIEW_STATES]
+    """Verdicts are review records (features/reviews/), never tags: a review does not edit a feature."""
+    return [
+        f"{where}: @{t} — record verdicts in features/reviews/, not as tags" for t in tags if t.startswith("review")
+    ]
 
 
-def test_review_tags_name_one_known_state() -> None:
+def test_no_verdict_is_written_into_a_feature() -> None:
     problems = []
     for feature in by_feature():
         problems += review_tag_problems(feature.file, list(feature.tags))
@@ -141,11 +139,9 @@ def test_review_tags_name_one_known_state() -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_the_review_lint_refuses_unknown_and_repeated_states() -> None:
-    assert review_tag_problems("x", ["core", "review:已审核"]) == []
-    assert review_tag_problems("x", ["core"]) == []
-    assert review_tag_problems("x", ["review:通过"])
-    assert review_tag_problems("x", ["review:拟定", "review:已审核"])
+def test_the_review_tag_lint_refuses_review_tags() -> None:
+    assert review_tag_problems("x", ["core", "clause:二(二)7"]) == []
+    assert review_tag_problems("x", ["review:已审核"])
 
 
 def test_indicators_and_figures_are_named_in_the_features_as_the_rules_name_them() -> None:

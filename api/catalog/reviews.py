@@ -39,7 +39,7 @@ STATUSES = (PROPOSED, CONFIRMED, DISPUTED, STALE)
 #: English keys of the per-status counts on the wire (GET /v1/coverage).
 COUNT_KEYS = {PROPOSED: "proposed", CONFIRMED: "confirmed", DISPUTED: "disputed", STALE: "stale"}
 FINGERPRINT = re.compile(r"^sha256:[0-9a-f]{64}$")
-MAX_REVIEWER, MAX_NOTE, MAX_RECORDS = 100, 4000, 5000
+MAX_REVIEWER, MAX_NOTE, MAX_RECORDS, MAX_FILE_CHARS = 100, 4000, 5000, 4_000_000
 FILE_KEYS = {"reviewer", "reviewed_on", "records"}
 RECORD_KEYS = {"scenario", "verdict", "note", "fingerprint"}
 
@@ -178,7 +178,15 @@ def _keys(raw: object, allowed: set[str], where: str) -> dict[str, Any]:
 
 def parse_file(text: str, name: str, known: Iterable[str] | None = None) -> list[Record]:
     """The records of one review file; ``known`` scenario ids, when given, must include each one."""
-    data = _keys(load_yaml(text, name), FILE_KEYS, name)
+    if len(text) > MAX_FILE_CHARS:
+        raise ReviewFileError(f"{name}: longer than {MAX_FILE_CHARS} characters")
+    try:
+        raw = load_yaml(text, name)
+    except ConfigurationError as exc:  # not YAML, a repeated key, an unquoted decimal
+        raise ReviewFileError(str(exc)) from exc
+    except (ValueError, RecursionError) as exc:  # a date that does not exist, nesting too deep
+        raise ReviewFileError(f"{name}: invalid YAML: {exc}") from exc
+    data = _keys(raw, FILE_KEYS, name)
     reviewer = _text(data["reviewer"], f"{name}: reviewer", MAX_REVIEWER)
     reviewed_on = _date(data["reviewed_on"], f"{name}: reviewed_on")
     raw_records = data["records"]

@@ -19,6 +19,7 @@ from bingpin.api.catalog.data import (
     rules_data,
 )
 from bingpin.api.catalog.features import feature_data, features_dir
+from bingpin.api.catalog.reviews import review_of
 from bingpin.api.open_data import PagedBlueprint
 from bingpin.api.schemas.bulk import BulkSchema
 
@@ -39,7 +40,7 @@ def bulk_data() -> dict[str, Any]:
         "categories": categories_data(),
         "parameters": parameters_data(),
         "rules": rules_data(),
-        "features": [feature_data(f) for f in features()],
+        "features": [feature_data(f, review_of) for f in features()],
         "coverage": coverage_data(),
         "ambiguities": ambiguities_data(),
     }

@@ -17,7 +17,8 @@ blp = PagedBlueprint(
     "features",
     __name__,
     url_prefix="/v1/features",
-    description="验收标准：特性文件的内容（场景 id、步骤、数据表、标签、条款、法律审核状态），与一致性测试所运行的相同。",
+    description="验收标准：特性文件的内容（场景 id、步骤、数据表、标签、条款、法律审核状态），"
+    "与一致性测试所运行的相同。",
 )
 
 

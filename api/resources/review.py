@@ -7,8 +7,8 @@ from pathlib import Path
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, abort, current_app
 
-from bingpin.api.catalog.results import load_results, report_path
 from bingpin.api.catalog.data import by_id
+from bingpin.api.catalog.results import load_results, report_path
 from bingpin.api.dossier import render_dossier
 from bingpin.api.review import render_page
 

@@ -42,7 +42,8 @@ class ReviewSchema(ma.Schema):
         required=True,
         validate=ma.validate.OneOf(STATUSES),
         metadata={
-            "description": "审核状态：拟定（未审核）/ 已审核 / 有异议 / 需复核（审核后场景步骤、所检验条款原文或所引歧义登记已改变）"
+            "description": "审核状态：拟定（未审核）/ 已审核 / 有异议 / "
+            "需复核（审核后场景步骤、所检验条款原文或所引歧义登记已改变）"
         },
     )
     verdict = ma.fields.String(

@@ -176,7 +176,8 @@ def test_features_are_the_acceptance_criteria_as_data(http: FlaskClient) -> None
     feature = http.get("/v1/features/jiaxing/medical_assistance").get_json()
     scenario = next(s for s in feature["scenarios"] if s["id"] == "JX-MA-001")
     assert scenario["clauses"] == ["二(二)7", "二(二)5"] and scenario["tier"] == "core"
-    assert scenario["review"] in ("拟定", "已审核", "有异议")
+    assert set(scenario["review"]) == {"status", "verdict", "reviewer", "reviewed_on", "note", "stale"}
+    assert scenario["review"]["status"] in ("拟定", "已审核", "有异议", "需复核")
     assert scenario["calculations"] == ["medical-assistance"]
     assert [s["keyword"] for s in scenario["steps"]][:1] == ["假如"]
     assert feature["background"][0]["text"] == '地区为"嘉兴市"'
@@ -189,8 +190,10 @@ def test_features_are_the_acceptance_criteria_as_data(http: FlaskClient) -> None
 def test_features_filter_by_policy_and_review_state(http: FlaskClient) -> None:
     mine = every_page(http, "/v1/features", policy="longgang-2022-yibao-shukun")
     assert mine and {f["policy"] for f in mine} == {"longgang-2022-yibao-shukun"}
-    drafted = http.get("/v1/features", query_string={"review": "拟定"})
-    assert drafted.status_code == 200
+    for status in ("拟定", "已审核", "有异议", "需复核"):
+        chosen = every_page(http, "/v1/features", review=status)
+        scenarios = [s for f in chosen for s in f["scenarios"]]
+        assert scenarios and {s["review"]["status"] for s in scenarios} == {status}, status
     assert http.get("/v1/features", query_string={"review": "通过"}).status_code == 422
 
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from bingpin.api import create_app
 from bingpin.api.catalog import results
+from bingpin.api.catalog.data import by_id
 from bingpin.api.cli import main
 from bingpin.api.resources import review as review_resource
 from bingpin.rules.registry import policies
@@ -90,11 +91,19 @@ def test_the_page_loads_only_its_own_script_and_style(reviewed: FlaskClient) -> 
     assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
     html = response.get_data(as_text=True)
     assert "<script>" not in html and "style=" not in html
-    assets = re.findall(r'(?:src|href)="([^"#][^"]*)"', html)
+    links = re.findall(r'(?:src|href)="([^"#][^"]*)"', html)
+    assets = [link for link in links if "/dossier" not in link]
     assert sorted(assets) == ["/review/assets/review.css", "/review/assets/review.js"]
-    for asset in assets:
-        with reviewed.get(asset) as answer:
+    assert sorted(set(links) - set(assets)) == sorted(f"/review/{p}/dossier" for p in by_id())
+    for link in links:
+        with reviewed.get(link) as answer:
             assert answer.status_code == 200
+    dossier = reviewed.get("/review/jiaxing-2022-58/dossier")
+    assert dossier.headers["Content-Security-Policy"] == csp
+    text = dossier.get_data(as_text=True)
+    assert "<script" not in text and "style=" not in text and "<style" not in text
+    assert re.findall(r'(?:src|href)="([^"#][^"]*)"', text) == ["/review/assets/dossier.css"]
+    assert reviewed.get("/review/nowhere/dossier").status_code == 404
 
 
 def test_the_static_build_writes_the_same_page_with_relative_assets(tmp_path: Path) -> None:
@@ -103,6 +112,9 @@ def test_the_static_build_writes_the_same_page_with_relative_assets(tmp_path: Pa
     assert main(["review", "--output", str(out), "--report", str(path)]) == 0
     html = (out / "index.html").read_text(encoding="utf-8")
     assert 'src="assets/review.js"' in html and 'href="assets/review.css"' in html
+    assert 'href="dossier-jiaxing-2022-58.html"' in html
+    dossier = (out / "dossier-jiaxing-2022-58.html").read_text(encoding="utf-8")
+    assert 'href="assets/dossier.css"' in dossier and (out / "assets" / "dossier.css").is_file()
     assert (out / "assets" / "review.js").is_file() and (out / "assets" / "review.css").is_file()
     assert "结果：通过" in html
     assert "http://" not in html and "https://" not in html

@@ -1,0 +1,120 @@
+"""Legal staff record verdicts on the review page and print the dossier, in headless Chromium."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import unicodedata
+from typing import Any
+
+from pypdf import PdfReader
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.print_page_options import PrintOptions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from bingpin.api.catalog.data import by_id, scenarios_of
+from bingpin.api.catalog.reviews import fingerprints, parse_file
+from tests.browser.test_review_page import SCREENSHOTS, clause
+
+JX = "jiaxing-2022-58"
+SCENARIO_ID = re.compile(r"\b[A-Z]{2}-[A-Z]{2,3}-[0-9]{3}\b")
+
+
+def printed(words: str) -> re.Pattern[str]:
+    """``words`` as text extracted from the PDF reads them: the font maps some ideographs to CJK
+    radicals (⻚ for 页, ⻰ for 龙); NFKC restores the Kangxi ones, the supplement's stay."""
+    return re.compile("".join(f"(?:{re.escape(c)}|[\u2e80-\u2eff])" for c in unicodedata.normalize("NFKC", words)))
+
+
+def open_clause(browser: Any, policy: str, *paths: str) -> Any:
+    for path in paths:
+        element = clause(browser, policy, path)
+        if not element.get_attribute("open"):
+            browser.execute_script("arguments[0].open = true;", element)
+    return clause(browser, policy, paths[-1])
+
+
+def test_a_reviewer_marks_scenarios_and_exports_a_review_file(browser: Any, live_url: str) -> None:
+    browser.get(f"{live_url}/review")
+    browser.execute_script("window.localStorage.clear();")
+    browser.get(f"{live_url}/review")
+    # parent clauses show the counts of the scenarios below them
+    parent = clause(browser, JX, "二(二)")
+    assert re.search(r"下级条款场景 \d+", parent.find_element(By.TAG_NAME, "summary").get_attribute("textContent"))
+    six = open_clause(browser, JX, "二", "二(二)", "二(二)6")
+    assert "需复核" in six.find_element(By.TAG_NAME, "summary").text
+
+    # mark every scenario of 二(二)6 at once, then dispute one with a note
+    six.find_element(By.CSS_SELECTOR, "button.mark-all").click()
+    direct = six.find_elements(By.CSS_SELECTOR, ":scope > .clause-body > aside > .scenario")
+    ids = [node.get_attribute("data-scenario") for node in direct]
+    assert ids and all(node.find_element(By.CSS_SELECTOR, "input[value='已审核']").is_selected() for node in direct)
+    disputed = direct[0]
+    disputed.find_element(By.CSS_SELECTOR, "input[value='有异议']").click()
+    browser.find_element(By.ID, "reviewer").send_keys("法规处 张三")
+    browser.find_element(By.ID, "export").click()
+    message = browser.find_element(By.ID, "export-message")
+    assert "须写明审核意见" in message.text and ids[0] in message.text  # a dispute says why
+    note = '原文只说"当月"。\n第二行\u2028'
+    disputed.find_element(By.TAG_NAME, "textarea").send_keys(note.replace("\u2028", ""))
+    browser.find_element(By.ID, "export").click()
+    text = browser.find_element(By.ID, "export-text").get_attribute("value")
+    assert f"共 {len(ids)} 条审核记录" in message.text
+
+    # the exported file is what the service reads: the verdicts, bound to the scenarios as shown
+    records = {r.scenario: r for r in parse_file(text, "exported.yaml", fingerprints().keys())}
+    assert sorted(records) == sorted(ids)
+    assert records[ids[0]].verdict == "有异议" and records[ids[0]].note == '原文只说"当月"。\n第二行'
+    assert {records[i].verdict for i in ids[1:]} == {"已审核"}
+    assert all(r.fingerprint == fingerprints()[r.scenario] and r.reviewer == "法规处 张三" for r in records.values())
+    download = browser.find_element(By.ID, "export-download")
+    assert download.get_attribute("href").startswith("blob:") and download.get_attribute("download").endswith(".yaml")
+
+    # marks survive a reload (kept in this browser until exported or cleared)
+    browser.refresh()
+    six = open_clause(browser, JX, "二", "二(二)", "二(二)6")
+    first = six.find_element(By.CSS_SELECTOR, f".scenario[data-scenario='{ids[0]}']")
+    assert first.find_element(By.CSS_SELECTOR, "input[value='有异议']").is_selected()
+    assert f"本次已标记 {len(ids)} 个场景" in browser.find_element(By.ID, "marked-count").text
+    browser.execute_script("window.localStorage.clear();")
+
+
+def test_a_long_clause_keeps_its_text_in_view_beside_its_scenarios(browser: Any, live_url: str) -> None:
+    browser.get(f"{live_url}/review")
+    seven = open_clause(browser, JX, "二", "二(二)", "二(二)7")
+    text = seven.find_element(By.CSS_SELECTOR, ":scope > .clause-body > .clause-text")
+    scenarios = seven.find_elements(By.CSS_SELECTOR, ":scope > .clause-body > aside > .scenario")
+    assert len(scenarios) > 20
+    deep = scenarios[len(scenarios) * 3 // 4]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", deep)
+    box = browser.execute_script(
+        "var r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight];", text
+    )
+    header = browser.execute_script("return document.querySelector('header').getBoundingClientRect().bottom;")
+    assert header - 1 <= box[0] < box[2] and box[1] > box[0], (box, header)  # visible under the header
+    assert "一类对象全额救助" in text.text
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(SCREENSHOTS / "review-long-clause.png"))
+
+
+def test_the_dossier_prints_on_a4_with_each_page_naming_its_document_and_clause(browser: Any, live_url: str) -> None:
+    for policy_id, policy in by_id().items():
+        browser.get(f"{live_url}/review/{policy_id}/dossier")
+        assert "会签材料" in browser.title
+        options = PrintOptions()
+        options.page_width, options.page_height = 21.0, 29.7
+        pdf = PdfReader(io.BytesIO(base64.b64decode(browser.print_page(options))))
+        pages = [unicodedata.normalize("NFKC", page.extract_text() or "") for page in pdf.pages]
+        count = len(scenarios_of(policy_id))
+        # a reasonable count: about two scenarios a page, no near-blank pages
+        assert count / 4 <= len(pages) <= count, (policy_id, len(pages), count)
+        for number, text in enumerate(pages, 1):
+            assert len(text) > 150, (policy_id, number, text)
+            # pypdf reads some CJK glyphs as their radical forms (⻚ for 页): compare digits and ids
+            assert re.search(rf"第 {number} . / 共 {len(pages)} .", text), (policy_id, number)
+            assert printed(policy.document_number).search(text), (policy_id, number)
+            if SCENARIO_ID.search(text):
+                assert "条款" in text, (policy_id, number)
+        last = pages[-1]
+        assert "签字" in last
