@@ -11,7 +11,6 @@ from typing import Any
 from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from bingpin.api.catalog.data import by_id, scenarios_of
 from bingpin.api.catalog.reviews import fingerprints, parse_file
