@@ -19,7 +19,6 @@ from bingpin.api.catalog.features import Feature, Scenario, Step
 from bingpin.api.catalog.results import Results
 from bingpin.api.catalog.reviews import PROPOSED, STATUSES, counts, state_of
 from bingpin.api.review import AMBIGUITY_KIND_NAMES, TIERS, review_record
-from bingpin.features.conformance.suite import version as suite_version
 from bingpin.rules.core.clauses import split_paths
 
 
@@ -73,6 +72,8 @@ def _register(items: list[dict[str, str]]) -> str:
 
 def render_dossier(policy_id: str, results: Results | None = None, assets: str = "/review/assets/") -> str:
     """The dossier of one policy as a complete HTML document; ``assets`` is where dossier.css is."""
+    from bingpin.features.conformance.suite import version as suite_version  # the suite imports the api
+
     policy = by_id()[policy_id]
     clauses = tree(policy)
     tested: dict[str, list[tuple[Feature, Scenario]]] = {}

@@ -35,7 +35,7 @@ def scheduler() -> Iterator[str]:
         processes=False,
         protocol="tcp://",
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",  # a free port: another cluster on the machine may hold 8787
     ) as cluster:
         yield cluster.scheduler_address
 
