@@ -185,6 +185,10 @@ def _positive(kind: type[float] | type[int]) -> Callable[[str], float]:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["matrix"]:
+        from bingpin.features.conformance.matrix_cli import main as matrix
+
+        return matrix(argv[1:])
     if argv[:1] == ["diff"]:
         parser = argparse.ArgumentParser(
             prog="bingpin conformance diff",
@@ -211,7 +215,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="bingpin conformance",
         description="Run the Chinese acceptance suite against a service and write report.json, junit.xml "
-        "and report.html. `bingpin conformance diff OLD NEW` compares two runs (see its --help).",
+        "and report.html. `bingpin conformance diff OLD NEW` compares two runs; `bingpin conformance matrix "
+        "NAME=REPORT.json ... --out DIR` puts several implementations' runs side by side (see their --help).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
