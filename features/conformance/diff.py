@@ -68,16 +68,12 @@ def parse(data: bytes) -> Run:
             raise ReportError(f"{where}.status must be one of {', '.join(STATUSES)}, not {status[:40]!r}")
         if key in run.scenarios:
             raise ReportError(f"{where}.id {key[:40]!r} is listed twice")
-        name = scenario.get("name", "")
+        content = _text(scenario.get("hash"), f"{where}.hash")
+        name = _text(scenario.get("name", ""), f"{where}.name")
         tier = _text(scenario.get("tier"), f"{where}.tier")
         if tier not in TIERS:
             raise ReportError(f"{where}.tier must be one of {', '.join(TIERS)}, not {tier[:40]!r}")
-        run.scenarios[key] = {
-            "status": status,
-            "hash": _text(scenario.get("hash"), f"{where}.hash"),
-            "name": _text(name, f"{where}.name"),
-            "tier": tier,
-        }
+        run.scenarios[key] = {"status": status, "hash": content, "name": name, "tier": tier}
     suite = _object(report.get("suite", {}), "suite")
     version = suite.get("version")
     run.suite = f"{suite.get('name', 'bingpin')} {version}" if isinstance(version, str) else run.suite
