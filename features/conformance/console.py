@@ -16,8 +16,9 @@ from bingpin.features.conformance import report as reports
 from bingpin.features.conformance.text import printable
 from bingpin.rules.registry import policies
 
-#: A check's message starts with the JSON path of the answer field it read (grammar.Context.check).
-_PATH = re.compile(r"^([A-Za-z_]\w*(?:\[[^\]\s]*\])?(?:\.[A-Za-z_]\w*(?:\[[^\]\s]*\])?)*) ")
+#: A check's message starts with the JSON path of the answer field it read, then what it should
+#: be (grammar.Context.check: 应为, 应不低于, 应不高于).
+_PATH = re.compile(r"^([A-Za-z_]\w*(?:\[[^\]\s]*\])?(?:\.[A-Za-z_]\w*(?:\[[^\]\s]*\])?)*) 应")
 #: Messages about a field that is missing or an item that is not there name its path in brackets.
 _MISSING = re.compile(r"^答复中(?:缺少字段 \S+|没有第 \d+ 项)（([^）]+)）")
 #: The other checks, by how their message starts, with the part of the answer they concern.
