@@ -20,6 +20,8 @@ from bingpin.features.conformance.report import STALE_WAIVER, STATUSES
 from bingpin.rules.registry import policies
 
 MATRIX_VERSION = 1
+#: The JSON Schema of matrix.json, shipped beside this module.
+SCHEMA_FILE = Path(__file__).with_name("matrix.schema.json")
 NOT_RUN = "not_run"
 TIERS = ("core", "optional")
 #: What a status says about the implementation: it passed, it failed (waived or not), or it did not run.

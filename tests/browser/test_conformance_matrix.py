@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from selenium.webdriver.common.by import By
 
@@ -52,8 +53,14 @@ def runs(installed_bingpin: Callable[..., Installed], tmp_path_factory: pytest.T
     yield work
 
 
-def test_the_installed_matrix_puts_the_disagreement_first_with_each_reports_counts(runs: Path) -> None:
+def test_the_installed_matrix_puts_the_disagreement_first_with_each_reports_counts(
+    installed_bingpin: Callable[..., Installed], runs: Path
+) -> None:
     matrix = json.loads((runs / "matrix" / "matrix.json").read_text(encoding="utf-8"))
+    (schema,) = installed_bingpin().venv.glob(
+        "lib/python*/site-packages/bingpin/features/conformance/matrix.schema.json"
+    )
+    jsonschema.validate(matrix, json.loads(schema.read_text(encoding="utf-8")))  # the schema ships too
     assert matrix["reference"] == "参考" and matrix["suite_versions"] == [SUITE]
     first, *rest = matrix["rows"]
     assert first["id"] == "JX-IF-002" and first["disagree"] and not first["flagged"]

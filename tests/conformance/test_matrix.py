@@ -17,11 +17,13 @@ import pytest
 
 from bingpin.features.conformance import report as reports
 from bingpin.features.conformance import suite
+from bingpin.features.conformance.matrix import SCHEMA_FILE
 from tests.test_conformance import SCHEMA, bingpin
 
 ENTRIES = suite.manifest()[:40]
 IDS = [e.id for e in ENTRIES]
 WHEN = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+MATRIX_SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 URL = "http://vendor/v1/calculations/medical-assistance"
 
 
@@ -94,7 +96,10 @@ def three(tmp_path: Path) -> list[str]:
 
 
 def made(out: Path) -> tuple[dict[str, Any], str]:
-    return json.loads((out / "matrix.json").read_text(encoding="utf-8")), (out / "index.html").read_text("utf-8")
+    """matrix.json (checked against its published schema) and index.html in ``out``."""
+    data = json.loads((out / "matrix.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, MATRIX_SCHEMA)
+    return data, (out / "index.html").read_text("utf-8")
 
 
 def test_disagreements_come_first_then_every_row_grouped_by_policy_and_clause(three: list[str], tmp_path: Path) -> None:
