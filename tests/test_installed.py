@@ -80,6 +80,8 @@ def test_the_installed_command_names_its_version_and_explains_the_runner(
         "exit codes",
         "--answer-timeout",
         "--max-answer-bytes",
+        "--verbose",
+        "conformance matrix",
     ):
         assert option in helped.stdout
 
