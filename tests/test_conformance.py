@@ -154,8 +154,20 @@ def test_a_waiver_for_a_scenario_that_passes_is_reported_stale_and_never_counted
     assert "stale waiver" in (case.findtext("system-out") or "")
 
 
-def test_each_failure_is_printed_with_its_step_check_answer_and_replay(failing: tuple[Any, Path]) -> None:
+def test_the_summary_comes_first_then_core_failures_by_clause_and_field_each_with_its_replay(
+    failing: tuple[Any, Path],
+) -> None:
     result, _ = failing
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("core: ") and "1 failed" in lines[0] and "; optional: " in lines[0]
+    assert lines[1].startswith("NOT CONFORMANT")
+    start = lines.index("CORE FAILURES: 1, by clause and answer field (amount 1)")
+    assert lines[start + 1 : start + 4] == [
+        "== 嘉兴市 嘉政办发〔2022〕58号 · clause 三: 1 failed",
+        "-- amount: 1",
+        "FAILED JX-IF-002 [core] 自2023年1月1日起按本办法计算",
+    ]
+    assert "OPTIONAL" not in result.stdout and lines[-1].startswith("NOT CONFORMANT; core: 1 failed; reports in ")
     block = result.stdout.split("FAILED JX-IF-002", 1)[1].split("\nFAILED", 1)[0]
     assert "  step:     而且 医疗救助金额应为 9000.00 元" in block
     assert "  check:    amount 应为 9000.00，实际为 '8999.99'" in block
@@ -227,7 +239,9 @@ def on_longgang_start(path: str, body: Any) -> bool:
     return path.endswith("/medical-assistance") and isinstance(body, dict) and body.get("date") == "2022-01-01"
 
 
-def test_an_optional_failure_names_the_register_entry_it_rests_on(live_url: str, tmp_path: Path) -> None:
+def test_an_optional_failure_names_its_register_entry_and_is_one_line_and_a_junit_skip(
+    live_url: str, tmp_path: Path
+) -> None:
     with altered(live_url, on_longgang_start, "eligible", False) as wrong:
         result = bingpin(
             "conformance", "--base-url", wrong, "--policy", "longgang", "--tags", "clause:四", "--report", str(tmp_path)
@@ -240,15 +254,45 @@ def test_an_optional_failure_names_the_register_entry_it_rests_on(live_url: str,
     assert report["summary"]["conformant"] is True
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "所依据的歧义登记 LG-AMB-001（choice）" in html
+    # The console: one line, with the check and the register entry; the replay line only with --verbose.
+    check = failed["failure"]["expected"]
+    assert f"OPTIONAL LG-IF-002 [四] eligible: {check}; rests on LG-AMB-001 (choice)\n" in result.stdout
+    assert "replay:" not in result.stdout and "CORE FAILURES" not in result.stdout
+    # JUnit: skipped, not failed (CI views do not turn red), with the check and the register entry.
+    (suite,) = ET.parse(tmp_path / "junit.xml").iter("testsuite")
+    assert (suite.get("failures"), suite.get("skipped")) == ("0", "1")
+    (case,) = [c for c in suite.iter("testcase") if (c.get("name") or "").startswith("LG-IF-002")]
+    skipped = case.find("skipped")
+    assert case.find("failure") is None and skipped is not None
+    message = skipped.get("message") or ""
+    assert message.startswith(f"optional, not gating: {check}; rests on LG-AMB-001 (choice): ")
+    assert failed["failure"]["curl"] in (skipped.text or "")
+    assert [p.get("value") for p in case.iter("property") if p.get("name") == "rests_on"] == ["LG-AMB-001"]
+    with altered(live_url, on_longgang_start, "eligible", False) as wrong:
+        verbose = bingpin(
+            "conformance",
+            "--base-url",
+            wrong,
+            "--policy",
+            "longgang",
+            "--tags",
+            "clause:四",
+            "--verbose",
+            "--report",
+            str(tmp_path),
+        )
+    assert verbose.returncode == 0 and "OPTIONAL FAILURES: 1 (not gating), by clause and answer field" in verbose.stdout
+    assert "  rests on: LG-AMB-001 (choice): " in verbose.stdout
+    assert f"  replay:   {failed['failure']['curl'].split('127.0.0.1:')[0]}" in verbose.stdout
 
 
 def test_diff_lists_the_regression_and_exits_non_zero(passing: tuple[Any, Path], failing: tuple[Any, Path]) -> None:
     old, new = passing[1] / "report.json", failing[1] / "report.json"
     result = bingpin("conformance", "diff", str(old), str(new))
     assert result.returncode == 1
-    assert "newly failing: 1" in result.stdout
-    assert "JX-IF-002" in result.stdout
-    assert "REGRESSION" in result.stdout
+    assert "newly failing: 1 (core 1, optional 0)" in result.stdout
+    assert "  JX-IF-002 [core] " in result.stdout
+    assert "REGRESSION: 1 core" in result.stdout
     back = bingpin("conformance", "diff", str(new), str(old))
     assert back.returncode == 0
     assert "newly passing: 1" in back.stdout

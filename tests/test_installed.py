@@ -80,6 +80,8 @@ def test_the_installed_command_names_its_version_and_explains_the_runner(
         "exit codes",
         "--answer-timeout",
         "--max-answer-bytes",
+        "--verbose",
+        "conformance matrix",
     ):
         assert option in helped.stdout
 
@@ -206,7 +208,7 @@ def test_the_installed_runner_is_safe_against_a_hostile_service(
     linked.mkdir()
     (linked / "report.json").symlink_to(elsewhere)
     with proxy(service, hostile_policy_id) as hostile:
-        result = run("--base-url", hostile, "--tags", "id:SZ-OD-001", "--report", str(linked))
+        result = run("--base-url", hostile, "--tags", "id:SZ-OD-001", "--verbose", "--report", str(linked))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert elsewhere.read_text(encoding="utf-8") == "precious" and not (linked / "report.json").is_symlink()
     (line,) = [line.removeprefix("  replay:   ") for line in result.stdout.splitlines() if "replay:" in line]

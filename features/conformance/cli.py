@@ -41,6 +41,11 @@ EPILOG = f"""limits:
   Redirects are followed only to the same scheme, host and port. NaN and Infinity are not JSON,
   and a Content-Length must be one non-negative integer: an answer with either fails its scenario.
 
+console:
+  the summary first (core and optional counts, the verdict), then every @core failure grouped by
+  clause and by the answer field that differed, each with its step, check, answer and replay line,
+  then the @optional failures one line each (--verbose: in full). The reports keep every detail.
+
 reports:
   DIR is the runner's own: when a run starts, the reports of the previous run there are removed;
   the new ones are written beside it and put in place only once complete. A run that ends
@@ -139,10 +144,15 @@ DIFF_EPILOG = f"""not run in NEW:
   it (features/retired-ids.txt) or NEW's suite no longer has it; a NEW that left out scenarios
   cannot show there is no regression, so the diff exits {EXIT_INCOMPLETE} unless --allow-missing is given.
 
+regressions:
+  a scenario that passed (or was waived) in OLD and fails in NEW. Only a @core one (its tier in NEW)
+  makes the exit code 1; @optional ones are listed as such and change it only with --strict.
+
 exit codes:
-  {EXIT_CONFORMANT}   no regression: no scenario that passed (or was waived) in OLD fails in NEW, and NEW ran
-      every scenario OLD ran (or --allow-missing)
-  {EXIT_NOT_CONFORMANT}   regression: a scenario that passed (or was waived) in OLD fails in NEW
+  {EXIT_CONFORMANT}   no regression: no @core scenario that passed (or was waived) in OLD fails in NEW, and NEW
+      ran every scenario OLD ran (or --allow-missing); @optional regressions too with --strict
+  {EXIT_NOT_CONFORMANT}   regression: a @core scenario (with --strict: any scenario) that passed (or was waived)
+      in OLD fails in NEW
   {EXIT_USAGE}   usage: OLD or NEW is missing, unreadable, larger than 32 MiB, or not a report.json
   {EXIT_INCOMPLETE}   incomplete: no regression among the scenarios both ran, but NEW did not run scenarios
       that OLD ran (see "not run in NEW")"""
@@ -175,6 +185,10 @@ def _positive(kind: type[float] | type[int]) -> Callable[[str], float]:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["matrix"]:
+        from bingpin.features.conformance.matrix_cli import main as matrix
+
+        return matrix(argv[1:])
     if argv[:1] == ["diff"]:
         parser = argparse.ArgumentParser(
             prog="bingpin conformance diff",
@@ -190,12 +204,19 @@ def main(argv: list[str]) -> int:
             help="a narrower NEW run is intended: scenarios OLD ran and NEW did not are listed, but "
             f"do not make the exit code {EXIT_INCOMPLETE}",
         )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help=f"an @optional regression makes the exit code {EXIT_NOT_CONFORMANT} too "
+            "(by default only @core ones do)",
+        )
         parsed = parser.parse_args(argv[1:])
-        return diff(parsed.old, parsed.new, allow_missing=parsed.allow_missing)
+        return diff(parsed.old, parsed.new, allow_missing=parsed.allow_missing, strict=parsed.strict)
     parser = argparse.ArgumentParser(
         prog="bingpin conformance",
         description="Run the Chinese acceptance suite against a service and write report.json, junit.xml "
-        "and report.html. `bingpin conformance diff OLD NEW` compares two runs (see its --help).",
+        "and report.html. `bingpin conformance diff OLD NEW` compares two runs; `bingpin conformance matrix "
+        "NAME=REPORT.json ... --out DIR` puts several implementations' runs side by side (see their --help).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -239,5 +260,11 @@ def main(argv: list[str]) -> int:
         metavar="FILE",
         help="known failures, '<id> <reason>' per line: reported as waived, never as passed; "
         "a waived scenario that passes is reported as a stale waiver",
+    )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="print each @optional failure in full (step, check, answer, replay line), as the @core ones are; "
+        "by default one line each (the reports keep the full detail either way)",
     )
     return conformance(parser.parse_args(argv))

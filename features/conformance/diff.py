@@ -3,7 +3,8 @@
 Both reports are read within bounds (size, then nesting before parsing, then shape), so any file
 gives one line and exit 2, never a traceback. A scenario OLD ran and NEW did not is never read
 as "no regression": unless the suite retired it, it is counted as not run in NEW, and the diff
-exits non-zero unless ``--allow-missing`` says that a narrowed run is intended.
+exits non-zero unless ``--allow-missing`` says that a narrowed run is intended. Only a ``@core``
+regression gates (exit 1), as in the run itself; ``--strict`` makes an ``@optional`` one gate too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bingpin.features.conformance.report import STALE_WAIVER, STATUSES
 from bingpin.features.conformance.text import printable
 
 PASSING = ("passed", STALE_WAIVER)
+TIERS = ("core", "optional")
 
 
 class ReportError(ValueError):
@@ -29,7 +31,7 @@ class ReportError(ValueError):
 
 @dataclass
 class Run:
-    """What the diff reads of one report: each scenario's status, hash and name, and the suite."""
+    """What the diff reads of one report: each scenario's status, hash, name and tier, and the suite."""
 
     scenarios: dict[str, dict[str, str]] = field(default_factory=dict)
     suite: str = "an unnamed suite"
@@ -66,12 +68,12 @@ def parse(data: bytes) -> Run:
             raise ReportError(f"{where}.status must be one of {', '.join(STATUSES)}, not {status[:40]!r}")
         if key in run.scenarios:
             raise ReportError(f"{where}.id {key[:40]!r} is listed twice")
-        name = scenario.get("name", "")
-        run.scenarios[key] = {
-            "status": status,
-            "hash": _text(scenario.get("hash"), f"{where}.hash"),
-            "name": _text(name, f"{where}.name"),
-        }
+        content = _text(scenario.get("hash"), f"{where}.hash")
+        name = _text(scenario.get("name", ""), f"{where}.name")
+        tier = _text(scenario.get("tier"), f"{where}.tier")
+        if tier not in TIERS:
+            raise ReportError(f"{where}.tier must be one of {', '.join(TIERS)}, not {tier[:40]!r}")
+        run.scenarios[key] = {"status": status, "hash": content, "name": name, "tier": tier}
     suite = _object(report.get("suite", {}), "suite")
     version = suite.get("version")
     run.suite = f"{suite.get('name', 'bingpin')} {version}" if isinstance(version, str) else run.suite
@@ -106,9 +108,9 @@ def retired() -> set[str]:
     return {line.split("#", 1)[0].strip() for line in text.splitlines()} - {""}
 
 
-def diff(old_path: Path, new_path: Path, *, allow_missing: bool = False) -> int:
-    """Exit 1 when a scenario that passed (or was waived) before fails now; 3 when NEW did not
-    run scenarios OLD ran (unless ``allow_missing``); 2 when a file is not a report."""
+def diff(old_path: Path, new_path: Path, *, allow_missing: bool = False, strict: bool = False) -> int:
+    """Exit 1 when a @core scenario (``strict``: any) that passed (or was waived) before fails now;
+    3 when NEW did not run scenarios OLD ran (unless ``allow_missing``); 2 when a file is not a report."""
     runs = []
     for path in (old_path, new_path):
         try:
@@ -133,8 +135,14 @@ def diff(old_path: Path, new_path: Path, *, allow_missing: bool = False) -> int:
     added = sorted(set(new) - set(old))
     if (old_run.suite, old_run.manifest_sha256) != (new_run.suite, new_run.manifest_sha256):
         _print(f"suites differ: OLD {old_run.suite}, NEW {new_run.suite}")
+    regressions = [i for i in newly_failing if i in old]
+    core = [i for i in regressions if new[i]["tier"] == "core"]
+    optional = [i for i in regressions if new[i]["tier"] != "core"]
+    tiers = sum(new[i]["tier"] == "core" for i in newly_failing)
+    _print(f"newly failing: {len(newly_failing)} (core {tiers}, optional {len(newly_failing) - tiers})")
+    for i in newly_failing:
+        _print(f"  {i} [{new[i]['tier']}] {new[i]['name']}")
     for title, ids in (
-        ("newly failing", newly_failing),
         ("newly passing", newly_passing),
         ("changed scenarios (content hash)", changed),
         ("added scenarios", added),
@@ -144,9 +152,12 @@ def diff(old_path: Path, new_path: Path, *, allow_missing: bool = False) -> int:
         _print(f"{title}: {len(ids)}")
         for i in ids:
             _print(f"  {i} {new.get(i, old.get(i, {})).get('name', '')}")
-    if any(i in old for i in newly_failing):
-        _print("REGRESSION")
+    if core or (strict and optional):
+        words = f"{len(core)} core" + (f", {len(optional)} optional (--strict)" if strict and optional else "")
+        _print(f"REGRESSION: {words}")
         return EXIT_NOT_CONFORMANT
+    if optional:
+        _print(f"optional regressions: {len(optional)} (not gating; --strict makes them exit {EXIT_NOT_CONFORMANT})")
     if not_run and not allow_missing:
         _print(
             f"INCOMPLETE: NEW did not run {len(not_run)} scenarios that OLD ran, and a regression among them "
@@ -154,7 +165,7 @@ def diff(old_path: Path, new_path: Path, *, allow_missing: bool = False) -> int:
         )
         return EXIT_INCOMPLETE
     allowed = f" ({len(not_run)} not run in NEW, allowed by --allow-missing)" if not_run else ""
-    _print(f"no regression{allowed}")
+    _print(f"no {'core ' if optional else ''}regression{allowed}")
     return EXIT_CONFORMANT
 
 

@@ -105,8 +105,23 @@ def _failure_text(failure: dict[str, Any] | None) -> str:
     return "\n".join(parts)
 
 
+def _gating(scenario: dict[str, Any]) -> bool:
+    """A failure that makes the run not conformant: of a @core scenario."""
+    return scenario["status"] == "failed" and scenario["tier"] == "core"
+
+
+def optional_failure(scenario: dict[str, Any]) -> str:
+    """One line for an @optional failure: not gating, the check, and the register entries it rests on."""
+    check = (scenario["failure"] or {}).get("expected") or "failed"
+    rests = "; ".join(f"rests on {a['id']} ({a['kind']}): {a['decision']}" for a in scenario["rests_on"])
+    return f"optional, not gating: {check}" + (f"; {rests}" if rests else "")
+
+
 def write_junit(report: dict[str, Any], path: Path) -> None:
-    """One testsuite per jurisdiction; a waived failure is a skip that says it was waived."""
+    """One testsuite per jurisdiction. Only a @core failure is a ``<failure>`` (what CI viewers turn
+    red); an @optional failure is a ``<skipped>`` whose message gives the check and the register
+    entries it rests on, with the full detail as its text (GitLab and Jenkins show both, and count
+    it as skipped); a waived failure is a skip that says it was waived."""
     root = ET.Element("testsuites", name=f"bingpin conformance {report['suite']['version']}")
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for scenario in report["scenarios"]:
@@ -117,8 +132,8 @@ def write_junit(report: dict[str, Any], path: Path) -> None:
             "testsuite",
             name=name,
             tests=str(len(scenarios)),
-            failures=str(sum(s["status"] == "failed" for s in scenarios)),
-            skipped=str(sum(s["status"] in ("waived", "skipped") for s in scenarios)),
+            failures=str(sum(_gating(s) for s in scenarios)),
+            skipped=str(sum(s["status"] in ("waived", "skipped", "failed") and not _gating(s) for s in scenarios)),
             time=f"{sum(s['duration_seconds'] for s in scenarios):.3f}",
         )
         for s in scenarios:
@@ -135,11 +150,15 @@ def write_junit(report: dict[str, Any], path: Path) -> None:
                 [
                     ET.Element("property", name="tier", value=s["tier"]),
                     ET.Element("property", name="hash", value=s["hash"]),
+                    *(ET.Element("property", name="rests_on", value=a["id"]) for a in s["rests_on"]),
                 ]
             )
-            if s["status"] == "failed":
+            if _gating(s):
                 failure = ET.SubElement(case, "failure", message=(s["failure"] or {}).get("expected") or "failed")
                 failure.text = _failure_text(s["failure"])
+            elif s["status"] == "failed":
+                skipped = ET.SubElement(case, "skipped", message=optional_failure(s))
+                skipped.text = _failure_text(s["failure"])
             elif s["status"] == "waived":
                 ET.SubElement(case, "skipped", message=f"waived: {s['waiver']}")
             elif s["status"] == "skipped":

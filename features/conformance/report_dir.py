@@ -3,7 +3,8 @@
 The directory is the runner's own. When a run starts, the previous verdict is taken away (so a
 run that ends early, by Ctrl-C, a crash or a service that stops answering, leaves none that reads
 as its own); the new reports are written into a fresh directory beside it, made by the runner,
-and renamed into place only once all three are complete. Nothing is written through a symbolic
+and renamed into place only once all of them are complete (the three reports of a run, or the
+matrix's page and data). Nothing is written through a symbolic
 link: a link at the report directory is refused, and links inside it are removed with it.
 """
 
@@ -15,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 REPORT_FILES = frozenset({"report.json", "junit.xml", "report.html"})
+#: What ``bingpin conformance matrix --out DIR`` writes.
+MATRIX_FILES = frozenset({"index.html", "matrix.json"})
 
 
 class ReportDirError(ValueError):
@@ -22,12 +25,21 @@ class ReportDirError(ValueError):
 
 
 class ReportDir:
-    def __init__(self, given: str) -> None:
+    """The directory named by ``option`` (``--report``, or the matrix's ``--out``) that holds ``files``."""
+
+    def __init__(
+        self,
+        given: str,
+        files: frozenset[str] = REPORT_FILES,
+        option: str = "--report",
+        example: str = "reports/conformance",
+    ) -> None:
         if not given.strip():
-            raise ReportDirError("--report needs a directory, not an empty string")
+            raise ReportDirError(f"{option} needs a directory, not an empty string")
         self.target = Path(given)
         if self.target.name in ("", ".", ".."):
-            raise ReportDirError(f"--report {given!r}: name a directory of its own, e.g. reports/conformance")
+            raise ReportDirError(f"{option} {given!r}: name a directory of its own, e.g. {example}")
+        self.files = files
         self.work: Path | None = None
 
     def check(self) -> None:
@@ -41,12 +53,12 @@ class ReportDir:
             raise ReportDirError(f"{target} exists and is not a directory")
         if Path.cwd().resolve().is_relative_to(target.resolve()):
             raise ReportDirError(f"{target} holds the current directory; name a directory of its own")
-        foreign = sorted(name for name in os.listdir(target) if name not in REPORT_FILES)
+        foreign = sorted(name for name in os.listdir(target) if name not in self.files)
         if foreign:
             shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
             raise ReportDirError(
-                f"{target} holds other files than the reports ({shown}); a run replaces the whole "
-                "directory, so name one of its own"
+                f"{target} holds other files than the reports ({shown}); writing them replaces the "
+                "whole directory, so name one of its own"
             )
 
     def start(self) -> None:
@@ -62,7 +74,7 @@ class ReportDir:
 
     def path(self, name: str) -> Path:
         """Where to write report file ``name`` during the run."""
-        assert self.work is not None and name in REPORT_FILES
+        assert self.work is not None and name in self.files
         return self.work / name
 
     def commit(self) -> None:

@@ -1,20 +1,18 @@
 """One run of the suite: the selected scenarios through pytest-bdd, the three reports written, and
-the console summary (each failure with its step, check, answer and replay line)."""
+the console summary (console.py)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bingpin.api.catalog.features import features_dir
-from bingpin.features.conformance import exits, suite
+from bingpin.features.conformance import console, exits, suite
 from bingpin.features.conformance import report as reports
 from bingpin.features.conformance.plugin import Recorder, Selection, run
 from bingpin.features.conformance.report_dir import ReportDir
@@ -133,51 +131,5 @@ def _run(
     except OSError as error:
         print(f"cannot put the reports at {args.report!r}: {error}", file=sys.stderr)
         return exits.EXIT_USAGE
-    _print_summary(result, output.target, args.waive)
+    console.print_summary(result, output.target, args.waive, verbose=args.verbose)
     return exits.EXIT_CONFORMANT if result["summary"]["conformant"] else exits.EXIT_NOT_CONFORMANT
-
-
-def _print_summary(result: dict[str, Any], directory: Path, waiver_file: Path | None) -> None:
-    """Each failure with its step, the check (expected and actual), the answer and the replay line;
-    the service's text with its control characters shown as escapes."""
-    summary = result["summary"]
-    for scenario in result["scenarios"]:
-        if scenario["status"] == "failed":
-            failure = scenario["failure"] or {}
-            _print(f"FAILED {scenario['id']} [{scenario['tier']}] {scenario['name']}")
-            _print(f"  scenario: features/{scenario['feature']}:{scenario['line']}")
-            if failure.get("step"):
-                _print(f"  step:     {failure['step']} (line {failure.get('line')})")
-            _print(f"  check:    {failure.get('expected') or failure.get('message', '').strip()[-500:]}")
-            if failure.get("response"):
-                _print(f"  answer:   HTTP {failure['response']['status']} {_brief(failure['response']['body'])}")
-            elif failure.get("request"):
-                _print("  answer:   none")
-            if failure.get("curl"):
-                _print(f"  replay:   {failure['curl']}")
-    for scenario in result["scenarios"]:
-        if scenario["status"] == reports.STALE_WAIVER:
-            _print(f"STALE WAIVER {scenario['id']}: passes now; remove it from {waiver_file}")
-    for check in result["clause_check"]:
-        if check["status"] != "ok":
-            _print(f"CLAUSE {check['status']}: {check['feature']} {check['clause']}")
-    _print("; ".join(f"{tier}: {_counts(summary[tier])}" for tier in ("core", "optional")))
-    _print(f"{'CONFORMANT' if summary['conformant'] else 'NOT CONFORMANT'}; reports in {directory}/")
-
-
-def _print(*parts: object) -> None:
-    sys.stdout.write(printable(" ".join(map(str, parts)), lines=False) + "\n")
-
-
-def _brief(body: Any, limit: int = 600) -> str:
-    """The answer on one line, its explanation elided (the reports keep all of it)."""
-    if isinstance(body, dict) and "explanation" in body:
-        body = {**body, "explanation": "…"}
-    text = json.dumps(body, ensure_ascii=False)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _counts(counts: dict[str, int]) -> str:
-    words = {reports.STALE_WAIVER: "stale waivers"}
-    shown = [k for k in reports.STATUSES if counts[k] or k in ("passed", "failed")]
-    return ", ".join(f"{counts[k]} {words.get(k, k)}" for k in shown)

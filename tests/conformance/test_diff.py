@@ -22,7 +22,9 @@ def report(statuses: dict[str, str], entries: list[suite.Entry] = ENTRIES, versi
         "report_version": 2,
         "suite": {"name": "bingpin", "version": version, "manifest_sha256": suite.manifest_hash(entries)},
         "scenarios": [
-            {"id": e.id, "name": e.name, "hash": e.hash, "status": statuses[e.id]} for e in entries if e.id in statuses
+            {"id": e.id, "name": e.name, "hash": e.hash, "tier": e.tier, "status": statuses[e.id]}
+            for e in entries
+            if e.id in statuses
         ],
         "manifest": [{"id": e.id, "hash": e.hash} for e in entries],
     }
@@ -48,6 +50,8 @@ OLD = {e.id: "failed" if n < 20 else "passed" for n, e in enumerate(ENTRIES)}
         (b'{"scenarios": [{"id": 1, "status": "passed", "hash": "x"}]}', "scenarios[0].id must be a string"),
         (b'{"scenarios": [{"id": "A", "status": "PASSED", "hash": "x"}]}', "scenarios[0].status must be one of"),
         (b'{"scenarios": [{"id": "A", "status": "passed"}]}', "scenarios[0].hash must be a string"),
+        (b'{"scenarios": [{"id": "A", "status": "passed", "hash": "x"}]}', "scenarios[0].tier must be a string"),
+        (b'{"scenarios": [{"id": "A", "status": "passed", "hash": "x", "tier": "x"}]}', "tier must be one of core"),
         (b'{"scenarios": [{"id": "A", "status": "passed", "hash": NaN}]}', "NaN is not valid JSON"),
         (b"\xff\xfe", "not UTF-8"),
         (b"{", "not JSON"),
@@ -103,6 +107,29 @@ def test_a_regression_is_exit_1_even_when_scenarios_are_also_missing(tmp_path: P
     assert result.returncode == 1 and "REGRESSION" in result.stdout
 
 
+def test_only_a_core_regression_exits_1_and_an_optional_one_only_with_strict(tmp_path: Path) -> None:
+    core = next(e.id for e in ENTRIES[20:] if e.tier == "core")
+    optional = next(e.id for e in ENTRIES[20:] if e.tier == "optional")
+    old = write(tmp_path / "old.json", report(OLD))
+    softer = write(tmp_path / "optional.json", report({**OLD, optional: "failed"}))
+    result = bingpin("conformance", "diff", str(old), str(softer))
+    assert result.returncode == 0, result.stdout
+    assert "newly failing: 1 (core 0, optional 1)\n" in result.stdout and f"  {optional} [optional] " in result.stdout
+    assert "optional regressions: 1 (not gating; --strict makes them exit 1)" in result.stdout
+    assert result.stdout.endswith("no core regression\n") and "REGRESSION" not in result.stdout
+    strict = bingpin("conformance", "diff", "--strict", str(old), str(softer))
+    assert strict.returncode == 1 and "REGRESSION: 0 core, 1 optional (--strict)" in strict.stdout
+    both = write(tmp_path / "both.json", report({**OLD, optional: "failed", core: "failed"}))
+    result = bingpin("conformance", "diff", str(old), str(both))
+    assert result.returncode == 1 and "REGRESSION: 1 core\n" in result.stdout
+    assert "newly failing: 2 (core 1, optional 1)" in result.stdout and f"  {core} [core] " in result.stdout
+    narrower = write(
+        tmp_path / "narrower.json", report({i: s for i, s in OLD.items() if i != core} | {optional: "failed"})
+    )
+    missing = bingpin("conformance", "diff", str(old), str(narrower))  # an optional regression hides no gap
+    assert missing.returncode == 3 and "INCOMPLETE" in missing.stdout
+
+
 def test_retired_scenarios_and_those_a_new_suite_dropped_do_not_count_as_not_run(tmp_path: Path) -> None:
     retired = suite.Entry(**{**ENTRIES[0].__dict__, "id": RETIRED})
     old = write(tmp_path / "old.json", report({**OLD, RETIRED: "passed"}, [*ENTRIES, retired], "2.0.0"))
@@ -119,8 +146,9 @@ def test_retired_scenarios_and_those_a_new_suite_dropped_do_not_count_as_not_run
     assert narrowed.returncode == 3 and f"  {dropped} " in narrowed.stdout
 
 
-def test_the_exit_codes_and_allow_missing_are_documented() -> None:
+def test_the_exit_codes_allow_missing_and_strict_are_documented() -> None:
     text = bingpin("conformance", "diff", "--help").stdout
     assert "--allow-missing" in text and "3   incomplete" in text and "not run in NEW" in text
+    assert "--strict" in text and "Only a @core one" in " ".join(text.split())
     guide = (Path(__file__).parents[2] / "docs" / "vendors.md").read_text(encoding="utf-8")
-    assert "--allow-missing" in guide and "not run in NEW" in guide
+    assert "--allow-missing" in guide and "not run in NEW" in guide and "--strict" in guide

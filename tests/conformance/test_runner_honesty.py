@@ -74,8 +74,10 @@ def hostile_policy_id(handler: BaseHTTPRequestHandler, sent: Any, status: int, b
 def test_the_replay_line_of_a_hostile_policy_id_runs_nothing_when_pasted(live_url: str, tmp_path: Path) -> None:
     report = tmp_path / "report"
     with proxy(live_url, hostile_policy_id) as hostile:
-        result = bingpin("conformance", "--base-url", hostile, "--tags", "id:SZ-OD-001", "--report", str(report))
-    assert result.returncode == 0, result.stdout + result.stderr  # SZ-OD-001 is @optional
+        result = bingpin(
+            "conformance", "--base-url", hostile, "--tags", "id:SZ-OD-001", "--verbose", "--report", str(report)
+        )
+    assert result.returncode == 0, result.stdout + result.stderr  # SZ-OD-001 is @optional: --verbose shows all
     (failed,) = [s for s in load(report)["scenarios"] if s["status"] == "failed"]
     line = failed["failure"]["curl"]
     assert f"  replay:   {line}\n" in result.stdout
