@@ -61,9 +61,13 @@ def diagnoses_field() -> ma.fields.List:
     )
 
 
+#: How every input amount is described: the documented string, and the number read too.
+MONEY_FORM = "（元，字符串，如 “10000.00”，最多两位小数；写法相同的 JSON 数字也可读取）"
+
+
 def money(description: str, *, required: bool = False) -> MoneyInput:
     options: dict[str, object] = {"required": True} if required else {"load_default": None}
-    return MoneyInput(metadata={"description": f"{description}（元，字符串或数字，最多两位小数）"}, **options)
+    return MoneyInput(metadata={"description": f"{description}{MONEY_FORM}"}, **options)
 
 
 class CalculationRequestSchema(CompiledSchema):
