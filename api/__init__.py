@@ -25,7 +25,7 @@ from bingpin.api.resources import (
     rules_catalog,
 )
 
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 
 DESCRIPTION = """病贫（Bingpin）：地方医疗救助与防范因病致贫返贫政策的参考实现。
 

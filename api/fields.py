@@ -110,7 +110,8 @@ def _echo(value: Any) -> str:
 
 
 def _problem(message: str, indexes: list[int], values: list[Any]) -> str:
-    """One message for every item that has the same problem: where, how many, and what was sent."""
+    """One message for every item that has the same problem: where, how many, what was sent, and the
+    problem (last: for a code, it lists the valid ones)."""
     shown = indexes[:MAX_INDEXES]
     more = len(indexes) > len(shown)
     where_zh = "、".join(map(str, shown)) + ("等" if more else "")
@@ -118,7 +119,7 @@ def _problem(message: str, indexes: list[int], values: list[Any]) -> str:
     echoed = "、".join(dict.fromkeys(_echo(values[i]) for i in shown))
     zh, _, en = translate(message).partition(" / ")
     return (
-        f"第 {where_zh} 项（共 {len(indexes)} 项）：{zh}；所给的值：{echoed}"
+        f"第 {where_zh} 项（共 {len(indexes)} 项，所给的值：{echoed}）：{zh}"
         f" / items {where_en} ({len(indexes)} in all): {en or zh}"
     )
 
