@@ -25,13 +25,15 @@ from bingpin.api.resources import (
     rules_catalog,
 )
 
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 
 DESCRIPTION = """病贫（Bingpin）：地方医疗救助与防范因病致贫返贫政策的参考实现。
 
 每个数额都可追溯到政策条款：计算答复附计算步骤（explanation，含条款原文摘录）和所用假定（assumptions）。
-金额以两位小数的字符串传送（如 "9000.00"），请求中的金额可为字符串或 JSON 数字，其写法须符合
-^[0-9]{1,12}(\\.[0-9]{1,2})?$（ASCII 数字，不带正负号、指数或空格）。
+金额以两位小数的字符串传送（如 "9000.00"）。请求中的金额是字符串，写法须符合 ^[0-9]{1,12}(\\.[0-9]{1,2})?$
+（ASCII 数字，不带正负号、指数或空格）；写法相同的 JSON 数字也可读取（各字段的 x-also-accepts），
+但本文档将金额定为字符串，生成的客户端按字符串处理。/ Amounts are decimal strings in answers and requests;
+a request may also give a JSON number written the same way (x-also-accepts), but strings are the documented form.
 错误答复统一为 {"code", "message", "errors"}：422 validation_error（输入无效）、unknown_category、
 not_defined_by_policy（该地区政策未规定此项）、not_in_force（日期不在施行期间）；400 malformed_json、
 duplicate_key（JSON 对象中的键重复）、nesting_too_deep（嵌套超过 32 层）；413 payload_too_large；
@@ -64,7 +66,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json_provider_class = JSONProvider
     app.json = JSONProvider(app)
     app.config.update(
-        API_TITLE="Bingpin 病贫",
+        # ASCII: client generators name the package after it (openapi-python-client: bingpin_client)
+        API_TITLE="Bingpin",
         API_VERSION=VERSION,
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",

@@ -45,16 +45,31 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from bingpin.api.serving import serve
+def port_number(text: str) -> int:
+    """``--port``: a TCP port, 1 to 65535."""
+    port = int(text)
+    if not 1 <= port <= 65535:
+        raise ValueError(text)
+    return port
 
-    serve(
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        header_timeout=args.header_timeout,
-        timeout=args.timeout,
-    )
+
+port_number.__name__ = "port"  # argparse says "invalid port value: '70000'"
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bingpin.api.serving import AddressError, serve
+
+    try:
+        serve(
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            header_timeout=args.header_timeout,
+            timeout=args.timeout,
+        )
+    except AddressError as error:
+        print(f"bingpin serve: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -119,9 +134,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=version_text())
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API with gunicorn")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=None, help="default: CPU cores + 1, at most 8 (gevent workers)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every interface)",
+    )
+    serve.add_argument("--port", type=port_number, default=8000, help="TCP port to listen on (default 8000)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (gevent workers; default: CPU cores + 1, at most 8)",
+    )
     serve.add_argument(
         "--header-timeout",
         type=int,
@@ -136,7 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve.set_defaults(run=_serve)
     openapi = commands.add_parser("openapi", help="write (or --check) openapi/openapi.json")
-    openapi.add_argument("--output", default=str(SPEC_PATH))
+    openapi.add_argument(
+        "--output",
+        default=str(SPEC_PATH),
+        help=f"the file to write or check (default {SPEC_PATH}, relative to the current directory)",
+    )
     openapi.add_argument("--check", action="store_true", help="fail if the file differs from the code")
     openapi.set_defaults(run=_openapi)
     commands.add_parser(

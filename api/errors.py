@@ -52,7 +52,8 @@ class ErrorSchema(ma.Schema):
     errors = ma.fields.Dict(
         keys=ma.fields.String(),
         values=ma.fields.List(ma.fields.String()),
-        metadata={"description": "按字段列出的问题 / problems by field (dotted path)"},
+        required=True,  # always sent ({} when no field is at fault): a client need not test for it
+        metadata={"description": "按字段列出的问题（无则为 {}）/ problems by field (dotted path; {} when none)"},
     )
 
 

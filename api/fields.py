@@ -45,7 +45,8 @@ class Money(ma.fields.Field):
 
 
 class MoneyInput(Money):
-    """An amount a client sends: a decimal string (canonical) or a JSON number, documented as both."""
+    """An amount a client sends: a decimal string, as documented; a JSON number written the same way
+    is read too (:data:`ALSO_ACCEPTED`), so rows from a spreadsheet or a data frame need no conversion."""
 
 
 def _flag(value: Any) -> bool:
@@ -109,7 +110,8 @@ def _echo(value: Any) -> str:
 
 
 def _problem(message: str, indexes: list[int], values: list[Any]) -> str:
-    """One message for every item that has the same problem: where, how many, and what was sent."""
+    """One message for every item that has the same problem: where, how many, what was sent, and the
+    problem (last: for a code, it lists the valid ones)."""
     shown = indexes[:MAX_INDEXES]
     more = len(indexes) > len(shown)
     where_zh = "、".join(map(str, shown)) + ("等" if more else "")
@@ -117,7 +119,7 @@ def _problem(message: str, indexes: list[int], values: list[Any]) -> str:
     echoed = "、".join(dict.fromkeys(_echo(values[i]) for i in shown))
     zh, _, en = translate(message).partition(" / ")
     return (
-        f"第 {where_zh} 项（共 {len(indexes)} 项）：{zh}；所给的值：{echoed}"
+        f"第 {where_zh} 项（共 {len(indexes)} 项，所给的值：{echoed}）：{zh}"
         f" / items {where_en} ({len(indexes)} in all): {en or zh}"
     )
 
@@ -210,22 +212,25 @@ class BoundedList(ma.fields.List):
         raise ma.ValidationError(summarise(dict(sorted(messages.items())), value))
 
 
+#: What an input amount may also be besides its documented string: a JSON number whose literal
+#: matches :data:`MONEY_INPUT_PATTERN`. The document types input amounts as strings, so that generated
+#: clients type them ``str`` (a union with ``float`` would invite binary floating point into money), and
+#: says this in the ``x-also-accepts`` extension of each, which generators ignore and
+#: tests/api/test_fuzz.py reads.
+ALSO_ACCEPTED = {"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT), "multipleOf": 0.01}
+
+
 def money_input_property(self: Any, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """apispec: an input amount is a decimal string or a non-negative number of at most two decimals."""
+    """apispec: an input amount is a decimal string (a JSON number is read too: ``x-also-accepts``)."""
     if not isinstance(field, MoneyInput):
         return {}
-    nullable = ret.pop("nullable", False)
-    text: dict[str, Any] = {"type": "string", "format": "decimal", "pattern": MONEY_INPUT_PATTERN}
-    if nullable:
-        text["nullable"] = True
-    number = {"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT), "multipleOf": 0.01}
-    return {"anyOf": [text, number]}
+    return {"pattern": MONEY_INPUT_PATTERN, "x-also-accepts": dict(ALSO_ACCEPTED)}
 
 
 def register(api: Any) -> None:
-    """Document the fields as the strings they are (apispec would say ``number``)."""
+    """Document the fields as the strings they are (apispec would say ``number``); an input amount
+    (:class:`MoneyInput`) is a ``Money`` with its pattern and what else it reads."""
     api.register_field(Money, "string", "decimal")
-    api.register_field(MoneyInput, None, None)
     api.register_field(Ratio, "string", "decimal")
     api.register_field(Percent, "string", "decimal")
     api.register_field(ExactPercent, "string", "decimal")

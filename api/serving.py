@@ -8,7 +8,9 @@ gunicorn's control socket, which every instance on a machine would otherwise sha
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
+import socket
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -88,6 +90,53 @@ class Server(BaseApplication):
         return create_app()
 
 
+class AddressError(Exception):
+    """The service cannot listen where it was asked to (one line for the person who started it)."""
+
+
+def _free_port_after(host: str, port: int, tries: int = 20) -> int | None:
+    """A port above ``port`` that nothing listens on now, for the suggestion (None: none of the next few)."""
+    for candidate in range(port + 1, min(port + tries, 65535) + 1):
+        try:
+            bound(host, candidate).close()
+        except AddressError:
+            continue
+        return candidate
+    return None
+
+
+def _problem(error: OSError, host: str, port: int) -> str:
+    where = f"port {port} of {host}"
+    if isinstance(error, socket.gaierror):
+        return f"cannot resolve the host {host!r} ({error.strerror}): give an address with --host, e.g. 127.0.0.1"
+    if error.errno == errno.EADDRINUSE:
+        free = _free_port_after(host, port)
+        suggestion = f", e.g. --port {free}" if free is not None else ""
+        return f"{where} is already in use (another service listens on it): choose another port with --port{suggestion}"
+    if error.errno == errno.EACCES:
+        return f"no permission to listen on {where} (ports below 1024 need privileges): choose another with --port"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"{host} is not an address of this machine: choose another with --host (127.0.0.1, or 0.0.0.0 for all)"
+    return f"cannot listen on {where}: {error.strerror or error}"
+
+
+def bound(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` with the options gunicorn gives its own (``SO_REUSEADDR``),
+    not yet listening; :class:`AddressError` when the address cannot be had."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as error:
+        raise AddressError(_problem(error, host, port)) from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+    except OSError as error:
+        sock.close()
+        raise AddressError(_problem(error, host, port)) from None
+    return sock
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -95,4 +144,8 @@ def serve(
     header_timeout: int = HEADER_TIMEOUT,
     timeout: int = TIMEOUT,
 ) -> None:
-    Server(options(host, port, workers, header_timeout, timeout)).run()
+    """Serve until stopped. The socket is bound here and handed to gunicorn (``fd://``), so an address
+    that cannot be had is one :class:`AddressError`, not gunicorn's five retries and a log of errors."""
+    settings = options(host, port, workers, header_timeout, timeout)
+    settings["bind"] = f"fd://{bound(host.strip('[]'), port).detach()}"
+    Server(settings).run()

@@ -34,7 +34,8 @@ def check_arguments(args: argparse.Namespace) -> None:
     if args.calculation not in known:
         raise AuditError(f"unknown calculation {args.calculation!r}; known: {', '.join(known)}")
     if args.jurisdiction is not None and args.jurisdiction not in policies():
-        raise AuditError(f"unknown jurisdiction {args.jurisdiction!r}; known: {', '.join(sorted(policies()))}")
+        names = "、".join(f"{code}（{policies()[code].jurisdiction_name}）" for code in sorted(policies()))
+        raise AuditError(f"unknown jurisdiction {args.jurisdiction!r}; known: {names}")
     if args.date is not None:
         try:
             valid = dt.date.fromisoformat(args.date).isoformat() == args.date

@@ -57,7 +57,12 @@ def add_parser(commands: Any) -> None:
         "a column neither carried nor a field of the calculation is refused",
     )
     audit.add_argument("--report", metavar="DIR", help="write report.json and index.html here")
-    audit.add_argument("--engine", choices=["local", "dask"], default="local")
+    audit.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="local: this machine's cores (default); dask: a Dask distributed cluster (--scheduler)",
+    )
     audit.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT (--engine dask)")
     audit.add_argument(
         "--connect-timeout",

@@ -14,6 +14,7 @@ Parquet output holds typed values and is never changed.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import json
@@ -49,6 +50,47 @@ def output_format(path: Path) -> str | None:
     return OUTPUT_FORMATS.get(path.suffix.lower())
 
 
+#: What INPUT may be, for the line that refuses anything else (Chinese, English).
+FORMATS = (
+    "本命令读取 Parquet 和 CSV（文件名以 .csv 或 .txt 结尾，首行为列名，UTF-8）",
+    "bingpin audit reads Parquet, and CSV (a name ending in .csv or .txt, a header row, UTF-8)",
+)
+#: The first bytes of files people give instead, and what to say they are (Chinese, English).
+OTHER_FORMATS = {
+    b"PK\x03\x04": ("zip 压缩包，如 Excel .xlsx 或 WPS 表格", "a zip archive, such as an Excel .xlsx workbook"),
+    b"\xd0\xcf\x11\xe0": ("旧版 Excel .xls 等 OLE 文件", "an old Excel .xls or another OLE file"),
+}
+TEXT = (
+    "文本文件；如为 CSV，文件名须以 .csv 或 .txt 结尾",
+    "a text file: if it is CSV, its name must end in .csv or .txt",
+)
+UNKNOWN = ("开头不是 Parquet 的标志 PAR1", "it does not begin with Parquet's mark, PAR1")
+PARQUET_MAGIC = b"PAR1"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return all(char.isprintable() or char in "\t\r\n" for char in text)
+
+
+def not_parquet(path: Path) -> str | None:
+    """Why a file read as Parquet is not one, in a line that names the formats read (None: it starts
+    as Parquet does; pyarrow's own reading says whatever else is wrong)."""
+    with path.open("rb") as handle:
+        head = handle.read(512)
+    if head.startswith(PARQUET_MAGIC):
+        return None
+    known = [said for magic, said in OTHER_FORMATS.items() if head.startswith(magic)]
+    zh, en = known[0] if known else TEXT if _looks_like_text(head) else UNKNOWN
+    return (
+        f"不是 Parquet 文件（{zh}）；{FORMATS[0]}，表格请另存为 CSV（UTF-8） / not a Parquet file ({en}); "
+        f"{FORMATS[1]}: save a spreadsheet as CSV (UTF-8) first"
+    )
+
+
 class Records:
     """An input file: its column names and its record batches."""
 
@@ -68,6 +110,9 @@ class Records:
                     raise AuditError(f"cannot read {path}: no header row (the first line is empty)")
                 self.rows = None
             else:
+                problem = not_parquet(path)
+                if problem is not None:
+                    raise AuditError(f"cannot read {path}: {problem}")
                 self.parquet = pq.ParquetFile(path)
                 self.schema = self.parquet.schema_arrow
                 self.names = list(self.schema.names)

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from bingpin.api.parsing import Blueprint
+from bingpin.api.schemas.common import unknown_jurisdiction
 from bingpin.api.schemas.reference import CategoryQueryArgsSchema, CategorySchema, JurisdictionSchema
 from bingpin.rules.core.policy import Policy
 from bingpin.rules.registry import CALCULATIONS, policies
@@ -47,7 +48,7 @@ class JurisdictionsByCode(MethodView):
     def get(self, code: str) -> dict[str, Any]:
         """一个地区及其政策"""
         if code not in policies():
-            abort(404, message=f"未知地区 {code} / unknown jurisdiction")
+            abort(404, message=f"未知地区 {code} / unknown jurisdiction", errors={"code": [unknown_jurisdiction()]})
         return jurisdiction(policies()[code])
 
 
@@ -59,7 +60,11 @@ class Categories(MethodView):
         """列出各地区政策认可的救助对象类别及其原文名称"""
         wanted = args.get("jurisdiction")
         if wanted is not None and wanted not in policies():
-            abort(404, message=f"未知地区 {wanted} / unknown jurisdiction")
+            abort(
+                404,
+                message=f"未知地区 {wanted} / unknown jurisdiction",
+                errors={"jurisdiction": [unknown_jurisdiction()]},
+            )
         return [
             {
                 "code": entry.code.value,

@@ -14,7 +14,7 @@ import marshmallow as ma
 
 from bingpin.api.compiled import CompiledSchema
 from bingpin.api.errors import ErrorSchema
-from bingpin.rules.registry import policies
+from bingpin.api.schemas.common import jurisdiction_codes
 
 #: Most cases one batch may carry (more answer 422).
 MAX_CASES = 10_000
@@ -77,11 +77,10 @@ def defaults_schema(name: str, request: type[ma.Schema]) -> type[ma.Schema]:
 
 
 def request_schema(name: str, request: type[ma.Schema]) -> type[ma.Schema]:
-    codes = sorted(policies())
     return ma.Schema.from_dict(
         {
             "jurisdiction": RawString(
-                validate=ma.validate.OneOf(codes),
+                validate=jurisdiction_codes(),
                 metadata={"description": "各案件的地区代码（案件自带 jurisdiction 时以案件为准）", "example": "330400"},
             ),
             "date": RawDate(metadata={"description": "各案件的计算日期（案件自带 date 时以案件为准）"}),

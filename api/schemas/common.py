@@ -32,12 +32,39 @@ def eligible_field(note: str = "", **kwargs: Any) -> ma.fields.Boolean:
     return ma.fields.Boolean(metadata={"description": ELIGIBLE + note}, **kwargs)
 
 
+def _listed(names: dict[str, str]) -> str:
+    return "、".join(f"{code}（{name}）" for code, name in names.items())
+
+
+def jurisdiction_codes() -> ma.validate.OneOf:
+    """The jurisdiction codes; one not among them is refused with each valid code and its Chinese name,
+    said once (a list field's bad items share the message: api.fields.summarise)."""
+    names = {code: policies()[code].jurisdiction_name for code in sorted(policies())}
+    return ma.validate.OneOf(list(names), error=unknown_jurisdiction(names))
+
+
+def unknown_jurisdiction(names: dict[str, str] | None = None) -> str:
+    """What an unknown jurisdiction code is told: the valid ones, with their Chinese names."""
+    names = names or {code: policies()[code].jurisdiction_name for code in sorted(policies())}
+    return f"取值无效，可用地区：{_listed(names)} / not a jurisdiction code of this service (GET /v1/jurisdictions)"
+
+
+def category_codes() -> ma.validate.OneOf:
+    """The category codes; one not among them is refused with each valid code and its Chinese name."""
+    names = {c.value: CATEGORY_NAMES[c] for c in Category}
+    return ma.validate.OneOf(
+        list(names),
+        error=f"取值无效，可用类别：{_listed(names)} / not a category code (GET /v1/categories lists each "
+        "jurisdiction's own)",
+    )
+
+
 def jurisdiction_field() -> ma.fields.String:
     codes = sorted(policies())
     names = "，".join(f"{code} {policies()[code].jurisdiction_name}" for code in codes)
     return ma.fields.String(
         required=True,
-        validate=ma.validate.OneOf(codes),
+        validate=jurisdiction_codes(),
         metadata={"description": f"地区代码（GB/T 2260）/ jurisdiction code: {names}", "example": "330400"},
     )
 
@@ -45,7 +72,7 @@ def jurisdiction_field() -> ma.fields.String:
 def categories_field(description: str = "救助对象类别代码 / category codes") -> ma.fields.List:
     names = "，".join(f"{c.value} {CATEGORY_NAMES[c]}" for c in Category)
     return BoundedList(
-        ma.fields.String(validate=ma.validate.OneOf([c.value for c in Category])),
+        ma.fields.String(validate=category_codes()),
         load_default=list,
         validate=ma.validate.Length(max=len(Category)),
         metadata={"description": f"{description}（GET /v1/categories 按地区列出）: {names}"},
@@ -61,9 +88,13 @@ def diagnoses_field() -> ma.fields.List:
     )
 
 
+#: How every input amount is described: the documented string, and the number read too.
+MONEY_FORM = "（元，字符串，如 “10000.00”，最多两位小数；写法相同的 JSON 数字也可读取）"
+
+
 def money(description: str, *, required: bool = False) -> MoneyInput:
     options: dict[str, object] = {"required": True} if required else {"load_default": None}
-    return MoneyInput(metadata={"description": f"{description}（元，字符串或数字，最多两位小数）"}, **options)
+    return MoneyInput(metadata={"description": f"{description}{MONEY_FORM}"}, **options)
 
 
 class CalculationRequestSchema(CompiledSchema):

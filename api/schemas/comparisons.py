@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from bingpin.api.errors import ErrorSchema
 from bingpin.api.fields import BoundedList
-from bingpin.api.schemas.common import JurisdictionRefSchema, PolicyRefSchema, eligible_field
+from bingpin.api.schemas.common import JurisdictionRefSchema, PolicyRefSchema, eligible_field, jurisdiction_codes
 from bingpin.rules.registry import policies
 
 
@@ -23,7 +23,7 @@ def request_schema(name: str, calculation: type[ma.Schema]) -> type[ma.Schema]:
     }
     codes = sorted(policies())
     fields["jurisdictions"] = BoundedList(
-        ma.fields.String(validate=ma.validate.OneOf(codes)),
+        ma.fields.String(validate=jurisdiction_codes()),
         load_default=None,
         validate=[ma.validate.Length(min=1, max=len(codes)), _each_once],
         metadata={"description": "要比较的地区代码（各不相同）；缺省为全部地区", "uniqueItems": True},

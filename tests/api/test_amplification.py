@@ -54,12 +54,14 @@ def test_bad_items_share_one_message_with_the_valid_codes_said_once(http: FlaskC
     status, answer, body = send(http, data)
     assert status == 422 and list(body["errors"]) == ["categories"]
     unknown, not_text, null = body["errors"]["categories"]
-    assert unknown.startswith("第 0、2、3、6、7、8、9、10、11 项（共 9 项）：取值无效；所给的值：“x”、“yyy")
-    assert "items 0, 2, 3, 6, 7, 8, 9, 10, 11 (9 in all): Must be one of: extreme_poverty" in unknown
+    assert unknown.startswith("第 0、2、3、6、7、8、9、10、11 项（共 9 项，所给的值：“x”、“yyy")
+    assert "）：取值无效，可用类别：extreme_poverty（特困人员）、subsistence_allowance（低保对象）" in unknown
+    assert "items 0, 2, 3, 6, 7, 8, 9, 10, 11 (9 in all): not a category code" in unknown
     assert "y" * MAX_ECHO not in unknown  # a long value is clipped
-    assert not_text.startswith("第 4 项（共 1 项）：不是有效字符串")
-    assert null.startswith("第 5 项（共 1 项）：不能为 null")
+    assert not_text.startswith("第 4 项（共 1 项，所给的值：7）：不是有效字符串")
+    assert null.startswith("第 5 项（共 1 项，所给的值：null）：不能为 null")
     assert answer.decode().count("extreme_poverty") == 1
+    assert answer.decode().count("特困人员") == 1
     assert bounded(data, answer)
 
 
@@ -79,11 +81,11 @@ def test_indexes_are_listed_up_to_a_bound(http: FlaskClient) -> None:
     data = json.dumps({**VALID, "jurisdictions": ["999999"] * 5}).encode()
     _, _, body = send(http, data, "/v1/comparisons/medical-assistance")
     (message,) = body["errors"]["jurisdictions"]
-    assert "第 0、1、2、3、4 项（共 5 项）" in message
+    assert "第 0、1、2、3、4 项（共 5 项，所给的值：“999999”）：取值无效，可用地区：330300（温州市）、" in message
     many = json.dumps({**VALID, "categories": ["x"] * 12}).encode()
     (message,) = send(http, many)[2]["errors"]["categories"]
     shown = "、".join(str(i) for i in range(MAX_INDEXES))
-    assert f"第 {shown}等 项（共 12 项）" in message and "items 0, 1, 2" in message and ", ... (12 in all)" in message
+    assert f"第 {shown}等 项（共 12 项，" in message and "items 0, 1, 2" in message and ", ... (12 in all)" in message
 
 
 def test_every_field_message_has_its_chinese(http: FlaskClient) -> None:

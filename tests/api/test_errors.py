@@ -200,3 +200,51 @@ def test_a_valid_request_is_answered_with_the_frame_of_every_calculation(http: F
     assert body["policy"]["document_number"] == "嘉政办发〔2022〕58号"
     assert {"eligible", "assumptions", "explanation"} <= set(body)
     assert all(step["citation"]["quote"] for step in body["explanation"] if step["citation"])
+
+
+def _names_every_jurisdiction(message: str) -> None:
+    from bingpin.rules.registry import policies
+
+    for code, policy in policies().items():
+        assert f"{code}（{policy.jurisdiction_name}）" in message, (code, message)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        (MEDICAL, {**VALID, "jurisdiction": "110000"}, "jurisdiction"),
+        ("/v1/comparisons/medical-assistance", {"date": "2023-06-01", "jurisdictions": ["110000"]}, "jurisdictions"),
+        (f"{MEDICAL}/batch", {"jurisdiction": "110000", "cases": []}, "jurisdiction"),
+    ],
+)
+def test_an_unknown_jurisdiction_is_told_the_chinese_names_of_the_valid_ones(
+    http: FlaskClient, path: str, body: dict[str, Any], field: str
+) -> None:
+    status, answer = post(http, body, path)
+    assert (status, answer["code"]) == (422, "validation_error")
+    (message,) = answer["errors"][field]
+    _names_every_jurisdiction(message)
+    assert message.count("330400") == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "field"), [("/v1/jurisdictions/110000", "code"), ("/v1/categories?jurisdiction=110000", "jurisdiction")]
+)
+def test_an_unknown_jurisdiction_in_a_path_or_query_is_told_the_valid_ones(
+    http: FlaskClient, path: str, field: str
+) -> None:
+    response = http.get(path)
+    assert response.status_code == 404
+    (message,) = response.get_json()["errors"][field]
+    _names_every_jurisdiction(message)
+
+
+def test_an_unknown_category_is_told_the_chinese_names_of_the_valid_ones(http: FlaskClient) -> None:
+    from bingpin.rules.core.categories import CATEGORY_NAMES
+
+    status, answer = post(http, {**VALID, "categories": ["no_such_category"]})
+    assert (status, answer["code"]) == (422, "validation_error")
+    (message,) = answer["errors"]["categories"]
+    assert "所给的值：“no_such_category”" in message
+    for category, name in CATEGORY_NAMES.items():
+        assert f"{category.value}（{name}）" in message, (category, message)

@@ -17,10 +17,15 @@ What the contract says on purpose, configured rather than excluded where schemat
 - A batch answers a case that breaks the case schema in that case's own result (status 422),
   not by refusing the batch (README: one bad case never fails the others), so for batch
   operations ``negative_data_rejection`` does not apply; every other check does.
+- An input amount is documented as a decimal string, and the service reads a JSON number written
+  the same way too, as each amount's ``x-also-accepts`` says. The document is fuzzed with that
+  alternative written in (``anyOf``), so numbers are generated as valid input, and a number the
+  service refuses, or a schema-violating one it accepts, fails a check.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -42,7 +47,26 @@ CONFIG = SchemathesisConfig.from_str(
 expected-statuses = ["2xx", "304", "404", "422"]
 """
 )
-schema = schemathesis.openapi.from_wsgi("/openapi.json", create_app(), config=CONFIG)
+
+
+def widened(node: Any) -> Any:
+    """The document with each ``x-also-accepts`` written in as the alternative it is (``anyOf``)."""
+    if isinstance(node, list):
+        return [widened(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: widened(value) for key, value in node.items()}
+    also = node.pop("x-also-accepts", None)
+    if also is None:
+        return node
+    text = {key: node.pop(key) for key in ("type", "format", "pattern", "nullable") if key in node}
+    return {**node, "anyOf": [text, also]}
+
+
+APP = create_app()
+schema = schemathesis.openapi.from_dict(widened(json.loads(APP.test_client().get("/openapi.json").data)), config=CONFIG)
+schema.app = APP
+schema.location = "/openapi.json"
 
 load_all_checks()
 #: Every registered check, as ``--checks all`` selects them.
@@ -61,6 +85,12 @@ def schema_valid_requests_pass_validation(ctx: Any, response: Any, case: Any) ->
     elif response.status_code >= 400 and response.status_code != 404:
         raise AssertionError(f"schema-valid request answered {response.status_code}")
     return None
+
+
+def test_every_amount_is_fuzzed_as_a_string_or_a_number() -> None:
+    text = json.dumps(schema.raw_schema)
+    assert '"x-also-accepts":' not in text
+    assert text.count('"multipleOf": 0.01') > 50
 
 
 def test_every_check_is_run() -> None:

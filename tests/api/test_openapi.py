@@ -38,11 +38,34 @@ def test_money_is_documented_as_a_decimal_string() -> None:
     ]:
         prop = schemas[name]["properties"][field]
         assert (prop["type"], prop["format"]) == ("string", "decimal"), (name, field, prop)
-    # An input amount: the decimal string, or a JSON number (DESIGN.md principle 4).
+    # An input amount: documented as the decimal string, so that generated clients type it ``str``;
+    # a JSON number written the same way is read too (DESIGN.md principle 4), said in x-also-accepts.
     prop = schemas["MedicalAssistanceRequest"]["properties"]["eligible_self_pay"]
-    text, number = prop["anyOf"]
-    assert (text["type"], text["format"]) == ("string", "decimal"), prop
-    assert (number["type"], number["minimum"]) == ("number", 0), prop
+    assert (prop["type"], prop["format"]) == ("string", "decimal"), prop
+    assert "anyOf" not in prop, prop
+    assert (prop["x-also-accepts"]["type"], prop["x-also-accepts"]["minimum"]) == ("number", 0), prop
+
+
+def test_no_amount_is_documented_as_a_number() -> None:
+    """Every ``number`` in the document is an input amount's ``x-also-accepts``: answers carry money
+    as strings, and so do the documented requests (a generated client never types money ``float``)."""
+    spec = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+    numbers: list[str] = []
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "number" and not path.endswith("/x-also-accepts"):
+                numbers.append(path)
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}/{index}")
+
+    walk(spec, "")
+    assert numbers == []
+    also = json.dumps(spec).count('"x-also-accepts"')
+    assert also > 50, also  # every input amount of every calculation, batch and comparison
 
 
 def test_every_calculation_documents_its_errors() -> None:

@@ -80,3 +80,27 @@ def test_a_declared_column_the_file_has_with_a_space_is_named(
     assert one_line(capsys.readouterr().err).endswith(
         "has no column 'settlement_id' (--carry); did you mean its column 'settlement_id '?"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("records.xlsx", b"PK\x03\x04" + bytes(60), "zip 压缩包，如 Excel .xlsx"),
+        ("records.xls", b"\xd0\xcf\x11\xe0" + bytes(60), "旧版 Excel .xls"),
+        ("records.tsv", b"settlement_id\tdate\n1\t2023-06-01\n", "文本文件；如为 CSV，文件名须以 .csv 或 .txt 结尾"),
+        ("records.parquet", bytes(range(1, 64)), "开头不是 Parquet 的标志 PAR1"),
+    ],
+)
+def test_an_input_neither_parquet_nor_csv_is_told_which_formats_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, said: str
+) -> None:
+    """Before: "Parquet magic bytes not found in footer", for an Excel workbook as for anything else."""
+    from tests.audit.test_command import audit
+
+    (tmp_path / name).write_bytes(content)
+    assert audit("medical-assistance", str(tmp_path / name), "--out", str(tmp_path / "out.parquet"), *COMMON) == 2
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(f"bingpin audit: cannot read {tmp_path / name}: 不是 Parquet 文件（{said}")
+    assert "本命令读取 Parquet 和 CSV（文件名以 .csv 或 .txt 结尾" in line and "reads Parquet, and CSV" in line
+    assert "magic" not in line
+    assert [p.name for p in tmp_path.iterdir()] == [name]
