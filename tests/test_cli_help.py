@@ -11,7 +11,7 @@ import pytest
 from bingpin.api import cli
 
 #: The conformance runner parses its own arguments, by sub-command (``bingpin conformance diff``...).
-CONFORMANCE_COMMANDS: list[list[str]] = [[], ["diff"]]
+CONFORMANCE_COMMANDS: list[list[str]] = [[], ["diff"], ["matrix"]]
 
 
 class _Built(Exception):
