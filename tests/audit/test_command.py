@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +142,25 @@ def test_an_audit_of_200000_records_flags_exactly_the_planted_discrepancies(http
         assert item["carried"]["settlement_id"] == f"S{item['row']:07d}"
         assert item["record"] == item["row"] + 1
         assert f"{audited.column('discrepancy')[item['row']].as_py():.2f}" == item["discrepancy"]
-    assert (report / "index.html").is_file()
+    # overpaid and underpaid apart: money at stake
+    over, under = delta[planted & (delta > 0)], -delta[planted & (delta < 0)]
+    assert (data["totals"]["overpaid_records"], data["totals"]["underpaid_records"]) == (len(over), len(under))
+    assert (data["totals"]["overpaid"], data["totals"]["underpaid"]) == (yuan(over.sum()), yuan(under.sum()))
+    # every refused record paid on: counted and summed by reason, the first 200 listed in input order
+    paid_on = np.nonzero(~answered & (paid != 0))[0]
+    found = data["refused_paid"]
+    assert (found["records"], found["audited"]) == (len(paid_on), yuan(paid[paid_on].sum()))
+    assert sum(reason["records"] for reason in found["by_reason"]) == len(paid_on)
+    assert [item["row"] for item in found["listed"]] == paid_on[:200].tolist()
+    assert [item["audited"] for item in found["listed"]] == [yuan(v) for v in paid[paid_on[:200]]]
+    assert all(item["carried"]["settlement_id"] == f"S{item['row']:07d}" for item in found["listed"])
+    assert (found["unlisted"], found["unlisted_audited"]) == (len(paid_on) - 200, yuan(paid[paid_on[200:]].sum()))
+    page = (report / "index.html").read_text(encoding="utf-8")
+    assert f"另有 {len(paid_on) - 200:,} 条未列出，其实付合计 {yuan(paid[paid_on[200:]].sum())} 元" in page
+
+
+def yuan(fen: Any) -> str:
+    return f"{Decimal(int(fen)) / 100:.2f}"
 
 
 def summary_shown_in_readme(printed: str) -> None:
