@@ -20,13 +20,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bingpin.api.audit import keys
 from bingpin.api.audit.fen import to_fen
 from bingpin.api.audit.partition import HEADLINES, Partition, read_flags
 from bingpin.api.audit.refused import RefusedPaid
-from bingpin.rules.registry import policies
 
 WORST = 20
-NONE = "—"
+NONE = keys.NONE
 DIMENSIONS = ("jurisdiction", "category", "rule")
 #: Pairs of dimensions summed as well: (jurisdiction, category) and (jurisdiction, rule).
 PAIRS = {"jurisdiction_category": (0, 1), "jurisdiction_rule": (0, 2)}
@@ -142,10 +142,10 @@ class Summary:
             lambda rows: part.bodies.rows(part.normalise(records), rows),
             offset,
         )
-        keys = {
-            "jurisdiction": _jurisdictions(part, records, out),
-            "category": _codes(out, "applied_category"),
-            "rule": _rules(out),
+        grouped = {
+            "jurisdiction": keys.jurisdictions(part, records, out),
+            "category": keys.labelled(out, "applied_category"),
+            "rule": keys.rules(out),
         }
         columns = {
             "records": np.ones(n, np.int64),
@@ -160,17 +160,17 @@ class Summary:
             "underpaid_records": (compared & (diff < 0)).astype(np.int64),
         }
         # one pass over the rows: sums by (jurisdiction, category, rule), then by each of them
-        sizes = [len(labels) for _, labels in keys.values()]
+        sizes = [len(labels) for _, labels in grouped.values()]
         combined = np.zeros(n, np.int64)
-        for codes, labels in keys.values():
+        for codes, labels in grouped.values():
             combined = combined * len(labels) + codes
         size = int(np.prod(sizes))
-        sums = {name: _bincount(combined, values, size).reshape(sizes) for name, values in columns.items()}
+        sums = {name: keys.bincount(combined, values, size).reshape(sizes) for name, values in columns.items()}
         # audited = reference + discrepancy; discrepancy = over - under; absolute = over + under
         over, under = sums.pop("over"), sums.pop("under")
         sums.update(discrepancy=over - under, absolute=over + under, audited=sums["reference"] + over - under)
         sums.update(overpaid=over, underpaid=under)
-        labels = [names for _, names in keys.values()]
+        labels = [names for _, names in grouped.values()]
         for axis, dimension in enumerate(DIMENSIONS):
             others = tuple(i for i in range(len(sizes)) if i != axis)
             totals = {name: total.sum(axis=others) for name, total in sums.items()}
@@ -261,63 +261,3 @@ class Summary:
 
     def amount(self, value: int) -> str:
         return f"{Decimal(value) / 100:.2f}" if self.money else str(value)
-
-
-_LOW = 1 << 26
-
-
-def _bincount(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Sums of non-negative integer ``values`` by code, exactly: np.bincount sums in float64, so
-    each value is split into parts whose sums stay far below 2**53 (high and low 26 bits)."""
-    if values.max(initial=0) <= 1:
-        return np.bincount(codes[values.astype(bool)], minlength=size).astype(np.int64)
-    high = np.bincount(codes, weights=values >> 26, minlength=size).astype(np.int64)
-    low = np.bincount(codes, weights=values & (_LOW - 1), minlength=size).astype(np.int64)
-    return high * _LOW + low
-
-
-def _codes(out: pa.Table, name: str) -> tuple[np.ndarray, list[str]]:
-    """Each row's label as an index into the labels (the last one: none)."""
-    if name not in out.column_names:
-        return np.zeros(out.num_rows, np.int64), [NONE]
-    column = out.column(name).combine_chunks()
-    if not pa.types.is_dictionary(column.type):
-        column = column.dictionary_encode()
-    labels = [str(v) for v in column.dictionary.to_pylist()] + [NONE]
-    codes = np.asarray(pc.fill_null(column.indices, len(labels) - 1).to_numpy(zero_copy_only=False), np.int64)
-    return codes, labels
-
-
-def _jurisdictions(part: Partition, records: pa.Table, out: pa.Table) -> tuple[np.ndarray, list[str]]:
-    """The jurisdiction of each row: the answer's, or for a refused row the one its record names
-    (its own column, or ``--jurisdiction``) when the service knows that code (anything else: none,
-    so that arbitrary text cannot grow the groups)."""
-    codes, labels = _codes(out, "jurisdiction_code")
-    missing = codes == len(labels) - 1
-    if not missing.any():
-        return codes, labels
-    codes, asked = codes.copy(), _asked(part, records, missing)
-    known = sorted(set(asked) & set(policies()))
-    if not known:
-        return codes, labels
-    labels = labels[:-1] + [code for code in known if code not in labels] + [NONE]
-    index = {label: i for i, label in enumerate(labels)}
-    for row, code in zip(np.nonzero(missing)[0].tolist(), asked, strict=True):
-        codes[row] = index.get(code, len(labels) - 1)
-    return codes, labels
-
-
-def _asked(part: Partition, records: pa.Table, rows: np.ndarray) -> list[str | None]:
-    """The jurisdiction each of ``rows`` names (its cell, else the ``--jurisdiction`` flag)."""
-    if "jurisdiction" not in records.column_names:
-        return [part.jurisdiction] * int(rows.sum())
-    cells = records.column("jurisdiction").filter(pa.array(rows)).to_pylist()
-    return [str(cell) if cell is not None else part.jurisdiction for cell in cells]
-
-
-def _rules(out: pa.Table) -> tuple[np.ndarray, list[str]]:
-    """The rule applied (``applied_rule`` where the answer has one), or the refusal's code."""
-    rules, rule_labels = _codes(out, "applied_rule")
-    errors, error_labels = _codes(out, "error_code")
-    refused = errors != len(error_labels) - 1
-    return np.where(refused, len(rule_labels) + errors, rules), rule_labels + error_labels
