@@ -177,7 +177,7 @@ def refused_paid(data: dict[str, Any], words: Words) -> str:
                 words.amount(item["audited"]),
             ]
         )
-    table = _table(["第几条记录", "记录内容", "拒绝原因", "被审系统实付"], rows, {0, 3})
+    table = _table(["记录序号", "记录内容", "拒绝原因", "被审系统实付"], rows, {0, 3})
     rest = ""
     if found["unlisted"]:
         rest = (
