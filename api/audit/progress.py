@@ -3,7 +3,8 @@
 The total is known before the run: Parquet says how many rows it holds (its metadata); for CSV,
 the share of the file read so far stands in for it. The records done are counted as they are
 answered, inside the batches in flight (``api.stopping.Watch``), not only when a batch is
-written, so the first line, at one second, already has a rate. On a terminal one line is
+written, so the first line, at one second, already has a rate (a Dask cluster's records count when
+their batch comes back: no line until one has). On a terminal one line is
 rewritten in place and cleared at the end; elsewhere (a log, a pipe) a line is written every few
 seconds. ``--quiet``: nothing.
 """
@@ -75,6 +76,8 @@ class Progress:
     def _run(self) -> None:
         wait = FIRST
         while not self._done.wait(wait):
+            if not max(self.watch.done, self.written):
+                continue  # nothing done yet (connecting to a cluster): no line saying so every second
             if self.terminal:
                 self._write(f"\r{self.line()}\x1b[K")
             else:
