@@ -46,13 +46,13 @@ def jurisdictions(part: Partition, records: pa.Table, out: pa.Table) -> tuple[np
     if not missing.any():
         return codes, labels
     codes, asked = codes.copy(), _asked(part, records, missing)
-    known = sorted(set(asked) & set(policies()))
+    known = sorted({code for code in asked if code is not None} & set(policies()))
     if not known:
         return codes, labels
     labels = labels[:-1] + [code for code in known if code not in labels] + [NONE]
     index = {label: i for i, label in enumerate(labels)}
     for row, code in zip(np.nonzero(missing)[0].tolist(), asked, strict=True):
-        codes[row] = index.get(code, len(labels) - 1)
+        codes[row] = index.get(code or NONE, len(labels) - 1)
     return codes, labels
 
 

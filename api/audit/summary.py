@@ -170,13 +170,13 @@ class Summary:
         over, under = sums.pop("over"), sums.pop("under")
         sums.update(discrepancy=over - under, absolute=over + under, audited=sums["reference"] + over - under)
         sums.update(overpaid=over, underpaid=under)
-        labels = [names for _, names in grouped.values()]
+        named = [names for _, names in grouped.values()]
         for axis, dimension in enumerate(DIMENSIONS):
             others = tuple(i for i in range(len(sizes)) if i != axis)
             totals = {name: total.sum(axis=others) for name, total in sums.items()}
             for index in np.nonzero(totals["records"])[0]:
                 group = Group(**{name: int(total[index]) for name, total in totals.items()})
-                self.groups[dimension].setdefault(labels[axis][index], Group()).add(group)
+                self.groups[dimension].setdefault(named[axis][index], Group()).add(group)
                 if dimension == "jurisdiction":
                     self.totals.add(group)
         for pair, (first, second) in PAIRS.items():
@@ -184,7 +184,7 @@ class Summary:
             totals = {name: total.sum(axis=other) for name, total in sums.items()}
             for i, j in zip(*np.nonzero(totals["records"]), strict=True):
                 group = Group(**{name: int(total[i, j]) for name, total in totals.items()})
-                self.groups[pair].setdefault((labels[first][i], labels[second][j]), Group()).add(group)
+                self.groups[pair].setdefault((named[first][i], named[second][j]), Group()).add(group)
         flagged = np.nonzero(compared & (diff != 0))[0]
         if len(flagged):
             size = np.abs(diff[flagged])
