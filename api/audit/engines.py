@@ -52,6 +52,7 @@ def local(
 
     def job(batch: pa.Table) -> tuple[pa.Table, Any]:
         with watching(watch):
+            stopping.check()  # a batch that starts after a stop is dropped before any work
             before = stopping.counted()
             audited = part(batch)
             watch.count(max(batch.num_rows - (stopping.counted() - before), 0))  # rows no loop counted
@@ -108,17 +109,20 @@ def prefetched(batches: Iterable[pa.Table], ahead: int) -> Iterator[pa.Table]:
 
     reader = threading.Thread(target=read, name="bingpin-audit-reader", daemon=True)
     reader.start()
+    finished = False
     try:
         while True:
             item = queue.get()
             if item is done:
+                finished = True
                 return
             if isinstance(item, BaseException):
                 raise item
             yield item
     finally:
         stop.set()
-        reader.join()
+        # stopped early: the reader ends at its next batch (a row group can take a while to decode)
+        reader.join(None if finished else 0.05)
 
 
 def scheduler_address(address: str) -> tuple[str, str, int]:
