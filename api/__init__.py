@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
-from bingpin.api import contract, enums, errors, fields, open_data, rendered
+from bingpin.api import contract, direct, enums, errors, fields, open_data, rendered
 from bingpin.api.resources import (
     ambiguities,
     batch,
@@ -116,5 +116,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             )
         return response
 
-    app.wsgi_app = rendered.RenderedOnce(app.wsgi_app)  # type: ignore[method-assign]
+    # plain single calculations answered without the request cycle (api.direct), same bytes
+    direct_app = direct.Calculations(app.wsgi_app, lambda: app.config["MAX_CONTENT_LENGTH"])
+    app.wsgi_app = rendered.RenderedOnce(direct_app)  # type: ignore[method-assign]
     return app

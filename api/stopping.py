@@ -1,12 +1,97 @@
 """Signals that stop a command cleanly: raised as an exception where the command is, so that it
-unwinds through its ``finally`` blocks and removes what it was writing."""
+unwinds through its ``finally`` blocks and removes what it was writing.
+
+The signal is raised in the main thread only; the threads working for it (the audit's batches)
+see it through :data:`REQUESTED` and through their :class:`Watch`, which long loops look at every
+few hundred items (:func:`checked`), so that a stopped command ends within milliseconds instead of
+finishing the batches in flight (a batch of scalar rows is seconds of work).
+"""
 
 from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
+
+#: Set while a stopping signal is being handled: every thread's long loops end.
+REQUESTED = threading.Event()
+#: How many items a long loop handles between two looks at the stop flags (a few ms of work).
+EVERY = 256
+
+
+class Stopped(Exception):
+    """Raised in a working thread when its work was called off (a signal, or the run ending)."""
+
+
+class Watch:
+    """The work of one run, shared by its threads: called off as a whole (:meth:`stop`), and
+    counted as it goes (items done, for progress)."""
+
+    def __init__(self) -> None:
+        self.called_off = threading.Event()
+        self.done = 0
+        self._lock = threading.Lock()
+
+    def stop(self) -> None:
+        self.called_off.set()
+
+    def stopped(self) -> bool:
+        return self.called_off.is_set() or REQUESTED.is_set()
+
+    def count(self, items: int) -> None:
+        with self._lock:
+            self.done += items
+
+
+_local = threading.local()
+
+
+@contextmanager
+def watching(watch: Watch) -> Iterator[None]:
+    """Inside, this thread's :func:`checked` loops count into ``watch`` and stop with it."""
+    before = getattr(_local, "watch", None)
+    _local.watch = watch
+    try:
+        yield
+    finally:
+        _local.watch = before
+
+
+def counted() -> int:
+    """Items this thread's :func:`checked` loops have counted into its watch so far."""
+    return int(getattr(_local, "counted", 0))
+
+
+def check() -> None:
+    """Raise :class:`Stopped` when a stop was requested (of every thread, or of this thread's watch)."""
+    watch: Watch | None = getattr(_local, "watch", None)
+    if REQUESTED.is_set() or (watch is not None and watch.called_off.is_set()):
+        raise Stopped
+
+
+def checked(items: Iterable[T], every: int = EVERY) -> Iterator[T]:
+    """``items``, raising :class:`Stopped` (looked at every ``every`` items) once a stop was
+    requested, and counting them into this thread's :class:`Watch` (see :func:`watching`)."""
+    watch: Watch | None = getattr(_local, "watch", None)
+    pending = 0
+    for item in items:
+        if pending == every:
+            if REQUESTED.is_set() or (watch is not None and watch.called_off.is_set()):
+                raise Stopped
+            if watch is not None:
+                watch.count(pending)
+                _local.counted = counted() + pending
+            pending = 0
+        pending += 1
+        yield item
+    if watch is not None and pending:
+        watch.count(pending)
+        _local.counted = counted() + pending
+
 
 #: The signals that stop a command: Ctrl-C, ``kill``, a closed terminal or dropped ssh session
 #: (no SIGHUP on Windows).
@@ -29,6 +114,7 @@ def raising_on(signals: tuple[int, ...], exception: Callable[[int], BaseExceptio
     def stop(signum: int, frame: object) -> None:
         for each in signals:
             signal.signal(each, signal.SIG_IGN)
+        REQUESTED.set()  # the working threads stop too
         raise exception(signum)
 
     previous = {each: signal.signal(each, stop) for each in signals}
@@ -37,3 +123,4 @@ def raising_on(signals: tuple[int, ...], exception: Callable[[int], BaseExceptio
     finally:
         for each, handler in previous.items():
             signal.signal(each, handler)
+        REQUESTED.clear()

@@ -14,14 +14,13 @@ import argparse
 import contextlib
 import signal
 import sys
-import time
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from bingpin.api.audit.checks import check_arguments, check_columns, check_paths
 from bingpin.api.audit.files import AuditError, Output, Records
-from bingpin.api.stopping import STOPPING, raising_on
+from bingpin.api.stopping import STOPPING, Watch, raising_on
 
 EXIT_FAILED = 2
 #: An input without records: exit 0 would say "every record agrees" of nothing at all.
@@ -114,25 +113,10 @@ def main(args: argparse.Namespace) -> int:
     return EXIT_FAILED
 
 
-class Progress:
-    """A line on stderr every few seconds on a long run."""
-
-    def __init__(self, total: int | None, quiet: bool) -> None:
-        self.total, self.quiet = total, quiet
-        self.start = self.last = time.monotonic()
-
-    def update(self, done: int) -> None:
-        now = time.monotonic()
-        if self.quiet or now - self.last < 2:
-            return
-        self.last = now
-        of = f" of {self.total:,}" if self.total else ""
-        print(f"bingpin audit: {done:,}{of} records, {now - self.start:.0f} s", file=sys.stderr, flush=True)
-
-
 def run(args: argparse.Namespace) -> int:
     from bingpin.api.audit import engines
     from bingpin.api.audit.partition import Partition
+    from bingpin.api.audit.progress import Progress
     from bingpin.api.audit.report import report_data, summary_lines, write_report
     from bingpin.api.audit.summary import Summary
 
@@ -154,10 +138,11 @@ def run(args: argparse.Namespace) -> int:
     def tally(batch: Any, audited: Any) -> Summary:
         return summary.tally(part, batch, audited)
 
+    watch = Watch()
     if args.engine == "dask":
         pairs = engines.dask(part, records.batches(), args.scheduler, after=tally, timeout=args.connect_timeout)
     else:
-        pairs = engines.local(part, records.batches(), after=tally)
+        pairs = engines.local(part, records.batches(), after=tally, watch=watch)
     meta = {
         "calculation": args.calculation,
         "input": str(source),
@@ -167,15 +152,16 @@ def run(args: argparse.Namespace) -> int:
         "compare": args.compare,
         "engine": args.engine,
     }
-    progress = Progress(records.rows, args.quiet)
+    progress = Progress(watch, records.rows, lambda: (records.read, records.size), quiet=args.quiet)
     lines = []
     output = None
     try:
-        output = Output(Path(args.out), part.carried(records.names), guard=not args.csv_raw)
-        for _, audited, counted in pairs:
-            output.write(audited)
-            summary.merge(counted, summary.records)
-            progress.update(summary.records)
+        with progress:
+            output = Output(Path(args.out), part.carried(records.names), guard=not args.csv_raw)
+            for _, audited, counted in pairs:
+                output.write(audited)
+                summary.merge(counted, summary.records)
+                progress.written = summary.records
         if summary.records == 0:
             raise AuditError(f"{source}: {NO_RECORDS}")
         lines = summary_lines(summary, meta)
@@ -184,6 +170,7 @@ def run(args: argparse.Namespace) -> int:
             lines.append(f"  report {index}")
         output.commit()
     except BaseException:
+        pairs.close()  # the batches in flight are called off, not finished
         if output is not None:
             output.discard()
         raise

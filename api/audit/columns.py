@@ -24,6 +24,7 @@ from bingpin.api.fields import ExactPercent, Money, Percent
 from bingpin.api.resources.calculations import Endpoint
 from bingpin.api.runner import Answer
 from bingpin.api.schemas.common import Steps
+from bingpin.api.stopping import checked
 
 MONEY = pa.decimal128(18, 2)
 LABEL = pa.dictionary(pa.int32(), pa.string())
@@ -111,8 +112,9 @@ def _lookup(result: dict[str, Any] | None, path: tuple[str, ...]) -> Any:
 
 
 def answers_table(columns: list[Column], answers: Iterable[Answer]) -> pa.Table:
-    """The answer columns and status columns of ``answers`` (one row each)."""
-    answers = list(answers)
+    """The answer columns and status columns of ``answers`` (one row each). Computing them is the
+    long part of a batch of scalar rows: it ends within milliseconds of a stop (``api.stopping``)."""
+    answers = list(checked(answers))
     arrays: list[pa.Array] = []
     for column in columns:
         values = [column.read(_lookup(result, column.path)) for _, result, _ in answers]

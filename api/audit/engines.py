@@ -13,15 +13,17 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from queue import Full, Queue
 from typing import Any
 
 import pyarrow as pa
 
+from bingpin.api import stopping
 from bingpin.api.audit.files import AuditError
 from bingpin.api.audit.partition import Partition
+from bingpin.api.stopping import Watch, watching
 
 Pair = tuple[pa.Table, pa.Table, Any]
 #: What else to compute from a batch and its audit where the audit ran (the report's tallies).
@@ -33,30 +35,51 @@ def _none(records: pa.Table, audited: pa.Table) -> None:
 
 
 def local(
-    part: Partition, batches: Iterable[pa.Table], threads: int | None = None, after: After = _none
-) -> Iterator[Pair]:
+    part: Partition,
+    batches: Iterable[pa.Table],
+    threads: int | None = None,
+    after: After = _none,
+    watch: Watch | None = None,
+) -> Generator[Pair, None, None]:
     """The embedded engine: batches through the partition function on this machine's cores
-    (Arrow and NumPy work outside the GIL), while the caller writes the ones already done."""
+    (Arrow and NumPy work outside the GIL), while the caller writes the ones already done.
+
+    ``watch`` counts the records answered as they are (for progress within a batch); when the
+    caller stops taking batches (an error, a signal, the generator closed), the work in flight is
+    called off through it and ends within milliseconds, and batches not started are dropped."""
     threads = threads or min(4, os.cpu_count() or 1)
+    watch = watch or Watch()
 
     def job(batch: pa.Table) -> tuple[pa.Table, Any]:
-        audited = part(batch)
-        return audited, after(batch, audited)
+        with watching(watch):
+            stopping.check()  # a batch that starts after a stop is dropped before any work
+            before = stopping.counted()
+            audited = part(batch)
+            watch.count(max(batch.num_rows - (stopping.counted() - before), 0))  # rows no loop counted
+            return audited, after(batch, audited)
 
     if threads == 1:
-        for batch in batches:
-            yield batch, *job(batch)
+        try:
+            for batch in batches:
+                yield batch, *job(batch)
+        finally:
+            watch.stop()
         return
     with ThreadPoolExecutor(threads, thread_name_prefix="bingpin-audit") as pool:
         pending: deque[tuple[pa.Table, Future[tuple[pa.Table, Any]]]] = deque()
-        for batch in prefetched(batches, threads):
-            pending.append((batch, pool.submit(job, batch)))
-            if len(pending) > threads:
+        try:
+            for batch in prefetched(batches, threads):
+                pending.append((batch, pool.submit(job, batch)))
+                if len(pending) > threads:
+                    records, future = pending.popleft()
+                    yield records, *future.result()
+            while pending:
                 records, future = pending.popleft()
                 yield records, *future.result()
-        while pending:
-            records, future = pending.popleft()
-            yield records, *future.result()
+        finally:  # on the way out early: call the work off, so that the pool's exit waits for nothing long
+            watch.stop()
+            for _, future in pending:
+                future.cancel()
 
 
 def prefetched(batches: Iterable[pa.Table], ahead: int) -> Iterator[pa.Table]:
@@ -86,17 +109,20 @@ def prefetched(batches: Iterable[pa.Table], ahead: int) -> Iterator[pa.Table]:
 
     reader = threading.Thread(target=read, name="bingpin-audit-reader", daemon=True)
     reader.start()
+    finished = False
     try:
         while True:
             item = queue.get()
             if item is done:
+                finished = True
                 return
             if isinstance(item, BaseException):
                 raise item
             yield item
     finally:
         stop.set()
-        reader.join()
+        # stopped early: the reader ends at its next batch (a row group can take a while to decode)
+        reader.join(None if finished else 0.05)
 
 
 def scheduler_address(address: str) -> tuple[str, str, int]:
@@ -217,7 +243,7 @@ def dask(
     in_flight: int = 4,
     after: After = _none,
     timeout: float = 10.0,
-) -> Iterator[Pair]:
+) -> Generator[Pair, None, None]:
     """The same partition function on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``).
 
     A batch that fails on a worker ends the run as soon as its result is due, with the worker's
@@ -261,4 +287,4 @@ def dask(
         with contextlib.suppress(Exception):  # the run's own outcome matters, not the goodbye
             client.cancel([future for _, future in pending])
         with contextlib.suppress(Exception):
-            client.close(timeout=min(timeout, 5))
+            client.close(timeout=1 if stopping.REQUESTED.is_set() else min(timeout, 5))  # a stop: no waiting

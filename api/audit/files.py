@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import io
 import json
 import os
 import tempfile
@@ -99,8 +100,12 @@ class Records:
         self.batch_rows = batch_rows
         #: The Arrow types of the columns (None for CSV: every cell is text).
         self.schema: pa.Schema | None = None
+        #: Bytes of the file read so far (CSV; for progress) and the file's size.
+        self.read = 0
+        self.size = 0
         try:
-            if path.stat().st_size == 0:
+            self.size = path.stat().st_size
+            if self.size == 0:
                 what = " (no header row)" if is_csv(path) else ""
                 raise AuditError(f"cannot read {path}: the file is empty{what}")
             if is_csv(path):
@@ -128,8 +133,9 @@ class Records:
     def batches(self) -> Iterator[pa.Table]:
         try:
             if is_csv(self.path):
+                source = _Counted(self.path.open("rb"), self)
                 reader = pacsv.open_csv(
-                    self.path,
+                    source,
                     read_options=pacsv.ReadOptions(block_size=8 << 20),
                     convert_options=pacsv.ConvertOptions(
                         column_types={name: pa.string() for name in self.names},
@@ -137,8 +143,9 @@ class Records:
                         null_values=[""],
                     ),
                 )
-                for batch in reader:
-                    yield pa.Table.from_batches([batch])
+                with source:
+                    for batch in reader:
+                        yield pa.Table.from_batches([batch])
             else:
                 lists = [
                     f"{f.name}.list.element"
@@ -152,6 +159,25 @@ class Records:
                         yield pa.Table.from_batches([batch])
         except (OSError, pa.ArrowException) as error:
             raise AuditError(f"cannot read {self.path}: {_reason(error)}") from None
+
+
+class _Counted(io.RawIOBase):
+    """A file read through, counting the bytes read into ``records.read``."""
+
+    def __init__(self, raw: Any, records: Records) -> None:
+        self.raw, self.records = raw, records
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = int(self.raw.readinto(buffer) or 0)
+        self.records.read += count
+        return count
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
 
 
 def _reason(error: BaseException) -> str:

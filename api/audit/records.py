@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bingpin.api.fields import Flag, Money
+from bingpin.api.stopping import check
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 
@@ -217,6 +218,8 @@ class Bodies:
         columns = [(name, self.fields[name], table.column(name).to_pylist()) for name in names]
         bodies = []
         for i in range(table.num_rows):
+            if not i % 4096:
+                check()  # a stopped run does not finish a batch
             body = dict(self.defaults)
             for name, read, values in columns:
                 value = values[i]

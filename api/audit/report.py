@@ -3,13 +3,13 @@ summary printed at the end of a run."""
 
 from __future__ import annotations
 
-import html
 import json
 import shlex
 from pathlib import Path
 from typing import Any
 
 from bingpin.api.audit.files import write_atomically
+from bingpin.api.audit.page import page
 from bingpin.api.audit.partition import Partition
 from bingpin.api.audit.summary import Group, Summary
 
@@ -24,9 +24,10 @@ def replay(calculation: str, body: dict[str, Any]) -> str:
     return f"curl -s -X POST {url} -H 'Content-Type: application/json' -d {shlex.quote(data)}"
 
 
-def _group(summary: Summary, key: str, group: Group) -> dict[str, Any]:
+def _group(summary: Summary, key: Any, group: Group) -> dict[str, Any]:
+    keys = {"key": key} if isinstance(key, str) else {"key": list(key)}
     return {
-        "key": key,
+        **keys,
         "records": group.records,
         "compared": group.compared,
         "discrepancies": group.discrepancies,
@@ -36,6 +37,30 @@ def _group(summary: Summary, key: str, group: Group) -> dict[str, Any]:
         "absolute_discrepancy": summary.amount(group.absolute),
         "not_compared": group.not_compared,
         "not_compared_audited": summary.amount(group.not_compared_audited),
+        "overpaid_records": group.overpaid_records,
+        "overpaid": summary.amount(group.overpaid),
+        "underpaid_records": group.underpaid_records,
+        "underpaid": summary.amount(group.underpaid),
+    }
+
+
+def _refused_paid(summary: Summary) -> dict[str, Any] | None:
+    """The records refused by the policy on which the audited system paid (None: nothing compared)."""
+    if summary.compare is None:
+        return None
+    found = summary.refused_paid
+    return {
+        "records": found.records,
+        "audited": summary.amount(found.audited),
+        "by_reason": [
+            {"error_code": code, "records": count, "audited": summary.amount(found.audited_by_reason[code])}
+            for code, count in sorted(
+                found.by_reason.items(), key=lambda item: (-found.audited_by_reason[item[0]], item[0])
+            )
+        ],
+        "listed": [{**item, "audited": summary.amount(item["audited"])} for item in found.listed],
+        "unlisted": found.unlisted,
+        "unlisted_audited": summary.amount(found.unlisted_audited),
     }
 
 
@@ -43,9 +68,11 @@ def report_data(summary: Summary, part: Partition, meta: dict[str, Any]) -> dict
     """The report as data: totals, groups, and the worst rows with clauses and replay lines."""
     worst = []
     for _, _, body, item in sorted(summary.worst, key=lambda w: (-w[0], -w[1])):
+        # the single endpoint's own explanation, for these few rows only
         _, result, _ = part.runner.one(body, explain=True)
+        steps = (result or {}).get("explanation", [])
         clauses: list[dict[str, str]] = []
-        for step in (result or {}).get("explanation", []):
+        for step in steps:
             citation = step["citation"]
             if citation and citation not in clauses:
                 clauses.append(citation)
@@ -57,6 +84,9 @@ def report_data(summary: Summary, part: Partition, meta: dict[str, Any]) -> dict
                 "reference": summary.amount(item["reference"]),
                 "audited": summary.amount(item["audited"]),
                 "discrepancy": summary.amount(item["discrepancy"]),
+                "request": body,
+                "steps": steps,
+                "assumptions": (result or {}).get("assumptions", []),
                 "clauses": clauses,
                 "replay": replay(summary.calculation, body),
             }
@@ -74,6 +104,7 @@ def report_data(summary: Summary, part: Partition, meta: dict[str, Any]) -> dict
         "not_compared_audited": summary.amount(summary.totals.not_compared_audited) if summary.compare else None,
         "not_compared_unread": summary.not_compared_unread if summary.compare is not None else None,
         "agrees": summary.agrees,
+        "money": summary.money,
         "verdict": verdict(summary),
         "totals": _group(summary, "total", summary.totals),
         **{
@@ -81,6 +112,7 @@ def report_data(summary: Summary, part: Partition, meta: dict[str, Any]) -> dict
             for dimension, groups in summary.groups.items()
         },
         "worst": worst,
+        "refused_paid": _refused_paid(summary),
     }
 
 
@@ -124,58 +156,10 @@ def verdict(summary: Summary) -> str:
     )
 
 
-def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(row.get(c, '')))}</td>" for c in columns) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def write_report(directory: Path, data: dict[str, Any]) -> Path:
     """``report.json`` and ``index.html`` in ``directory``; the path of the HTML page."""
     directory.mkdir(parents=True, exist_ok=True)
     write_atomically(directory / "report.json", json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-    groups = ["key", "records", "compared", "discrepancies", "reference", "audited", "discrepancy"]
-    groups += ["not_compared", "not_compared_audited"] if data["compare"] is not None else []
-    sections = [
-        f"<h2>{title}</h2>" + _table(data[f"by_{name}"], groups)
-        for name, title in (
-            ("jurisdiction", "按地区 / by jurisdiction"),
-            ("category", "按类别 / by category"),
-            ("rule", "按规则 / by rule"),
-        )
-    ]
-    worst = []
-    for item in data["worst"]:
-        clauses = "".join(
-            f"<li><b>{html.escape(c['clause'])}</b> {html.escape(c['quote'])}</li>" for c in item["clauses"]
-        )
-        worst.append(
-            f"<section><h3>第 {item['record']} 条记录 / record {item['record']}: "
-            f"{html.escape(item['discrepancy'])}</h3>"
-            f"<p>{html.escape(json.dumps(item['carried'], ensure_ascii=False, default=str))}</p>"
-            f"<p>应付 / reference {html.escape(item['reference'])}，实付 / audited {html.escape(item['audited'])}</p>"
-            f"<ul>{clauses}</ul><pre>{html.escape(item['replay'])}</pre></section>"
-        )
-    names = ["records", "compared", "discrepancies", "refused", "audited_missing", "audited_unreadable"]
-    names += ["not_compared", "not_compared_audited", "not_compared_unread"] if data["compare"] is not None else []
-    totals = {k: data[k] for k in names}
-    page = (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>稽核报告 / audit report: {html.escape(data['calculation'])}</title>"
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #999;padding:.2em .5em;text-align:right}pre{white-space:pre-wrap}</style></head><body>"
-        f"<h1>稽核报告 / audit report: {html.escape(data['calculation'])}</h1>"
-        f"<p>{html.escape(data['input'])} → {html.escape(data['output'])}</p>"
-        f"<p><b>{html.escape(data['verdict'])}</b></p>"
-        + _table([totals], list(totals))
-        + _table([{"code": k, "records": v} for k, v in data["statuses"].items()], ["code", "records"])
-        + "".join(sections)
-        + "<h2>差异最大的记录 / largest discrepancies</h2>"
-        + "".join(worst)
-        + "</body></html>\n"
-    )
     index = directory / "index.html"
-    write_atomically(index, page)
+    write_atomically(index, page(data))
     return index

@@ -20,11 +20,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bingpin.api.audit import keys
 from bingpin.api.audit.fen import to_fen
 from bingpin.api.audit.partition import HEADLINES, Partition, read_flags
+from bingpin.api.audit.refused import RefusedPaid
 
 WORST = 20
-NONE = "—"
+NONE = keys.NONE
+DIMENSIONS = ("jurisdiction", "category", "rule")
+#: Pairs of dimensions summed as well: (jurisdiction, category) and (jurisdiction, rule).
+PAIRS = {"jurisdiction_category": (0, 1), "jurisdiction_rule": (0, 2)}
 
 
 @dataclass
@@ -39,6 +44,11 @@ class Group:
     not_compared: int = 0
     #: What the audited system paid on the records not compared (where its figure reads).
     not_compared_audited: int = 0
+    #: Compared records paid more than the policy gives, and by how much in all (less: underpaid).
+    overpaid_records: int = 0
+    overpaid: int = 0
+    underpaid_records: int = 0
+    underpaid: int = 0
 
     def add(self, other: Group) -> None:
         for name in self.__dataclass_fields__:
@@ -56,14 +66,16 @@ class Summary:
     records: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     totals: Group = field(default_factory=Group)
-    groups: dict[str, dict[str, Group]] = field(
-        default_factory=lambda: {"jurisdiction": {}, "category": {}, "rule": {}}
-    )
+    #: By jurisdiction, category and rule, and by each category and rule within its jurisdiction
+    #: (a category's name, and what a rule gives, are the jurisdiction's policy's own).
+    groups: dict[str, dict[Any, Group]] = field(default_factory=lambda: {name: {} for name in (*DIMENSIONS, *PAIRS)})
     audited_missing: int = 0
     audited_unreadable: int = 0
     #: Records not compared whose audited figure is missing or unreadable (not in the sum paid).
     not_compared_unread: int = 0
     worst: list[tuple[int, int, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    #: Records refused by the policy on which the audited system paid: listed (bounded) and summed.
+    refused_paid: RefusedPaid = field(default_factory=RefusedPaid)
 
     @property
     def money(self) -> bool:
@@ -114,13 +126,26 @@ class Summary:
                     absolute=int(over.sum()) + int(under.sum()),
                     not_compared=int((~compared).sum()),
                     not_compared_audited=int(unpaid.sum()),
+                    overpaid_records=int((over > 0).sum()),
+                    overpaid=int(over.sum()),
+                    underpaid_records=int((under > 0).sum()),
+                    underpaid=int(under.sum()),
                 )
             )
             return
-        keys = {
-            "jurisdiction": _codes(out, "jurisdiction_code"),
-            "category": _codes(out, "applied_category"),
-            "rule": _rules(out),
+        refused = np.nonzero(~ok & read & (paid != 0))[0]
+        self.refused_paid.add(
+            refused,
+            paid,
+            out,
+            part.carried(records.column_names),
+            lambda rows: part.bodies.rows(part.normalise(records), rows),
+            offset,
+        )
+        grouped = {
+            "jurisdiction": keys.jurisdictions(part, records, out),
+            "category": keys.labelled(out, "applied_category"),
+            "rule": keys.rules(out),
         }
         columns = {
             "records": np.ones(n, np.int64),
@@ -131,25 +156,35 @@ class Summary:
             "under": np.where(compared, np.maximum(-diff, 0), 0),
             "not_compared": (~compared).astype(np.int64),
             "not_compared_audited": unpaid,
+            "overpaid_records": (compared & (diff > 0)).astype(np.int64),
+            "underpaid_records": (compared & (diff < 0)).astype(np.int64),
         }
         # one pass over the rows: sums by (jurisdiction, category, rule), then by each of them
-        sizes = [len(labels) for _, labels in keys.values()]
+        sizes = [len(labels) for _, labels in grouped.values()]
         combined = np.zeros(n, np.int64)
-        for codes, labels in keys.values():
+        for codes, labels in grouped.values():
             combined = combined * len(labels) + codes
         size = int(np.prod(sizes))
-        sums = {name: _bincount(combined, values, size).reshape(sizes) for name, values in columns.items()}
+        sums = {name: keys.bincount(combined, values, size).reshape(sizes) for name, values in columns.items()}
         # audited = reference + discrepancy; discrepancy = over - under; absolute = over + under
         over, under = sums.pop("over"), sums.pop("under")
         sums.update(discrepancy=over - under, absolute=over + under, audited=sums["reference"] + over - under)
-        for axis, (dimension, (_, labels)) in enumerate(keys.items()):
+        sums.update(overpaid=over, underpaid=under)
+        named = [names for _, names in grouped.values()]
+        for axis, dimension in enumerate(DIMENSIONS):
             others = tuple(i for i in range(len(sizes)) if i != axis)
             totals = {name: total.sum(axis=others) for name, total in sums.items()}
             for index in np.nonzero(totals["records"])[0]:
                 group = Group(**{name: int(total[index]) for name, total in totals.items()})
-                self.groups[dimension].setdefault(labels[index], Group()).add(group)
+                self.groups[dimension].setdefault(named[axis][index], Group()).add(group)
                 if dimension == "jurisdiction":
                     self.totals.add(group)
+        for pair, (first, second) in PAIRS.items():
+            other = tuple(i for i in range(len(sizes)) if i not in (first, second))
+            totals = {name: total.sum(axis=other) for name, total in sums.items()}
+            for i, j in zip(*np.nonzero(totals["records"]), strict=True):
+                group = Group(**{name: int(total[i, j]) for name, total in totals.items()})
+                self.groups[pair].setdefault((named[first][i], named[second][j]), Group()).add(group)
         flagged = np.nonzero(compared & (diff != 0))[0]
         if len(flagged):
             size = np.abs(diff[flagged])
@@ -180,6 +215,7 @@ class Summary:
     def tally(self, part: Partition, records: pa.Table, out: pa.Table) -> Summary:
         """One batch's counts, on their own (rows numbered from 0): worth computing on a worker."""
         partial = Summary(self.calculation, self.compare, self.detailed)
+        partial.refused_paid.limit = self.refused_paid.limit
         partial.add(part, records, out, 0)
         return partial
 
@@ -194,6 +230,7 @@ class Summary:
         self.audited_missing += partial.audited_missing
         self.audited_unreadable += partial.audited_unreadable
         self.not_compared_unread += partial.not_compared_unread
+        self.refused_paid.merge(partial.refused_paid, offset)
         for size, row, body, found in partial.worst:
             item = (size, row - offset, body, {**found, "row": found["row"] + offset})
             if len(self.worst) < WORST:
@@ -224,36 +261,3 @@ class Summary:
 
     def amount(self, value: int) -> str:
         return f"{Decimal(value) / 100:.2f}" if self.money else str(value)
-
-
-_LOW = 1 << 26
-
-
-def _bincount(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Sums of non-negative integer ``values`` by code, exactly: np.bincount sums in float64, so
-    each value is split into parts whose sums stay far below 2**53 (high and low 26 bits)."""
-    if values.max(initial=0) <= 1:
-        return np.bincount(codes[values.astype(bool)], minlength=size).astype(np.int64)
-    high = np.bincount(codes, weights=values >> 26, minlength=size).astype(np.int64)
-    low = np.bincount(codes, weights=values & (_LOW - 1), minlength=size).astype(np.int64)
-    return high * _LOW + low
-
-
-def _codes(out: pa.Table, name: str) -> tuple[np.ndarray, list[str]]:
-    """Each row's label as an index into the labels (the last one: none)."""
-    if name not in out.column_names:
-        return np.zeros(out.num_rows, np.int64), [NONE]
-    column = out.column(name).combine_chunks()
-    if not pa.types.is_dictionary(column.type):
-        column = column.dictionary_encode()
-    labels = [str(v) for v in column.dictionary.to_pylist()] + [NONE]
-    codes = np.asarray(pc.fill_null(column.indices, len(labels) - 1).to_numpy(zero_copy_only=False), np.int64)
-    return codes, labels
-
-
-def _rules(out: pa.Table) -> tuple[np.ndarray, list[str]]:
-    """The rule applied (``applied_rule`` where the answer has one), or the refusal's code."""
-    rules, rule_labels = _codes(out, "applied_rule")
-    errors, error_labels = _codes(out, "error_code")
-    refused = errors != len(error_labels) - 1
-    return np.where(refused, len(rule_labels) + errors, rules), rule_labels + error_labels

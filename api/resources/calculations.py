@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from webargs import core
 
-from bingpin.api.parsing import Blueprint
+from bingpin.api.parsing import Blueprint, read_json
 from bingpin.api.schemas import calculations as s
 from bingpin.rules.core import cases
 from bingpin.rules.core.policy import Policy
@@ -153,11 +153,35 @@ def respond(answer: Any) -> ResponseReturnValue:
     return current_app.response_class(data, mimetype="application/json")
 
 
+class Compute:
+    """One calculation's work on a request body: load, calculate, dump and write the JSON, with one
+    request schema and one response schema for every request."""
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+        self.loader = endpoint.request()
+        self.dumper = endpoint.response()
+
+    def __call__(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The wire answer (before JSON) for loaded ``args``."""
+        endpoint = self.endpoint
+        return self.dumper.dump(answer(endpoint.path, args["jurisdiction"], endpoint.build(args)))
+
+    def answer(self, data: bytes) -> bytes | None:
+        """The body of the 200 answer to the request body ``data``, as the view writes it; None
+        when the answer would be anything but a 200 (the view then answers it, the usual way)."""
+        try:
+            body = read_json(data)
+            return orjson.dumps(self(self.loader.load(body)), option=orjson.OPT_APPEND_NEWLINE)
+        except Exception:  # every error is the view's to answer, from the same bytes
+            return None
+
+
 def view(endpoint: Endpoint) -> Callable[[], ResponseReturnValue]:
     """The view answering ``endpoint``: one request schema and one response schema for every request."""
     parser = blp.ARGUMENTS_PARSER
-    loader = endpoint.request()
-    dumper = endpoint.response()
+    compute = Compute(endpoint)
+    loader = compute.loader
 
     def post() -> ResponseReturnValue:
         body = parser.load_json(request, loader)  # 400 malformed JSON, 415 not JSON
@@ -166,7 +190,7 @@ def view(endpoint: Endpoint) -> Callable[[], ResponseReturnValue]:
         except ma.ValidationError as error:  # as webargs reports it: 422, messages by location
             located = ma.ValidationError({"json": error.messages})
             parser.handle_error(located, request, loader, error_status_code=None, error_headers=None)
-        return respond(dumper.dump(answer(endpoint.path, args["jurisdiction"], endpoint.build(args))))
+        return respond(compute(args))
 
     return post
 

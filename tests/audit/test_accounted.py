@@ -157,7 +157,7 @@ def test_records_not_compared_are_counted_apart_with_what_was_paid_on_them(
     assert (data["refused"], data["not_compared"], data["not_compared_audited"]) == (2, 2, "900.00")
     assert data["agrees"] is False
     page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
-    assert "NOT every record was compared and agrees: 2 discrepancies, 2 not compared (exit 1)" in page
+    assert "并非每条记录都已比对且一致：2 条有差异，2 条未能比对（退出码 1）" in page
     printed = capsys.readouterr().out
     assert "not compared: 2 records (refused 2, paid missing 0, unreadable 0); paid on them 900.00" in printed
     # the answered records alone, all paid as the policy gives: every record compared and agrees

@@ -1,0 +1,71 @@
+"""Progress on stderr from the first second: records done of the total (Parquet's row count, or
+the share of a CSV file read), and the rate."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+
+from bingpin.api.audit import progress as shown
+from bingpin.api.audit.files import Records
+from bingpin.api.audit.progress import Progress
+from bingpin.api.stopping import Watch, checked, watching
+from tests.audit.test_command import SAMPLE
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def lines_while(progress: Progress, seconds: float) -> None:
+    with progress:
+        time.sleep(seconds)
+
+
+@pytest.fixture(autouse=True)
+def quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shown, "FIRST", 0.05)
+    monkeypatch.setattr(shown, "EVERY", 0.05)
+    monkeypatch.setattr(shown, "EVERY_ON_TERMINAL", 0.05)
+
+
+def test_a_line_with_the_total_and_the_rate_comes_before_any_batch_is_written() -> None:
+    watch, stream = Watch(), io.StringIO()
+    with watching(watch):
+        for _ in checked(range(250_000)):  # answered inside a batch in flight, none written yet
+            pass
+    lines_while(Progress(watch, 1_000_000, stream=stream), 0.2)
+    first = stream.getvalue().splitlines()[0]
+    assert first.startswith("bingpin audit: 250,000 of 1,000,000 records (25%), ")
+    rate = int(first.split(", ")[1].split(" ")[0].replace(",", ""))
+    assert 0 < rate <= 250_000 / 0.05
+    assert first.endswith(" s")
+
+
+def test_for_csv_the_share_of_the_file_read_stands_in_for_the_total(tmp_path: Path) -> None:
+    records = Records(SAMPLE)
+    batches = list(records.batches())
+    assert records.read == records.size == SAMPLE.stat().st_size
+    watch, stream = Watch(), io.StringIO()
+    watch.count(sum(b.num_rows for b in batches))
+    lines_while(Progress(watch, records.rows, lambda: (records.read, records.size), stream=stream), 0.2)
+    assert stream.getvalue().splitlines()[0].startswith("bingpin audit: 12 records, 0 of 0 MiB read (100%), ")
+
+
+def test_a_terminal_gets_one_line_rewritten_and_cleared_at_the_end() -> None:
+    watch, stream = Watch(), Terminal()
+    watch.count(10)
+    lines_while(Progress(watch, 100, stream=stream), 0.3)
+    text = stream.getvalue()
+    assert text.count("\r") >= 2 and "\n" not in text
+    assert text.endswith("\r\x1b[K")
+
+
+def test_quiet_is_quiet() -> None:
+    stream = io.StringIO()
+    lines_while(Progress(Watch(), 100, quiet=True, stream=stream), 0.2)
+    assert stream.getvalue() == ""

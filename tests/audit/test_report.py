@@ -1,0 +1,124 @@
+"""The audit report's page speaks to a Chinese fund supervisor: places, categories, rules and
+statuses by the policies' names (codes in parentheses), the money at stake first, every refused
+record paid on listed with its reason, sums that say what they cover, the worst rows with the
+single endpoint's steps and citations; offline, and every record text escaped."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from bingpin.api import create_app
+from bingpin.rules.core.categories import Category
+from bingpin.rules.registry import policies
+from tests.audit.test_command import SAMPLE, audit
+
+HOSTILE = "<script>alert('x')</script>&<b>"
+
+
+def mixed_report(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    """The shipped sample (嘉兴) with a 温州 record whose paid figure is missing, a 嵊州 record (its
+    policy grants no medical assistance) that was paid, and a record id of markup; (index.html,
+    report.json)."""
+    rows = SAMPLE.read_text(encoding="utf-8").splitlines()
+    header, records = rows[0], rows[1:]
+    lines = [header.replace("settlement_id,", "settlement_id,jurisdiction,")]
+    lines += [record.replace(",", ",330400,", 1) for record in records]
+    lines += [
+        "WZ-2023-000001,330300,2023-06-01,subsistence_allowance,10000.00,,",
+        "SZ-2023-000001,330683,2023-06-02,subsistence_allowance,5000.00,,4500.00",
+        f'"{HOSTILE}",330400,2023-06-03,subsistence_allowance,3000.00,,2800.00',
+    ]
+    source = tmp_path / "records.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = tmp_path / "report"
+    status = audit(
+        "medical-assistance", str(source), "--out", str(tmp_path / "out.csv"), "--compare", "paid",
+        "--carry", "settlement_id", "--report", str(report),
+    )  # fmt: skip
+    assert status == 1
+    return report / "index.html", json.loads((report / "report.json").read_text(encoding="utf-8"))
+
+
+def text(page: str) -> str:
+    """What a reader sees: the page without tags, entities resolved."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_page_names_places_categories_rules_and_statuses_in_the_policies_words(tmp_path: Path) -> None:
+    index, data = mixed_report(tmp_path)
+    seen = text(index.read_text(encoding="utf-8"))
+    jiaxing, wenzhou, shengzhou = (policies()[code] for code in ("330400", "330300", "330683"))
+    for policy in (jiaxing, wenzhou, shengzhou):
+        assert f"{policy.jurisdiction_name}（{policy.jurisdiction_code}）" in seen
+    low = Category.SUBSISTENCE_ALLOWANCE
+    assert f"{jiaxing.jurisdiction_name}（330400）：{jiaxing.name_of(low)}（{low.value}）" in seen
+    assert f"{wenzhou.jurisdiction_name}（330300）：{wenzhou.name_of(low)}（{low.value}）" in seen
+    assert f"按{jiaxing.name_of(low)}（{low.value}）的比例" in seen  # the rule applied
+    assert "不在政策施行期间（not_in_force）" in seen and "政策未规定该项待遇（not_defined_by_policy）" in seen
+    assert "医疗救助（medical-assistance）稽核报告" in seen
+    # the refused 嵊州 record counts under 嵊州, not under "no jurisdiction"
+    assert [g["key"] for g in data["by_jurisdiction"] if g["key"] == "330683"] == ["330683"]
+
+
+def test_the_money_at_stake_comes_first_and_every_refused_record_paid_on_is_listed(tmp_path: Path) -> None:
+    index, data = mixed_report(tmp_path)
+    seen = text(index.read_text(encoding="utf-8"))
+    totals = data["totals"]
+    first = seen.index("涉及金额")
+    assert first < seen.index("记录核对情况") < seen.index("差异最大的")
+    assert f"多付（实付高于政策应付） {totals['overpaid_records']} 条 {totals['overpaid']} 元" in seen
+    assert f"少付（实付低于政策应付） {totals['underpaid_records']} 条 {totals['underpaid']} 元" in seen
+    found = data["refused_paid"]
+    # the record before the policy took effect (900.00) and the 嵊州 record (4500.00): both paid on
+    assert [item["carried"]["settlement_id"] for item in found["listed"]] == ["JX-2023-000012", "SZ-2023-000001"]
+    assert found["audited"] == "5400.00" and found["unlisted"] == 0
+    assert {r["error_code"]: r["audited"] for r in found["by_reason"]} == {
+        "not_in_force": "900.00",
+        "not_defined_by_policy": "4500.00",
+    }
+    listed = seen[seen.index("政策拒绝但被审系统已支付的记录") :]
+    assert "SZ-2023-000001" in listed and "4500.00 元" in listed
+    assert "未规定医疗救助" in listed  # the refusal's own reason, as the single endpoint gives it
+
+
+def test_sums_say_what_they_cover_and_a_group_without_comparable_records_is_not_zero(tmp_path: Path) -> None:
+    index, data = mixed_report(tmp_path)
+    seen = text(index.read_text(encoding="utf-8"))
+    compared = data["totals"]["compared"]
+    assert f"政策应付医疗救助金额合计（仅含可比对的 {compared} 条记录） {data['totals']['reference']} 元" in seen
+    wenzhou = next(g for g in data["by_jurisdiction"] if g["key"] == "330300")
+    assert (wenzhou["records"], wenzhou["compared"]) == (1, 0)
+    page = index.read_text(encoding="utf-8")
+    head = [text(cell).strip() for cell in re.findall(r"<th>(.*?)</th>", page.split("<h2>按地区</h2>")[1])][:10]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", page)]
+    cells = dict(zip(head, next(row for row in rows if row and text(row[0]) == "温州市（330300）"), strict=True))
+    assert cells["政策应付医疗救助金额（仅含可比对记录）"] == "—（无可比对记录）"
+    assert cells["被审系统实付医疗救助金额（仅含可比对记录）"] == "—（无可比对记录）"
+    assert cells["未比对"] == "1"
+
+
+def test_the_worst_rows_show_the_single_endpoints_steps_with_their_citations(tmp_path: Path) -> None:
+    index, data = mixed_report(tmp_path)
+    seen = text(index.read_text(encoding="utf-8"))
+    http = create_app().test_client()
+    for item in data["worst"]:
+        answer = http.post("/v1/calculations/medical-assistance", json=item["request"]).get_json()
+        assert item["steps"] == answer["explanation"]
+        for step in answer["explanation"]:
+            assert step["text"] in seen
+            if step["citation"]:
+                document = next(p for p in policies().values() if p.id == step["citation"]["policy"]).document_number
+                assert f"依据：{document} {step['citation']['clause']}：“{step['citation']['quote']}”" in seen
+
+
+def test_record_text_is_escaped_and_the_page_loads_nothing_from_elsewhere(tmp_path: Path) -> None:
+    index, data = mixed_report(tmp_path)
+    page = index.read_text(encoding="utf-8")
+    assert HOSTILE not in page and "<script" not in page and "<b>" not in page
+    assert html.escape(HOSTILE) in page
+    assert any(item["carried"]["settlement_id"] == HOSTILE for item in data["worst"])
+    assert not re.search(r"(src|href)\s*=|@import|url\(|https?://(?!127\.0\.0\.1:8000/v1/)", page)
