@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from typing import Any
 
 from bingpin.api.audit import labels
@@ -250,24 +251,14 @@ def groups(data: dict[str, Any], words: Words) -> str:
 
     numeric = set(range(1, len(head)))
     places = _table(head, [row(e(labels.place(g["key"])), g) for g in data["by_jurisdiction"]], numeric)
-    categories = _table(
-        head,
-        [
-            row(f"{e(labels.place(j))}：{e(labels.category(c, [j]))}", g)
-            for g in data["by_jurisdiction_category"]
-            for j, c in [g["key"]]
-        ],
-        numeric,
-    )
-    rules = _table(
-        head,
-        [
-            row(f"{e(labels.place(j))}：{e(labels.rule(r, [j]))}", g)
-            for g in data["by_jurisdiction_rule"]
-            for j, r in [g["key"]]
-        ],
-        numeric,
-    )
+
+    def within(groups: str, label: Callable[[str, list[str]], str]) -> str:
+        """A table of groups keyed by (jurisdiction, code), named by place and the code's label."""
+        rows = [row(f"{e(labels.place(j))}：{e(label(code, [j]))}", g) for g in data[groups] for j, code in [g["key"]]]
+        return _table(head, rows, numeric)
+
+    categories = within("by_jurisdiction_category", labels.category)
+    rules = within("by_jurisdiction_rule", labels.rule)
     return (
         "<h2>按地区</h2>"
         + places
