@@ -17,7 +17,7 @@ from bingpin.api.catalog.coverage import coverage_data, summary
 from bingpin.api.catalog.data import ambiguities_data, by_id, features, policy_data, scenarios_of, tree
 from bingpin.api.catalog.features import Feature, Scenario, Step
 from bingpin.api.catalog.results import STATUS_NAMES, Results
-from bingpin.api.catalog.reviews import PROPOSED, STATUSES, counts, fingerprints, state_of
+from bingpin.api.catalog.reviews import MAX_NOTE, PROPOSED, STATUSES, counts, fingerprints, state_of
 from bingpin.rules.core.clauses import Clause, split_paths
 
 TIERS = {"core": "必选", "optional": "可选"}
@@ -69,7 +69,8 @@ def _verdict_controls(scenario: Scenario, anchor: str) -> str:
     )
     return (
         f'<div class="verdict" data-scenario="{escape(scenario.id)}"><span class="verdict-label">本次审核：</span>'
-        f'{choices}<textarea rows="2" placeholder="审核意见（有异议时必填）" aria-label="审核意见"></textarea></div>'
+        f'{choices}<textarea rows="2" maxlength="{MAX_NOTE}" placeholder="审核意见（有异议时必填）"'
+        ' aria-label="审核意见"></textarea></div>'
     )
 
 
@@ -251,6 +252,11 @@ def render_page(
 <span id="marked-count" aria-live="polite">本次已标记 0 个场景</span>
 <button type="button" id="export">导出审核记录</button>
 <button type="button" id="clear-marks">清除本次标记</button>
+</div>
+<div id="dropped-marks" role="status" hidden>
+<p>以下标记作出后，场景、所检验条款原文或所引歧义登记已改变，标记已取消，请重新审核：</p>
+<ul id="dropped-list"></ul>
+<p><button type="button" id="dropped-close">知道了</button></p>
 </div>
 <div id="export-panel" hidden>
 <p id="export-message" role="status"></p>
