@@ -141,13 +141,18 @@ def _clause(clause: Clause, context: _Context) -> str:
     tested = context.scenarios.get(clause.path, [])
     notes = context.ambiguities.get(clause.path, [])
     entry = context.coverage.get(clause.path)
-    below = [s.id for child in clause.children for c in child.walk() for _, s in context.scenarios.get(c.path, [])]
+    # each scenario once, though it tests several of the sub-clauses (or this clause and one below)
+    below = list(
+        dict.fromkeys(
+            s.id for child in clause.children for c in child.walk() for _, s in context.scenarios.get(c.path, [])
+        )
+    )
     badges = []
     if tested:
         badges.append(f'<span class="count">场景 {len(tested)}</span>')
     if below:
         badges.append(f'<span class="count below">下级条款场景 {len(below)}</span>')
-    badges.append(review_counts([s.id for _, s in tested] + below))
+    badges.append(review_counts(list(dict.fromkeys([s.id for _, s in tested] + below))))
     if notes:
         badges.append(f'<span class="count amb">歧义 {len(notes)}</span>')
     if entry and entry["status"] == "gap":
