@@ -97,6 +97,7 @@ def _review_check(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     from bingpin.api.catalog.results import load_results, report_path
+    from bingpin.api.catalog.reviews import ReviewFileError
     from bingpin.api.review import write_site
 
     if not args.output:
@@ -110,7 +111,11 @@ def _review(args: argparse.Namespace) -> int:
         if status not in (0, 1):
             print("the conformance run did not produce a report", file=sys.stderr)
             return status
-    index = write_site(output, load_results(report))
+    try:
+        index = write_site(output, load_results(report))
+    except ReviewFileError as exc:
+        print(f"bingpin review: 审核记录无法读取 / cannot read the review records: {exc}", file=sys.stderr)
+        return 2
     print(f"wrote {index}")
     return 0
 

@@ -17,7 +17,7 @@ from bingpin.api.catalog.coverage import coverage_data, summary
 from bingpin.api.catalog.data import ambiguities_data, by_id, features, policy_data, scenarios_of, tree
 from bingpin.api.catalog.features import Feature, Scenario, Step
 from bingpin.api.catalog.results import STATUS_NAMES, Results
-from bingpin.api.catalog.reviews import PROPOSED, STATUSES, counts, fingerprints, state_of
+from bingpin.api.catalog.reviews import MAX_NOTE, PROPOSED, STATUSES, counts, fingerprints, state_of
 from bingpin.rules.core.clauses import Clause, split_paths
 
 TIERS = {"core": "必选", "optional": "可选"}
@@ -69,7 +69,8 @@ def _verdict_controls(scenario: Scenario, anchor: str) -> str:
     )
     return (
         f'<div class="verdict" data-scenario="{escape(scenario.id)}"><span class="verdict-label">本次审核：</span>'
-        f'{choices}<textarea rows="2" placeholder="审核意见（有异议时必填）" aria-label="审核意见"></textarea></div>'
+        f'{choices}<textarea rows="2" maxlength="{MAX_NOTE}" placeholder="审核意见（有异议时必填）"'
+        ' aria-label="审核意见"></textarea></div>'
     )
 
 
@@ -140,13 +141,18 @@ def _clause(clause: Clause, context: _Context) -> str:
     tested = context.scenarios.get(clause.path, [])
     notes = context.ambiguities.get(clause.path, [])
     entry = context.coverage.get(clause.path)
-    below = [s.id for child in clause.children for c in child.walk() for _, s in context.scenarios.get(c.path, [])]
+    # each scenario once, though it tests several of the sub-clauses (or this clause and one below)
+    below = list(
+        dict.fromkeys(
+            s.id for child in clause.children for c in child.walk() for _, s in context.scenarios.get(c.path, [])
+        )
+    )
     badges = []
     if tested:
         badges.append(f'<span class="count">场景 {len(tested)}</span>')
     if below:
         badges.append(f'<span class="count below">下级条款场景 {len(below)}</span>')
-    badges.append(review_counts([s.id for _, s in tested] + below))
+    badges.append(review_counts(list(dict.fromkeys([s.id for _, s in tested] + below))))
     if notes:
         badges.append(f'<span class="count amb">歧义 {len(notes)}</span>')
     if entry and entry["status"] == "gap":
@@ -251,6 +257,11 @@ def render_page(
 <span id="marked-count" aria-live="polite">本次已标记 0 个场景</span>
 <button type="button" id="export">导出审核记录</button>
 <button type="button" id="clear-marks">清除本次标记</button>
+</div>
+<div id="dropped-marks" role="status" hidden>
+<p>以下标记作出后，场景、所检验条款原文或所引歧义登记已改变，标记已取消，请重新审核：</p>
+<ul id="dropped-list"></ul>
+<p><button type="button" id="dropped-close">知道了</button></p>
 </div>
 <div id="export-panel" hidden>
 <p id="export-message" role="status"></p>

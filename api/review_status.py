@@ -8,6 +8,7 @@ page exports it) with the rules the service applies, before it is committed.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -15,6 +16,7 @@ from typing import TextIO
 from bingpin.api.catalog.data import by_id, scenarios_of, tree
 from bingpin.api.catalog.reviews import (
     DISPUTED,
+    MAX_FILE_CHARS,
     STALE,
     STATUSES,
     ReviewFileError,
@@ -25,6 +27,17 @@ from bingpin.api.catalog.reviews import (
 )
 
 EXIT_OK, EXIT_NOT_SIGNED, EXIT_USAGE = 0, 1, 2
+
+
+#: Characters a terminal acts on or reorders (controls, bidirectional overrides), shown escaped instead.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(note: str) -> str:
+    """A reviewer's note on one line of the terminal: line breaks and runs of white space as one
+    space, what a terminal would act on as an escape (\\x1b, \\u202e)."""
+    flat = " ".join(note.split())
+    return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), flat)
 
 
 def _counts(ids: list[str]) -> str:
@@ -50,8 +63,8 @@ def status_lines(policy_id: str) -> list[str]:
     for scenario in scenarios:
         state = states()[scenario.id]
         if state.status in (DISPUTED, STALE):
-            recorded = f"{state.reviewer}，{state.reviewed_on}"
-            why = f"原结论 {state.verdict}，审核后所审内容已改变" if state.stale else (state.note or "")
+            recorded = f"{one_line(state.reviewer or '')}，{state.reviewed_on}"
+            why = f"原结论 {state.verdict}，审核后所审内容已改变" if state.stale else one_line(state.note or "")
             lines.append(f"  {state.status} {scenario.id}（{recorded}）：{why}")
     return lines
 
@@ -83,8 +96,16 @@ def status(policy_id: str | None, strict: bool, out: TextIO | None = None) -> in
 def check(path: Path, out: TextIO | None = None) -> int:
     """Read one review file as the service would; say how its records read against the suite."""
     out = out or sys.stdout
+    if path.suffix != ".yaml":
+        print(
+            f"bingpin review check: {path.name}: 审核记录文件名须以 .yaml 结尾，否则服务不读取 "
+            "/ the service reads only review files named *.yaml",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as file:
+            text = file.read(MAX_FILE_CHARS + 1)  # enough to tell a file that is too long, no more
     except (OSError, UnicodeDecodeError) as exc:
         print(f"bingpin review check: 无法读取 / cannot read {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -95,7 +116,7 @@ def check(path: Path, out: TextIO | None = None) -> int:
         return EXIT_USAGE
     current = fingerprints()
     stale = [r.scenario for r in records if r.fingerprint != current[r.scenario]]
-    print(f"{path.name}：{records[0].reviewer}，{records[0].reviewed_on}，记录 {len(records)} 条", file=out)
+    print(f"{path.name}：{one_line(records[0].reviewer)}，{records[0].reviewed_on}，记录 {len(records)} 条", file=out)
     for verdict in ("已审核", "有异议"):
         print(f"  {verdict} {sum(r.verdict == verdict for r in records)}", file=out)
     if stale:

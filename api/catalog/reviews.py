@@ -207,7 +207,9 @@ def parse_file(text: str, name: str, known: Iterable[str] | None = None) -> list
         seen.add(scenario)
         verdict = item["verdict"]
         if verdict not in VERDICTS:
-            raise ReviewFileError(f"{where}.verdict: {verdict!r} is not one of {'/'.join(VERDICTS)}")
+            # only a short text is quoted back: a YAML value built of aliases can be huge once printed
+            said = repr(verdict) if isinstance(verdict, str) and len(verdict) <= 20 else "this value"
+            raise ReviewFileError(f"{where}.verdict: {said} is not one of {'/'.join(VERDICTS)}")
         note = item["note"]
         if note is None:
             note = ""

@@ -102,6 +102,10 @@
   "use strict";
   var MARKS = "bingpin-review-marks";
   var META = "bingpin-review-meta";
+  var DROPPED = "bingpin-review-dropped";
+  var MAX_NOTE = 4000; // as the service reads review files (characters)
+  var droppedNotice = document.getElementById("dropped-marks");
+  var droppedList = document.getElementById("dropped-list");
   var header = document.querySelector("header");
   var reviewer = document.getElementById("reviewer");
   var reviewedOn = document.getElementById("reviewed-on");
@@ -118,6 +122,9 @@
   }
   setHeaderHeight();
   window.addEventListener("resize", setHeaderHeight);
+  if (typeof ResizeObserver === "function") {
+    new ResizeObserver(setHeaderHeight).observe(header); // the export panel and notices change it
+  }
 
   function load(key) {
     try {
@@ -143,16 +150,42 @@
     }
   });
 
-  // Marks made on an earlier version of a scenario no longer match what is on the page: dropped.
+  // Marks made on an earlier version of a scenario no longer match what is on the page: they are
+  // taken off, and the reviewer is told which, with the notes written, until they dismiss it.
   var marks = load(MARKS);
+  var dropped = load(DROPPED);
   Object.keys(marks).forEach(function (id) {
     if (fingerprints[id] !== marks[id].fingerprint) {
+      dropped[id] = marks[id];
       delete marks[id];
     }
   });
+  save(DROPPED, dropped);
+  function showDropped() {
+    var ids = Object.keys(dropped).sort();
+    droppedNotice.hidden = !ids.length;
+    droppedList.textContent = "";
+    ids.forEach(function (id) {
+      var item = document.createElement("li");
+      var mark = dropped[id];
+      item.textContent = id + (fingerprints[id] ? "" : "（本页已无此场景）") + "：" + mark.verdict +
+        ((mark.note || "").trim() ? "，审核意见：" + mark.note.trim() : "");
+      droppedList.appendChild(item);
+    });
+  }
+  showDropped();
+  document.getElementById("dropped-close").addEventListener("click", function () {
+    dropped = {};
+    save(DROPPED, dropped);
+    showDropped();
+  });
   var meta = load(META);
   reviewer.value = meta.reviewer || "";
-  reviewedOn.value = meta.reviewedOn || new Date().toISOString().slice(0, 10);
+  function today() {
+    var now = new Date(); // the reviewer's own day, not the day in UTC
+    return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  }
+  reviewedOn.value = meta.reviewedOn || today();
 
   function show(id) {
     var mark = marks[id] || { verdict: "", note: "" };
@@ -206,7 +239,10 @@
       var aside = button.closest(".clause-notes");
       aside.querySelectorAll(":scope > .scenario").forEach(function (node) {
         var id = node.getAttribute("data-scenario");
-        setMark(id, "已审核", marks[id] ? marks[id].note : "");
+        if (!marks[id] || marks[id].verdict !== "有异议") {
+          // a dispute already marked stays: confirming the rest must not overwrite it
+          setMark(id, "已审核", marks[id] ? marks[id].note : "");
+        }
       });
     });
   });
@@ -218,10 +254,10 @@
   reviewedOn.addEventListener("change", keepMeta);
 
   // A YAML double-quoted scalar: JSON's escapes, plus the characters YAML reads as line breaks or
-  // refuses raw, and no lone surrogates.
+  // refuses raw (C1 controls, U+FEFF, U+FFFE, U+FFFF), and no lone surrogates.
   function quoted(text) {
     var clean = typeof text.toWellFormed === "function" ? text.toWellFormed() : text;
-    return JSON.stringify(clean).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, function (c) {
+    return JSON.stringify(clean).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, function (c) {
       return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
     });
   }
@@ -252,6 +288,12 @@
     });
     if (missing.length) {
       return fail("有异议的场景须写明审核意见：" + missing.join("、"));
+    }
+    var long = ids.filter(function (id) {
+      return Array.from((marks[id].note || "").trim()).length > MAX_NOTE;
+    });
+    if (long.length) {
+      return fail("审核意见不得超过 " + MAX_NOTE + " 字：" + long.join("、"));
     }
     var lines = [
       "# 审核记录：放入特性目录的 reviews/ 下提交（bingpin review check 可先行检查）。",

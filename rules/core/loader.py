@@ -38,7 +38,10 @@ StrictLoader.add_constructor("tag:yaml.org,2002:float", _refuse_float)
 
 def load_yaml(text: str, name: str) -> Any:
     """Parse ``text`` (named ``name`` in error messages) with :class:`StrictLoader`."""
-    loader = StrictLoader(text)
+    try:
+        loader = StrictLoader(text)  # the reader refuses characters YAML does not allow here already
+    except yaml.YAMLError as exc:
+        raise ConfigurationError(f"{name}: invalid YAML: {exc}") from exc
     loader.name = name
     try:
         return loader.get_single_data()

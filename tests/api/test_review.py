@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from bingpin.api import create_app
 from bingpin.api.catalog import results
-from bingpin.api.catalog.data import by_id
+from bingpin.api.catalog.data import by_id, scenarios_of
+from bingpin.api.catalog.reviews import counts
 from bingpin.api.cli import main
 from bingpin.api.resources import review as review_resource
 from bingpin.rules.registry import policies
@@ -67,6 +68,25 @@ def test_each_scenario_shows_its_review_state_and_last_result(reviewed: FlaskCli
     third = re.search(r'data-scenario="JX-MA-003".*?</caption>', html, re.S)
     assert third and "结果：未运行" in third.group(0)
     assert "测试服务" in html
+
+
+def test_a_parent_clause_counts_each_scenario_below_it_once(reviewed: FlaskClient) -> None:
+    """Some 嘉兴 scenarios test two sub-clauses of 二(二): the parents count them once, so no parent
+    shows more scenarios, or more of a review status, than the policy has."""
+    html = reviewed.get("/review").get_data(as_text=True)
+    below: set[str] = set()
+    for scenario in scenarios_of("jiaxing-2022-58"):
+        if any(path.startswith("二(") for path in scenario.clauses):
+            below.add(scenario.id)
+    assert len(below) < sum(
+        1 for s in scenarios_of("jiaxing-2022-58") for path in s.clauses if path.startswith("二(")
+    ), "a scenario testing two sub-clauses"
+    summary = re.search(r'id="c-jiaxing-2022-58-二" data-path="二"><summary>(.*?)</summary>', html)
+    assert summary, "the clause 二"
+    assert f"下级条款场景 {len(below)}<" in summary.group(1)
+    found = counts(below)
+    shown = dict(re.findall(r'class="rc review-[^"]+">(\S+) (\d+)<', summary.group(1)))
+    assert shown == {status: str(n) for status, n in found.items() if status != "拟定" and n}
 
 
 def test_datatables_become_tables_and_ambiguities_are_noted(reviewed: FlaskClient) -> None:

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from bingpin.api.catalog.data import by_id, features, scenarios_of, tree
 from bingpin.api.catalog.features import Feature, Scenario, features_dir, parse
 from bingpin.api.catalog.reviews import (
+    MAX_FILE_CHARS,
     STALE,
     Record,
     ReviewFileError,
@@ -133,6 +134,7 @@ def one(scenario: str = "JX-MA-001", verdict: str = "已审核", note: str = '""
         (review_file(""), "records"),
         ("- 1\n", "mapping"),
         ("reviewer: [\n", "invalid YAML"),
+        (review_file(one(note='"\ufffe"')), "invalid YAML"),  # a character YAML refuses raw
     ],
 )
 def test_a_review_file_that_is_not_right_is_refused_with_the_reason(text: str, says: str) -> None:
@@ -225,3 +227,71 @@ def test_a_changed_scenario_reopens_its_verdict_end_to_end(tmp_path: Path) -> No
     assert run.returncode == 0, run.stderr
     assert "需复核 JX-IS-011（第三次逐条审阅，2026-12-05）：原结论 已审核" in run.stdout
     assert state_of("JX-IS-011").status == "已审核"  # the checkout itself is unchanged
+
+
+def aliases(depth: int) -> str:
+    """A YAML value of 10 ** depth items written in a few hundred characters (aliases)."""
+    value = "&a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"
+    for level in range(1, depth + 1):
+        value = f"&a{level} [{value}" + f", *a{level - 1}" * 9 + "]"
+    return value
+
+
+def test_a_refusal_does_not_print_a_value_built_of_aliases() -> None:
+    with pytest.raises(ReviewFileError, match="this value is not one of") as refused:
+        parse_file(review_file(one(verdict=aliases(5))), "x.yaml", fingerprints().keys())
+    assert "lol" not in str(refused.value)
+
+
+def test_review_check_refuses_a_file_the_service_would_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = review_file(one(fp=fingerprints()["JX-MA-001"]))
+    named = tmp_path / "review.yml"  # the service reads features/reviews/*.yaml only
+    named.write_text(text, encoding="utf-8")
+    assert main(["review", "check", str(named)]) == 2
+    assert "*.yaml" in capsys.readouterr().err
+    long = tmp_path / "long.yaml"
+    long.write_text(text + "#" * MAX_FILE_CHARS, encoding="utf-8")
+    assert main(["review", "check", str(long)]) == 2
+    assert f"longer than {MAX_FILE_CHARS}" in capsys.readouterr().err
+    raw = tmp_path / "raw.yaml"
+    raw.write_text(review_file(one(verdict="有异议", note='"\ufffe"')), encoding="utf-8")
+    assert main(["review", "check", str(raw)]) == 2
+    assert "invalid YAML" in capsys.readouterr().err
+
+
+def test_review_status_prints_each_note_on_its_line_without_terminal_controls(tmp_path: Path) -> None:
+    copy = tmp_path / "features"
+    shutil.copytree(features_dir(), copy)
+    note = '"第一行\\n第二行\\u2028第三行 \\x1b[31m红 \\u202e倒"'
+    record = one(verdict="有异议", note=note, fp=fingerprints()["JX-MA-001"])
+    (copy / "reviews" / "2026-12-06-notes.yaml").write_text(review_file(record), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "bingpin.api.cli", "review", "status", "--policy", "jiaxing-2022-58"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BINGPIN_FEATURES": str(copy)},
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    line = next(line for line in run.stdout.splitlines() if "JX-MA-001" in line)
+    assert line.endswith("：第一行 第二行 第三行 \\x1b[31m红 \\u202e倒"), line
+
+
+def test_the_static_page_is_refused_while_a_review_file_cannot_be_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "features"
+    shutil.copytree(features_dir(), copy)
+    (copy / "reviews" / "2026-12-06-bad.yaml").write_text(review_file(one(verdict="通过")), encoding="utf-8")
+    env = {**os.environ, "BINGPIN_FEATURES": str(copy)}
+    run = subprocess.run(
+        [sys.executable, "-m", "bingpin.api.cli", "review", "--output", str(tmp_path / "site")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "2026-12-06-bad.yaml: records[1].verdict" in run.stderr and "Traceback" not in run.stderr

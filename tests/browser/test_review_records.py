@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 import unicodedata
 from typing import Any
@@ -13,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
 
 from bingpin.api.catalog.data import by_id, scenarios_of
-from bingpin.api.catalog.reviews import fingerprints, parse_file
+from bingpin.api.catalog.reviews import MAX_NOTE, fingerprints, parse_file
 from tests.browser.test_review_page import SCREENSHOTS, clause
 
 JX = "jiaxing-2022-58"
@@ -117,3 +118,96 @@ def test_the_dossier_prints_on_a4_with_each_page_naming_its_document_and_clause(
                 assert "条款" in text, (policy_id, number)
         last = pages[-1]
         assert "签字" in last
+
+
+MARK = """
+var box = document.querySelector(".scenario[data-scenario='" + arguments[0] + "'] .verdict");
+box.querySelector("input[value='" + arguments[1] + "']").click();
+var note = box.querySelector("textarea");
+note.value = JSON.parse(arguments[2]);
+note.dispatchEvent(new Event("input"));
+"""
+
+
+def mark(browser: Any, scenario_id: str, verdict: str, note: str) -> None:
+    """A verdict and note as a reviewer types them (the note through JSON: any character, even one
+    the driver cannot send as keys)."""
+    browser.execute_script(MARK, scenario_id, verdict, json.dumps(note))
+
+
+def fresh(browser: Any, url: str) -> None:
+    browser.get(url)
+    browser.execute_script("window.localStorage.clear();")
+    browser.get(url)
+
+
+def test_notes_with_any_character_export_to_a_file_the_service_reads_back(browser: Any, live_url: str) -> None:
+    fresh(browser, f"{live_url}/review")
+    notes = {
+        "JX-MA-001": "引号\"与'单引号'、反斜杠\\、冒号: 与 # 井号\n第二行\t制表",
+        "JX-MA-002": "行分隔\u2028段分隔\u2029下一行\u0085",
+        "JX-MA-003": "字节序\ufeff非字符\ufffe\uffff结束",
+        "JX-MA-004": "控制\u0007\u001b字符 😀 - [列表] {映射} &锚 *别名 !标签",
+    }
+    for scenario_id, note in notes.items():
+        mark(browser, scenario_id, "有异议", note)
+    browser.find_element(By.ID, "reviewer").send_keys("法规处")
+    browser.find_element(By.ID, "export").click()
+    text = browser.find_element(By.ID, "export-text").get_attribute("value")
+    records = {r.scenario: r for r in parse_file(text, "exported.yaml", fingerprints().keys())}
+    assert {i: records[i].note for i in notes} == {i: n.strip() for i, n in notes.items()}
+    browser.execute_script("window.localStorage.clear();")
+
+
+def test_a_note_longer_than_the_service_reads_is_refused_on_the_page(browser: Any, live_url: str) -> None:
+    fresh(browser, f"{live_url}/review")
+    box = browser.find_element(By.CSS_SELECTOR, ".scenario[data-scenario='JX-MA-001'] .verdict textarea")
+    assert box.get_attribute("maxlength") == str(MAX_NOTE)
+    mark(browser, "JX-MA-001", "有异议", "长" * (MAX_NOTE + 1))  # pasted past the box's limit by a script
+    browser.find_element(By.ID, "reviewer").send_keys("法规处")
+    browser.find_element(By.ID, "export").click()
+    assert f"不得超过 {MAX_NOTE} 字" in browser.find_element(By.ID, "export-message").text
+    assert browser.find_element(By.ID, "export-text").get_attribute("value") == ""
+    browser.execute_script("window.localStorage.clear();")
+
+
+def test_marking_a_whole_clause_keeps_a_dispute_already_marked(browser: Any, live_url: str) -> None:
+    fresh(browser, f"{live_url}/review")
+    six = open_clause(browser, JX, "二", "二(二)", "二(二)6")
+    direct = six.find_elements(By.CSS_SELECTOR, ":scope > .clause-body > aside > .scenario")
+    ids = [node.get_attribute("data-scenario") for node in direct]
+    mark(browser, ids[1], "有异议", "原文未载明")
+    six.find_element(By.CSS_SELECTOR, "button.mark-all").click()
+    marks = browser.execute_script("return JSON.parse(localStorage.getItem('bingpin-review-marks'));")
+    assert marks[ids[1]]["verdict"] == "有异议" and marks[ids[1]]["note"] == "原文未载明"
+    assert {marks[i]["verdict"] for i in ids if i != ids[1]} == {"已审核"} and len(marks) == len(ids)
+    browser.execute_script("window.localStorage.clear();")
+
+
+def test_marks_made_before_a_scenario_changed_are_taken_off_and_the_reviewer_is_told(
+    browser: Any, live_url: str
+) -> None:
+    """A mark kept in the browser on a scenario as it read before (another fingerprint), or on one the
+    suite no longer has, cannot be exported; the reviewer sees which, with the note they wrote."""
+    fresh(browser, f"{live_url}/review")
+    old = "sha256:" + "0" * 64
+    kept = {
+        "JX-IS-011": {"verdict": "有异议", "note": "改动前写下的意见", "fingerprint": old},
+        "JX-XX-999": {"verdict": "已审核", "note": "", "fingerprint": old},
+        "JX-IS-012": {"verdict": "已审核", "note": "", "fingerprint": fingerprints()["JX-IS-012"]},
+    }
+    browser.execute_script(
+        "localStorage.setItem('bingpin-review-marks', arguments[0]);", json.dumps(kept, ensure_ascii=False)
+    )
+    for _ in range(2):  # told again after a reload, until dismissed
+        browser.get(f"{live_url}/review")
+        notice = browser.find_element(By.ID, "dropped-marks")
+        assert notice.is_displayed()
+        assert "改动前写下的意见" in notice.text and "JX-IS-011" in notice.text and "JX-XX-999" in notice.text
+        assert "JX-IS-012" not in notice.text
+        assert "本次已标记 1 个场景" in browser.find_element(By.ID, "marked-count").text
+    browser.find_element(By.ID, "dropped-close").click()
+    assert not browser.find_element(By.ID, "dropped-marks").is_displayed()
+    browser.get(f"{live_url}/review")
+    assert not browser.find_element(By.ID, "dropped-marks").is_displayed()
+    browser.execute_script("window.localStorage.clear();")
