@@ -6,6 +6,7 @@ import base64
 import io
 import json
 import re
+import statistics
 import unicodedata
 from typing import Any
 
@@ -107,10 +108,12 @@ def test_the_dossier_prints_on_a4_with_each_page_naming_its_document_and_clause(
         pdf = PdfReader(io.BytesIO(base64.b64decode(browser.print_page(options))))
         pages = [unicodedata.normalize("NFKC", page.extract_text() or "") for page in pdf.pages]
         count = len(scenarios_of(policy_id))
-        # a reasonable count: about two scenarios a page, no near-blank pages
-        assert count / 4 <= len(pages) <= count, (policy_id, len(pages), count)
+        # a reasonable count: about two scenarios a page, no near-blank pages (the running header
+        # and page number alone are about 100 characters; a full page reads about 700)
+        assert count / 4 <= len(pages) <= count * 2 / 3, (policy_id, len(pages), count)
+        middle = statistics.median(len(text) for text in pages)
         for number, text in enumerate(pages, 1):
-            assert len(text) > 150, (policy_id, number, text)
+            assert number == len(pages) or len(text) >= middle / 2, (policy_id, number, len(text), middle)
             # pypdf reads some CJK glyphs as their radical forms (⻚ for 页): compare digits and ids
             assert re.search(rf"第 {number} . / 共 {len(pages)} .", text), (policy_id, number)
             assert printed(policy.document_number).search(text), (policy_id, number)
