@@ -9,6 +9,7 @@ from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
 from bingpin.api import contract, direct, enums, errors, fields, open_data, rendered
+from bingpin.api.catalog.reviews import states as review_states
 from bingpin.api.resources import (
     ambiguities,
     batch,
@@ -84,6 +85,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         },
     )
     app.config.update(config or {})
+    # The review records are read (and checked) when the service starts: a record that cannot be
+    # read stops the start with its reason instead of failing every request that shows reviews.
+    review_states()
     api = errors.Api(app)
     fields.register(api)
     enums.register(api)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TextIO
 
@@ -20,8 +21,10 @@ from bingpin.api.catalog.reviews import (
     STALE,
     STATUSES,
     ReviewFileError,
+    conflicts,
     counts,
     fingerprints,
+    known_ids,
     parse_file,
     states,
 )
@@ -57,16 +60,27 @@ def status_lines(policy_id: str) -> list[str]:
         for path in scenario.clauses:
             by_clause.setdefault(path, []).append(scenario.id)
     order = {clause.path: index for index, clause in enumerate(tree(policy).walk())}
-    width = max((len(path) for path in by_clause), default=0)
+    width = max((_width(path) for path in by_clause), default=0)
     for path in sorted(by_clause, key=lambda p: order.get(p, len(order))):
-        lines.append(f"  {path.ljust(width)}  {_counts(by_clause[path])}")
+        lines.append(f"  {path}{' ' * (width - _width(path))}  {_counts(by_clause[path])}")
     for scenario in scenarios:
         state = states()[scenario.id]
         if state.status in (DISPUTED, STALE):
             recorded = f"{one_line(state.reviewer or '')}，{state.reviewed_on}"
             why = f"原结论 {state.verdict}，审核后所审内容已改变" if state.stale else one_line(state.note or "")
             lines.append(f"  {state.status} {scenario.id}（{recorded}）：{why}")
+    disagreeing = conflicts()
+    for scenario in scenarios:
+        if scenario.id in disagreeing:
+            said = "；".join(f"{r.source} {r.verdict}" for r in disagreeing[scenario.id])
+            day = disagreeing[scenario.id][0].reviewed_on
+            lines.append(f"  结论冲突 {scenario.id}（同日 {day} 的记录结论不一致，须再次审核）：{one_line(said)}")
     return lines
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def status(policy_id: str | None, strict: bool, out: TextIO | None = None) -> int:
@@ -79,14 +93,15 @@ def status(policy_id: str | None, strict: bool, out: TextIO | None = None) -> in
                 print(file=out)
             print("\n".join(status_lines(pid)), file=out)
         found = counts(s.id for pid in chosen for s in scenarios_of(pid))
+        disagreeing = {s.id for pid in chosen for s in scenarios_of(pid)} & set(conflicts())
     except ReviewFileError as exc:
         print(f"bingpin review status: 审核记录无法读取 / cannot read the review records: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    open_items = found[DISPUTED] + found[STALE]
+    open_items = found[DISPUTED] + found[STALE] + len(disagreeing)
     if strict and open_items:
         print(
-            f"\n未通过法律审核：有异议 {found[DISPUTED]}，需复核 {found[STALE]} "
-            f"/ not signed off: {found[DISPUTED]} disputed, {found[STALE]} stale",
+            f"\n未通过法律审核：有异议 {found[DISPUTED]}，需复核 {found[STALE]}，结论冲突 {len(disagreeing)} "
+            f"/ not signed off: {found[DISPUTED]} disputed, {found[STALE]} stale, {len(disagreeing)} in conflict",
             file=out,
         )
         return EXIT_NOT_SIGNED
@@ -110,16 +125,19 @@ def check(path: Path, out: TextIO | None = None) -> int:
         print(f"bingpin review check: 无法读取 / cannot read {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        records = parse_file(text, path.name, fingerprints().keys())
+        records = parse_file(text, path.name, known_ids())
     except ReviewFileError as exc:
         print(f"bingpin review check: {exc}", file=sys.stderr)
         return EXIT_USAGE
     current = fingerprints()
-    stale = [r.scenario for r in records if r.fingerprint != current[r.scenario]]
+    gone = [r.scenario for r in records if r.scenario not in current]
+    stale = [r.scenario for r in records if r.scenario in current and r.fingerprint != current[r.scenario]]
     print(f"{path.name}：{one_line(records[0].reviewer)}，{records[0].reviewed_on}，记录 {len(records)} 条", file=out)
     for verdict in ("已审核", "有异议"):
         print(f"  {verdict} {sum(r.verdict == verdict for r in records)}", file=out)
     if stale:
         print(f"  其中 {len(stale)} 条所审内容已改变（将显示为需复核）：{'、'.join(stale)}", file=out)
+    if gone:
+        print(f"  其中 {len(gone)} 条的场景已退役（保留为历史，不再显示）：{'、'.join(gone)}", file=out)
     print("  可放入特性目录的 reviews/ 下提交 / ready to commit under features/reviews/", file=out)
     return EXIT_OK

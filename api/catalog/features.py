@@ -38,6 +38,12 @@ def features_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "features"
 
 
+def retired_ids() -> set[str]:
+    """Ids the suite has retired (features/retired-ids.txt): no longer run, never reused."""
+    text = (features_dir() / "retired-ids.txt").read_text(encoding="utf-8")
+    return {line.split("#", 1)[0].strip() for line in text.splitlines()} - {""}
+
+
 @dataclass(frozen=True)
 class Step:
     keyword: str  # as written: 假如, 而且, 当, 那么 ...

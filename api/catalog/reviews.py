@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bingpin.api.catalog.data import by_id, features, tree
-from bingpin.api.catalog.features import Feature, Scenario, Step, features_dir
+from bingpin.api.catalog.features import Feature, Scenario, Step, features_dir, retired_ids
 from bingpin.rules.core.errors import ConfigurationError
 from bingpin.rules.core.loader import load_yaml
 from bingpin.rules.core.policy import Ambiguity
@@ -228,15 +228,36 @@ def reviews_dir() -> Path:
     return features_dir() / REVIEWS_FOLDER
 
 
+def known_ids() -> set[str]:
+    """The ids a record may name: the suite's scenarios, and the retired ones (their records stay
+    as history and are not shown)."""
+    return set(fingerprints()) | retired_ids()
+
+
 def load_records(folder: Path | None = None) -> list[Record]:
-    """Every record under ``folder`` (default: features/reviews), oldest first."""
+    """Every record under ``folder`` (default: features/reviews) of a scenario in the suite, oldest
+    first; a record of a retired scenario is read and checked, and left out."""
     folder = folder or reviews_dir()
-    ids = fingerprints().keys()
+    ids = known_ids()
     records: list[Record] = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         records += parse_file(path.read_text(encoding="utf-8"), path.name, ids)
+    current = fingerprints()
     # stable: the same date keeps the file-name order, then the order within a file
-    return sorted(records, key=lambda r: r.reviewed_on)
+    return sorted((r for r in records if r.scenario in current), key=lambda r: r.reviewed_on)
+
+
+def conflicts(records: list[Record] | None = None) -> dict[str, list[Record]]:
+    """Scenarios whose latest records, of one date, disagree (the file name decides between them,
+    which is no decision a reviewer took)."""
+    latest: dict[str, list[Record]] = {}
+    for record in load_records() if records is None else records:
+        same = latest.get(record.scenario)
+        if same and same[0].reviewed_on == record.reviewed_on:
+            same.append(record)
+        else:
+            latest[record.scenario] = [record]
+    return {sid: found for sid, found in latest.items() if len({r.verdict for r in found}) > 1}
 
 
 def state_from(record: Record | None, current: str) -> ReviewState:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bingpin.api.catalog.features import features_dir
+from bingpin.api.catalog.features import retired_ids
 from bingpin.api.catalog.results import MAX_REPORT_BYTES, ReportShapeError, report_object
 from bingpin.features.conformance.exits import EXIT_CONFORMANT, EXIT_INCOMPLETE, EXIT_NOT_CONFORMANT, EXIT_USAGE
 from bingpin.features.conformance.report import STALE_WAIVER, STATUSES
@@ -102,12 +102,6 @@ def read(path: Path) -> Run:
         return parse(file.read(MAX_REPORT_BYTES + 1))
 
 
-def retired() -> set[str]:
-    """Ids the suite has retired (features/retired-ids.txt): no longer run, never reused."""
-    text = (features_dir() / "retired-ids.txt").read_text(encoding="utf-8")
-    return {line.split("#", 1)[0].strip() for line in text.splitlines()} - {""}
-
-
 def diff(old_path: Path, new_path: Path, *, allow_missing: bool = False, strict: bool = False) -> int:
     """Exit 1 when a @core scenario (``strict``: any) that passed (or was waived) before fails now;
     3 when NEW did not run scenarios OLD ran (unless ``allow_missing``); 2 when a file is not a report."""
@@ -125,7 +119,7 @@ def diff(old_path: Path, new_path: Path, *, allow_missing: bool = False, strict:
     old, new = old_run.scenarios, new_run.scenarios
     gone = {i for i in old if old[i]["status"] != "skipped" and new.get(i, {}).get("status") in (None, "skipped")}
     suite_removed = set() if new_run.manifest is None or new_run.suite == old_run.suite else gone - new_run.manifest
-    removed = sorted(gone & (retired() | suite_removed))
+    removed = sorted(gone & (retired_ids() | suite_removed))
     not_run = sorted(gone - set(removed))
     newly_failing = sorted(i for i in new if new[i]["status"] == "failed" and old.get(i, {}).get("status") != "failed")
     newly_passing = sorted(

@@ -20,6 +20,7 @@ from bingpin.api.catalog.reviews import (
     STALE,
     Record,
     ReviewFileError,
+    conflicts,
     fingerprint_of,
     fingerprints,
     load_records,
@@ -295,3 +296,44 @@ def test_the_static_page_is_refused_while_a_review_file_cannot_be_read(
     )
     assert run.returncode == 2, run.stderr
     assert "2026-12-06-bad.yaml: records[1].verdict" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_record_of_a_retired_scenario_stays_as_history_and_is_not_shown(tmp_path: Path) -> None:
+    retired = "JX-IS-005"  # features/retired-ids.txt
+    (tmp_path / "2026-12-01-a.yaml").write_text(review_file(one(scenario=retired) + one()), encoding="utf-8")
+    assert [r.scenario for r in load_records(tmp_path)] == ["JX-MA-001"]
+    with pytest.raises(ReviewFileError, match="no scenario"):
+        load_records_of(tmp_path, one(scenario="JX-MA-999"))
+
+
+def load_records_of(folder: Path, records: str) -> list[Record]:
+    (folder / "2026-12-02-b.yaml").write_text(review_file(records), encoding="utf-8")
+    return load_records(folder)
+
+
+def test_records_of_one_date_that_disagree_are_a_conflict_and_fail_the_gate(tmp_path: Path) -> None:
+    day = dt.date(2026, 12, 6)
+    confirmed = Record("JX-MA-001", "已审核", "甲", day, "", FP, "2026-12-06-a.yaml")
+    disputed = dataclasses.replace(confirmed, verdict="有异议", note="理由", source="2026-12-06-b.yaml")
+    later = dataclasses.replace(confirmed, reviewed_on=dt.date(2026, 12, 7), source="2026-12-07-c.yaml")
+    assert conflicts([confirmed, disputed]) == {"JX-MA-001": [confirmed, disputed]}
+    assert conflicts([confirmed, disputed, later]) == {}  # a later review settles it
+    assert conflicts([confirmed, dataclasses.replace(confirmed, source="b")]) == {}
+
+    copy = tmp_path / "features"
+    shutil.copytree(features_dir(), copy)
+    current = fingerprints()["JX-MA-001"]
+    (copy / "reviews" / "2026-12-06-a.yaml").write_text(review_file(one(fp=current)), encoding="utf-8")
+    (copy / "reviews" / "2026-12-06-b.yaml").write_text(
+        review_file(one(verdict="有异议", note="理由", fp=current)), encoding="utf-8"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "bingpin.api.cli", "review", "status", "--policy", "jiaxing-2022-58", "--strict"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BINGPIN_FEATURES": str(copy)},
+        timeout=120,
+    )
+    assert run.returncode == 1, run.stderr
+    assert "结论冲突 JX-MA-001（同日 2026-12-06 的记录结论不一致" in run.stdout
+    assert "结论冲突 1" in run.stdout
