@@ -26,7 +26,7 @@ from bingpin.api.resources import (
     rules_catalog,
 )
 
-VERSION = "1.3.0"
+VERSION = "2.0.0"
 
 DESCRIPTION = """病贫（Bingpin）：地方医疗救助与防范因病致贫返贫政策的参考实现。
 

@@ -121,7 +121,7 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def version_text() -> str:
-    """``bingpin 3.0.0 (suite 3.0.0)``: the installed distribution and the suite it ships."""
+    """``bingpin 4.0.0 (suite 3.0.0)``: the installed distribution and the suite it ships."""
     from bingpin.features.conformance.suite import version as suite_version
 
     try:
