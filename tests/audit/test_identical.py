@@ -1,7 +1,7 @@
 """Every audit row is the single endpoint's answer for the body its record stands for.
 
 Random records of every calculation under every policy (valid, broken, refused: not_in_force,
-not_defined_by_policy, 422s) go through the partition function, kernels included, and each row,
+not_defined_by_policy, 422s) go through the partition function, population path included, and each row,
 read back into the wire form, is compared field by field with the single endpoint's answer. The
 body a record stands for is written here from the documented mapping (a null cell is a field left
 out; a decimal is its decimal string; a date its ISO string), independently of bingpin.api.audit.
@@ -23,7 +23,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bingpin.api.audit.columns import wire_answer
-from bingpin.api.audit.kernels import KERNELS
 from bingpin.api.audit.partition import Partition
 from bingpin.api.resources.calculations import ENDPOINTS, Endpoint
 from bingpin.rules.registry import policies
@@ -242,9 +241,9 @@ def test_the_medical_assistance_kernel_answers_as_the_scalar_rules(
     assert flagged.to_pylist() == Partition("medical-assistance", carry=["record_id"])(filled).to_pylist()
 
 
-def test_the_kernel_takes_plain_records_and_leaves_the_rest_to_the_scalar_rules() -> None:
-    """Rows with a recognition date, diagnoses, several categories or an unreadable amount are
-    answered by the scalar rules (so changes there stay correct by construction)."""
+def test_the_population_path_takes_every_readable_record_and_leaves_the_rest_to_the_rule() -> None:
+    """Rows with a recognition date, diagnoses and an age, several categories or an amount received
+    are traced like plain ones; an unreadable amount is answered by the rule itself."""
     plain = {"categories": ["subsistence_allowance"], "eligible_self_pay": "100.00"}
     rows = [
         plain,
@@ -257,6 +256,6 @@ def test_the_kernel_takes_plain_records_and_leaves_the_rest_to_the_scalar_rules(
     names = ["categories", "eligible_self_pay", "recognized_on", "diagnoses", "age", "assistance_received_this_year"]
     table = pa.table({name: [row.get(name) for row in rows] for name in names})
     part = Partition("medical-assistance", "330400", "2023-06-01")
-    covered = KERNELS["medical-assistance"](part, table)
+    covered = part.derived(part.normalise(table))
     assert covered is not None
-    assert covered[0].tolist() == [0, 5]
+    assert sorted(covered[0].tolist()) == [0, 1, 2, 3, 5]
