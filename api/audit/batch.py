@@ -17,7 +17,6 @@ import marshmallow as ma
 import numpy as np
 import pyarrow as pa
 
-from bingpin.api.audit import replay
 from bingpin.api.audit.columns import answer_columns
 from bingpin.api.audit.population import Population, fill, marked, written
 from bingpin.api.audit.records import Bodies
@@ -105,7 +104,10 @@ def derived(population: Population, table: pa.Table) -> dict[int, Answer]:
         rows = covered[paths == number]
         assert path.template is not None
         own = {name: values[rows] for name, values in found.traced.items()}
-        texts = [[written(mark, v) for v in replay.evaluate(mark.form, own, len(rows)).tolist()] for mark in path.marks]
+        texts = [
+            [written(mark.how, form.scale, v) for v in form(own, len(rows)).tolist()]
+            for mark, form in zip(path.marks, path.written, strict=True)
+        ]
         status, result, error = path.template
         keys = [k for k, v in (result or {}).items() if marked(v)]
         for at, row in enumerate(rows.tolist()):

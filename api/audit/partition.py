@@ -115,22 +115,34 @@ class Partition:
         if not len(covered):
             return None
         paths = path_of[covered]
-        order = np.argsort(paths, kind="stable")
-        numbers, starts = np.unique(paths[order], return_index=True)
-        ends = [*starts[1:].tolist(), len(paths)]
         rows = np.array([p.row for p in population.paths], np.int64)[paths]
         frame = population.table().take(pa.array(rows))
         figures: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for number, start, end in zip(numbers.tolist(), starts.tolist(), ends, strict=True):
-            path = population.paths[number]
-            if not path.outputs:
-                continue
-            at = order[start:end]  # the path's rows, as positions in ``covered``
-            own = {name: values[covered[at]] for name, values in found.traced.items()}
-            for name, (form, decimals) in path.outputs.items():
-                values, given = figures.setdefault(name, (np.zeros(len(paths), np.int64), np.zeros(len(paths), bool)))
-                values[at] = replay.at_scale(form, own, len(at), decimals)
+        names = {name for number in np.unique(paths).tolist() for name in population.paths[number].outputs}
+        for name in names:
+            decimals = 2 if frame.schema.field(name).type == MONEY else 0  # fen, or days
+            # rows grouped by the form of their figure: paths of many situations share one
+            forms: dict[int, replay.Compiled] = {}
+            ids: dict[int, int] = {}
+            of_path = np.zeros(len(population.paths), np.int64)  # 0: the prototype's own value
+            for i, path in enumerate(population.paths):
+                output = path.outputs.get(name)
+                if output is not None:
+                    number = ids.setdefault(id(output[0]), len(ids) + 1)
+                    forms[number], of_path[i] = output[0], number
+            which = of_path[paths]
+            order = np.argsort(which, kind="stable")
+            numbers, starts = np.unique(which[order], return_index=True)
+            ends = [*starts[1:].tolist(), len(order)]
+            values, given = np.zeros(len(paths), np.int64), np.zeros(len(paths), bool)
+            for number, start, end in zip(numbers.tolist(), starts.tolist(), ends, strict=True):
+                if number == 0:
+                    continue
+                form, at = forms[number], order[start:end]  # positions in ``covered``
+                own = {column: found.traced[column][covered[at]] for column in form.columns}
+                values[at] = form(own, len(at)) * np.int64(10 ** (decimals - form.scale))
                 given[at] = True
+            figures[name] = values, given
         for name, (values, given) in figures.items():
             index = frame.column_names.index(name)
             frame = frame.set_column(index, frame.schema.field(index), _filled(frame.column(name), values, given))

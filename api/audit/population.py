@@ -16,7 +16,6 @@ rows whose cells are not read exactly. Paths are kept for the life of the proces
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,7 +38,7 @@ from bingpin.rules.core.symbolic import (
     EPOCH,
     MARK_CLOSE,
     MARK_OPEN,
-    Form,
+    OPERATORS,
     Guard,
     Mark,
     Recording,
@@ -66,13 +65,59 @@ class Path:
     template: Answer | None = None
     marks: tuple[Mark, ...] = ()
     #: Output columns (audit) filled with each record's figure: the form and its decimals.
-    outputs: dict[str, tuple[Form, int]] = field(default_factory=dict)
+    outputs: dict[str, tuple[replay.Compiled, int]] = field(default_factory=dict)
     #: Whether every other output column is the exemplar's (no figure quoted elsewhere).
     columnar: bool = False
     row: int = -1
 
-    def forms(self) -> list[Form]:
-        return [g.form for g in self.guards] + [m.form for m in self.marks]
+    def __post_init__(self) -> None:
+        forms = [g.form for g in self.guards] + [m.form for m in self.marks]
+        self.checks = [(replay.compiled(g.form), OPERATORS[g.op], g.taken) for g in self.guards]
+        self.written = [replay.compiled(m.form) for m in self.marks]
+        self.uses = sorted({name for form in self.written + [c for c, _, _ in self.checks] for name in form.columns})
+        self.ceiling = min((replay.ceiling(f) for f in forms), default=replay.LIMIT)
+
+    def holds(self, columns: dict[str, np.ndarray], n: int, largest: dict[str, int]) -> np.ndarray:
+        """Where every guard takes the exemplar's branch and every form stays within int64."""
+        ok = np.ones(n, bool)
+        for name in self.uses:
+            if largest[name] > self.ceiling:
+                ok &= np.abs(columns[name]) <= self.ceiling
+        for check, op, taken in self.checks:
+            found = op(check(columns, n), 0)
+            ok &= found if taken else ~found
+        return ok
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return value
+
+
+def situation_key(body: dict[str, Any], traced: dict[str, int]) -> tuple[Any, ...]:
+    """What a situation is: the body's other fields as they are, and which traced fields it gives."""
+    return tuple(sorted((k, _frozen(v) if k not in traced else None) for k, v in body.items()))
+
+
+def exemplar(first: dict[str, Any], values: dict[str, int], scales: dict[str, int]) -> dict[str, Any]:
+    """The body of another record of ``first``'s situation: the same other fields, its own traced
+    values in their wire form (an amount as its two-decimal text, a date as ISO, a whole number)."""
+    body = dict(first)
+    for name, value in values.items():
+        if name not in body:
+            continue
+        if isinstance(body[name], bool) or name not in scales:
+            continue
+        if name == "date":
+            body[name] = (EPOCH + dt.timedelta(days=value)).isoformat()
+        elif scales[name] == 2:
+            body[name] = f"{value // 100}.{value % 100:02d}"
+        else:
+            body[name] = value
+    return body
 
 
 def marked(value: Any) -> bool:
@@ -102,13 +147,16 @@ def mark_index(text: str) -> int | None:
     return None
 
 
-def written(mark: Mark, value: int) -> str:
-    """A record's figure as the rule writes it: an amount (``f``), a date, a whole number."""
-    if mark.how == "date":
+def written(how: str, scale: int, value: int) -> str:
+    """A record's figure as the rule writes it: an amount (``f``, its form at ``scale``), a date, a
+    whole number."""
+    if how == "date":
         return (EPOCH + dt.timedelta(days=value)).isoformat()
-    if mark.how == "int":
+    if how == "int":
         return str(value)
-    return f"{Decimal(value).scaleb(-replay.scale(mark.form)):f}"
+    if scale == 2 and value >= 0:
+        return f"{value // 100}.{value % 100:02d}"
+    return f"{Decimal(value).scaleb(-scale):f}"
 
 
 def fill(template: Any, texts: list[str]) -> Any:
@@ -139,15 +187,19 @@ class Population:
         self.runner, self.columns, self.explain = runner, columns, explain
         self.lock = threading.Lock()
         self.paths: list[Path] = []
-        self.by_situation: dict[str, list[int]] = {}
+        self.by_situation: dict[tuple[Any, ...], list[int]] = {}
         self.prototypes: list[Answer] = []
         self._table: pa.Table | None = None
 
     def table(self) -> pa.Table:
-        """The prototypes' answer columns, one row per traced path (rebuilt when paths are added)."""
+        """The prototypes' answer columns, one row per traced path (extended when paths are added)."""
         with self.lock:
-            if self._table is None or self._table.num_rows != len(self.prototypes):
-                table = answers_table(self.columns, self.prototypes)
+            done = 0 if self._table is None else self._table.num_rows
+            if self._table is None or done != len(self.prototypes):
+                table = answers_table(self.columns, self.prototypes[done:])
+                if self._table is not None:
+                    table = pa.concat_tables([self._table, table]).unify_dictionaries()
+                # one chunk per column: taking from a chunked column costs several times more
                 self._table = pa.Table.from_arrays([c.combine_chunks() for c in table.columns], schema=table.schema)
             return self._table
 
@@ -157,31 +209,35 @@ class Population:
         n = table.num_rows
         path_of = np.full(n, -1, np.int64)
         order = np.argsort(found.situation, kind="stable")
-        ends = np.cumsum(np.bincount(found.situation, minlength=found.count))
-        start = 0
-        for end in ends.tolist():
-            rows = order[start:end]
-            start = end
-            rows = rows[~found.scalar[rows]]
-            if len(rows):
-                path_of[rows] = self._situation(table, bodies, found, rows)
+        order = order[~found.scalar[order]]
+        situation = found.situation[order]
+        starts = np.flatnonzero(np.r_[True, situation[1:] != situation[:-1]]) if len(order) else np.zeros(0, int)
+        ends = [*starts[1:].tolist(), len(order)][: len(starts)]
+        firsts = bodies.rows(table, order[starts].tolist())
+        ordered = {name: values[order] for name, values in found.traced.items()}  # a situation's rows: a slice
+        chosen = np.full(len(order), -1, np.int64)
+        for start, end, first in zip(starts.tolist(), ends, firsts, strict=True):
+            columns = {name: values[start:end] for name, values in ordered.items()}
+            chosen[start:end] = self._situation(table, bodies, found, order[start:end], columns, first)
+        path_of[order] = chosen
         return path_of, found
 
-    def _situation(self, table: pa.Table, bodies: Bodies, found: Situations, rows: np.ndarray) -> np.ndarray:
-        columns = {name: values[rows] for name, values in found.traced.items()}
+    def _situation(
+        self,
+        table: pa.Table,
+        bodies: Bodies,
+        found: Situations,
+        rows: np.ndarray,
+        columns: dict[str, np.ndarray],
+        first: dict[str, Any],
+    ) -> np.ndarray:
         chosen = np.full(len(rows), -1, np.int64)
         left = np.ones(len(rows), bool)
-        first = bodies.rows(table, [int(rows[0])])[0]
-        key = json.dumps(
-            {k: v for k, v in first.items() if k not in found.scales}
-            | {"given": sorted(set(first) & set(found.scales))},
-            sort_keys=True,
-            default=str,
-        )
+        key = situation_key(first, found.scales)
         with self.lock:
             known = list(self.by_situation.setdefault(key, []))
         for number in known:
-            self._take(number, columns, left, chosen)
+            self._take(number, columns, left, chosen, found.largest)
             if not left.any():
                 return chosen
         while left.any():
@@ -190,7 +246,9 @@ class Population:
                 paths = self.by_situation[key]
                 if len(paths) >= MAX_PATHS:
                     break
-                body = first if i == 0 else bodies.rows(table, [int(rows[i])])[0]
+                body = (
+                    first if i == 0 else exemplar(first, {name: int(v[i]) for name, v in columns.items()}, found.scales)
+                )
                 path = self._trace(body, {name: int(values[i]) for name, values in columns.items()}, found.scales)
                 number = len(self.paths)
                 self.paths.append(path)
@@ -198,19 +256,25 @@ class Population:
                 if path.answer is not None and not path.scalar:
                     path.row = len(self.prototypes)
                     self.prototypes.append(path.answer)
-            self._take(number, columns, left, chosen)
+            self._take(number, columns, left, chosen, found.largest)
             if left[i]:  # the exemplar does not take its own branch: answered by the rule
                 left[i] = False
         return chosen
 
-    def _take(self, number: int, columns: dict[str, np.ndarray], left: np.ndarray, chosen: np.ndarray) -> None:
+    def _take(
+        self,
+        number: int,
+        columns: dict[str, np.ndarray],
+        left: np.ndarray,
+        chosen: np.ndarray,
+        largest: dict[str, int],
+    ) -> None:
         path = self.paths[number]
-        index = np.nonzero(left)[0]
-        sub = {name: values[index] for name, values in columns.items()}
+        every = bool(left.all())
+        index = np.arange(len(left)) if every else np.flatnonzero(left)
+        sub = columns if every else {name: values[index] for name, values in columns.items()}
         try:
-            ok = replay.safe(path.forms(), sub, len(index))
-            for guard in path.guards:
-                ok &= replay.holds(guard, sub, len(index))
+            ok = path.holds(sub, len(index), largest)
         except OverflowError:
             return
         taken = index[ok]
@@ -272,13 +336,13 @@ class Population:
         values: dict[str, int],
     ) -> Path:
         one = {name: np.array([value], np.int64) for name, value in values.items()}
+        path = Path(guards, scalar=False, answer=answer, template=template, marks=marks, columnar=True)
         try:
-            texts = [written(m, int(replay.evaluate(m.form, one, 1)[0])) for m in marks]
+            texts = [written(m.how, w.scale, int(w(one, 1)[0])) for m, w in zip(marks, path.written, strict=True)]
         except (KeyError, OverflowError):
             return Path(guards)
         if fill(template, texts) != answer:  # the trace must give the exemplar's own answer
             return Path(guards)
-        path = Path(guards, scalar=False, answer=answer, template=template, marks=marks, columnar=True)
         _, result, error = template
         if marked(error):
             path.columnar = False
@@ -289,8 +353,8 @@ class Population:
             decimals = (
                 2 if each.type == MONEY and kind == "f" else 0 if each.type == pa.date32() and kind == "date" else None
             )
-            if number is not None and decimals is not None and replay.scale(marks[number].form) <= decimals:
-                path.outputs[each.name] = (marks[number].form, decimals)
+            if number is not None and decimals is not None and path.written[number].scale <= decimals:
+                path.outputs[each.name] = (path.written[number], decimals)
             elif marked(value):
                 path.columnar = False
         return path

@@ -3,35 +3,26 @@
 A form's value is computed as an integer at a fixed scale (the most decimals any of its terms
 has: fen x a ratio of four decimals is at scale 6), so nothing is lost; a rounded atom is rounded
 half up to the fen, as ``rules.core.money.round_money`` rounds. A form whose value could leave
-int64 for the rows at hand is refused for the rows that could make it (:func:`safe`): those go
-to the rule one by one.
+int64 for the rows at hand is refused for the rows whose values could make it (:func:`ceiling`):
+those go to the rule one by one.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
 import numpy as np
 
-from bingpin.rules.core.symbolic import OPERATORS, Atom, Form, Guard
+from bingpin.rules.core.symbolic import Atom, Form, scale_of
 
 Columns = dict[str, np.ndarray]
 LIMIT = 2**62  # below int64's 2**63, with room for the sums of two terms
 
 
-def _decimals(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
-def _atom_scale(atom: Atom) -> int:
-    return atom.scale
-
-
 def scale(form: Form) -> int:
     """The number of decimals of the integer a form is evaluated at."""
-    found = [_atom_scale(atom) + _decimals(c) for atom, c in form.terms]
-    return max([_decimals(form.constant), *found])
+    return scale_of(form)
 
 
 def _integer(value: Decimal, decimals: int) -> int:
@@ -48,26 +39,8 @@ def _round_half_up(values: np.ndarray, digits: int) -> np.ndarray:
     return np.where(values < 0, -magnitude, magnitude)
 
 
-def evaluate(form: Form, columns: Columns, n: int) -> np.ndarray:
-    """The form's value on every row, as int64 at :func:`scale` decimals."""
-    target = scale(form)
-    total = np.full(n, _integer(form.constant, target), dtype=np.int64)
-    for atom, coefficient in form.terms:
-        factor = _integer(coefficient, target - atom.scale)
-        total += _atom(atom, columns, n) * np.int64(factor)
-    return total
-
-
-def _atom(atom: Atom, columns: Columns, n: int) -> np.ndarray:
-    if atom.rounded is None:
-        assert atom.column is not None
-        return columns[atom.column]
-    inner = atom.rounded
-    return _round_half_up(evaluate(inner, columns, n), scale(inner) - atom.scale)
-
-
 def bound(form: Form, largest: dict[str, int]) -> int:
-    """The largest magnitude any term of ``form`` (and of its rounded atoms) can reach, at its
+    """The largest magnitude any term of ``form`` (and of its atoms' forms) can reach, at its
     scale, when every column's values are at most ``largest`` in magnitude."""
     target = scale(form)
     total = abs(_integer(form.constant, target))
@@ -78,54 +51,80 @@ def bound(form: Form, largest: dict[str, int]) -> int:
 
 
 def _atom_bound(atom: Atom, largest: dict[str, int]) -> int:
-    if atom.rounded is None:
+    if atom.op == "column":
         assert atom.column is not None
         return largest[atom.column]
-    inner = atom.rounded
-    if bound(inner, largest) >= LIMIT:
-        return LIMIT  # the inner form is refused already
-    digits = scale(inner) - atom.scale
-    return bound(inner, largest) // 10**digits + 1 if digits > 0 else bound(inner, largest) * 10 ** (-digits)
+    found = 0
+    for inner in atom.args:
+        digits = scale(inner) - atom.scale
+        each = bound(inner, largest)
+        found = max(found, each // 10**digits + 1 if digits > 0 else each * 10 ** (-digits))
+        found = max(found, each)  # the inner form itself is evaluated at its own scale
+    return found
 
 
 def columns_of(form: Form) -> set[str]:
     found: set[str] = set()
     for atom, _ in form.terms:
-        if atom.rounded is not None:
-            found |= columns_of(atom.rounded)
-        elif atom.column is not None:
+        if atom.column is not None:
             found.add(atom.column)
+        for inner in atom.args:
+            found |= columns_of(inner)
     return found
 
 
-def safe(forms: list[Form], columns: Columns, n: int) -> np.ndarray:
-    """The rows on which every form stays within int64: all of them, unless the largest values of
-    the columns could overflow, then the rows whose own values are small enough."""
-    used = sorted(set().union(*(columns_of(f) for f in forms))) if forms else []
-    if not used or not n:
-        return np.ones(n, bool)
-    largest = {name: int(np.abs(columns[name]).max()) for name in used}
-    if all(bound(f, largest) < LIMIT for f in forms):
-        return np.ones(n, bool)
-    ceiling = 10**18
-    while ceiling and any(bound(f, dict.fromkeys(used, ceiling)) >= LIMIT for f in forms):
-        ceiling //= 10
-    ok = np.ones(n, bool)
-    for name in used:
-        ok &= np.abs(columns[name]) <= ceiling
-    return ok
+class Compiled:
+    """A form ready to evaluate many times: integer factors at its scale, its atoms compiled too."""
+
+    __slots__ = ("columns", "constant", "scale", "terms")
+
+    def __init__(self, form: Form) -> None:
+        self.scale = scale(form)
+        self.constant = _integer(form.constant, self.scale)
+        self.terms: list[tuple[str | tuple[str, list[tuple[Compiled, int]]], int]] = []
+        self.columns = sorted(columns_of(form))
+        for atom, coefficient in form.terms:
+            factor = _integer(coefficient, self.scale - atom.scale)
+            if atom.op == "column":
+                assert atom.column is not None
+                self.terms.append((atom.column, factor))
+            else:
+                inner = [(compiled(each), compiled(each).scale - atom.scale) for each in atom.args]
+                self.terms.append(((atom.op, inner), factor))
+
+    def __call__(self, columns: Columns, n: int) -> np.ndarray:
+        total: np.ndarray | None = None
+        for source, factor in self.terms:
+            values = columns[source] if isinstance(source, str) else _apply(*source, columns, n)
+            term = values if factor == 1 else values * np.int64(factor)
+            total = term if total is None else total + term
+        if total is None:
+            return np.full(n, self.constant, dtype=np.int64)
+        return total + np.int64(self.constant) if self.constant else total
 
 
-def holds(guard: Guard, columns: Columns, n: int) -> np.ndarray:
-    """Where ``guard`` takes the branch its exemplar took."""
-    found = np.asarray(OPERATORS[guard.op](evaluate(guard.form, columns, n), 0), dtype=bool)
-    return found if guard.taken else ~found
+def _apply(op: str, inner: list[tuple[Compiled, int]], columns: Columns, n: int) -> np.ndarray:
+    """An atom's operation on its compiled forms (each brought to the atom's scale)."""
+    if op == "round":
+        form, digits = inner[0]
+        return _round_half_up(form(columns, n), digits)
+    values = [form(columns, n) * np.int64(10 ** (-digits)) for form, digits in inner]  # digits <= 0
+    return np.minimum(*values) if op == "min" else np.maximum(*values)
 
 
-def at_scale(form: Form, columns: Columns, n: int, decimals: int) -> np.ndarray | None:
-    """The form's value at exactly ``decimals`` (an amount in fen: 2; days: 0), or None when the
-    form has more decimals (a value the answer would round: the path leaves it to the rule)."""
-    found = scale(form)
-    if found > decimals:
-        return None
-    return evaluate(form, columns, n) * np.int64(10 ** (decimals - found))
+@cache
+def compiled(form: Form) -> Compiled:
+    """The one compiled copy of ``form`` in this process (paths share their forms)."""
+    return Compiled(form)
+
+
+@cache
+def ceiling(form: Form) -> int:
+    """The largest magnitude of every column under which ``form`` cannot leave int64 (0: none)."""
+    used = sorted(columns_of(form))
+    if not used:
+        return LIMIT
+    found = 10**18
+    while found and bound(form, dict.fromkeys(used, found)) >= LIMIT:
+        found //= 10
+    return found

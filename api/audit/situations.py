@@ -40,6 +40,8 @@ class Situations:
     traced: dict[str, np.ndarray]
     scales: dict[str, int]
     scalar: np.ndarray
+    #: The largest magnitude in each traced column (whether a form could leave int64).
+    largest: dict[str, int]
 
 
 def traced_fields(schema: ma.Schema) -> dict[str, int]:
@@ -211,7 +213,8 @@ def group(table: pa.Table, schema: ma.Schema, defaults: dict[str, str]) -> Situa
             codes = flat
         keys.append(codes)
     situation, count = _combine(keys, n)
-    return Situations(situation, count, traced, traced_scales, scalar)
+    largest = {name: int(np.abs(values).max()) if n else 0 for name, values in traced.items()}
+    return Situations(situation, count, traced, traced_scales, scalar, largest)
 
 
 def _combine(keys: list[np.ndarray], n: int) -> tuple[np.ndarray, int]:

@@ -13,7 +13,9 @@ does with a stand-in (multiply two amounts, divide, convert, hash) raises :class
 and the records of that situation are answered by the rule itself, one by one.
 
 A form is linear: a constant plus a sum of ``coefficient x atom``, where an atom is an input
-column (integer fen, days since 1970, whole years) or a form rounded half up to the fen. The
+column (integer fen, days since 1970, whole years), a form rounded half up to the fen, or the
+smaller or larger of two forms (``rules.core.money.smaller``/``larger``: no branch, so the records
+on either side share one path). The
 population path evaluates forms on integer columns (api/audit/replay.py), so the answers are
 exact: the same as the rule's ``Decimal`` arithmetic, rounded once where the rule rounds.
 """
@@ -41,11 +43,13 @@ class Untraceable(Exception):
 
 @dataclass(frozen=True)
 class Atom:
-    """An input column (``column``: its integer form at ``scale`` decimals) or a rounded form."""
+    """An input column (``column``: its integer form at ``scale`` decimals), or ``op`` applied to
+    ``args``: ``round`` (half up to the fen, ``scale`` 2), ``min`` or ``max`` (of two forms)."""
 
     column: str | None
     scale: int
-    rounded: Form | None = None
+    op: str = "column"
+    args: tuple[Form, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -234,7 +238,7 @@ class Traced:
         """Half-up rounding to the fen (``round_money``, ``format_money``): an atom of its own."""
         if exp != _CENT or rounding != ROUND_HALF_UP or not isinstance(self.value, Decimal):
             raise Untraceable("rounding other than half up to the fen")
-        atom = Atom(None, 2, self.form)
+        atom = Atom(None, 2, "round", (self.form,))
         return Traced(self.value.quantize(_CENT, rounding=ROUND_HALF_UP), Form(((atom, Decimal(1)),)))
 
     def __format__(self, spec: str) -> str:
@@ -313,6 +317,24 @@ class TracedDate:
         if name.startswith("__"):
             raise AttributeError(name)
         raise Untraceable(f"a date's {name}")
+
+
+def scale_of(form: Form) -> int:
+    """The decimals a form's value has: its terms' (coefficient's and atom's) and its constant's."""
+    exponents = [c.as_tuple().exponent for _, c in form.terms] + [form.constant.as_tuple().exponent]
+    decimals = [max(0, -e) if isinstance(e, int) else 0 for e in exponents]
+    return max([decimals[-1], *(a.scale + d for (a, _), d in zip(form.terms, decimals, strict=False))])
+
+
+def extreme(op: str, first: object, second: object) -> Traced:
+    """The smaller (``min``) or larger (``max``) of two amounts, one of them a stand-in, as one atom."""
+    values = [_plain(first), _plain(second)]
+    value = min(values) if op == "min" else max(values)  # type: ignore[type-var]
+    forms = (_form(first), _form(second))
+    atom = Atom(None, max(scale_of(f) for f in forms), op, forms)
+    if not isinstance(value, (Decimal, int)):
+        raise Untraceable(f"the {op} of {type(value).__name__}")
+    return Traced(value, Form(((atom, Decimal(1)),)))
 
 
 def is_date(value: object) -> TypeGuard[dt.date | TracedDate]:
