@@ -83,14 +83,14 @@ def smaller(first: Decimal, second: Decimal) -> Decimal:
     """The smaller of two amounts (``min``), written so that a population run records it as one
     operation rather than a branch (rules.core.symbolic)."""
     if isinstance(first, Traced) or isinstance(second, Traced):
-        return extreme("min", first, second)  # type: ignore[return-value]
+        return extreme("min", first, second)
     return min(first, second)
 
 
 def larger(first: Decimal, second: Decimal) -> Decimal:
     """The larger of two amounts (``max``), recorded as one operation in a population run."""
     if isinstance(first, Traced) or isinstance(second, Traced):
-        return extreme("max", first, second)  # type: ignore[return-value]
+        return extreme("max", first, second)
     return max(first, second)
 
 

@@ -302,6 +302,50 @@ class TracedDate:
     def __hash__(self) -> int:
         raise Untraceable("a date used as a key")
 
+    def _within(self, first: dt.date, last: dt.date) -> None:
+        """Guards that keep the records of this path between ``first`` and ``last`` (the exemplar is)."""
+        if not (self >= first and self <= last):
+            raise Untraceable("a date outside its own year or month")
+
+    @property
+    def year(self) -> int:
+        """The year: the same for every record of the path (a guard keeps them within it)."""
+        year = self.value.year
+        self._within(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        return year
+
+    @property
+    def month(self) -> int:
+        """The month: the same for every record of the path (guards keep them within it)."""
+        first = self.value.replace(day=1)
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        self._within(first, following - dt.timedelta(days=1))
+        return self.value.month
+
+    @property
+    def day(self) -> Traced:
+        """The day of the month: within the month (guards), the days since its first day, plus one."""
+        self.month  # noqa: B018 (the guards)
+        first = self.value.replace(day=1)
+        return Traced(self.value.day, self.form.plus(constant((first - EPOCH).days - 1), -1))
+
+    def __add__(self, other: object) -> TracedDate:
+        if not isinstance(other, dt.timedelta):
+            raise Untraceable(f"a date plus {type(other).__name__}")
+        return TracedDate(self.value + other, self.form.plus(constant(other.days)))
+
+    __radd__ = __add__
+
+    def __sub__(self, other: object) -> Any:
+        if isinstance(other, dt.timedelta):
+            return TracedDate(self.value - other, self.form.plus(constant(other.days), -1))
+        value, form = self._other(other)
+        return Traced((self.value - value).days, self.form.plus(form, -1))
+
+    def __rsub__(self, other: object) -> Traced:
+        value, form = self._other(other)
+        return Traced((value - self.value).days, form.plus(self.form, -1))
+
     def isoformat(self) -> str:
         return _current().mark(self.form, "date")
 

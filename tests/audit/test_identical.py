@@ -25,9 +25,10 @@ from hypothesis import strategies as st
 from bingpin.api.audit.columns import wire_answer
 from bingpin.api.audit.partition import Partition
 from bingpin.api.resources.calculations import ENDPOINTS, Endpoint
+from bingpin.rules.core.categories import Category
 from bingpin.rules.registry import policies
 from tests.api.strategies import mutated
-from tests.audit.synthetic import CODES
+from tests.audit.synthetic import CODES, MEDICAL_ASSISTANCE
 
 JURISDICTIONS = sorted(policies())
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -196,10 +197,10 @@ def as_text(draw: st.DrawFn, table: pa.Table) -> pa.Table:
 
 @SETTINGS
 @given(data=st.data(), n=st.integers(1, 12))
-def test_the_medical_assistance_kernel_answers_as_the_scalar_rules(
+def test_plain_medical_assistance_records_answer_as_the_scalar_rules(
     http: FlaskClient, data: st.DataObject, n: int
 ) -> None:
-    """Records shaped as the 嘉兴 kernel takes them (and near misses) against the single endpoint."""
+    """Plain 嘉兴 records (and near misses, and other places) against the single endpoint."""
     codes = [*CODES, "illness_induced_poverty", "returned_to_poverty", "unknown"]
     categories = st.one_of(
         st.lists(st.sampled_from(CODES), min_size=1, max_size=1),
@@ -239,6 +240,65 @@ def test_the_medical_assistance_kernel_answers_as_the_scalar_rules(
     check(http, medical, data.draw(as_text(filled), label="as a CSV file has them"))
     flagged = Partition("medical-assistance", "330400", "2023-06-01", carry=["record_id"])(table)
     assert flagged.to_pylist() == Partition("medical-assistance", carry=["record_id"])(filled).to_pylist()
+
+
+#: Money fields of medical assistance a record may give besides the self-pay.
+OPTIONAL_AMOUNTS = ("assistance_received_this_year", "deductible", "annual_cap", "per_capita_income")
+#: Amounts in fen: any, those a ratio of 50% or 90% leaves at half a fen (rounding), the caps, huge ones.
+FEN = st.one_of(
+    st.integers(0, 40_000_000),
+    st.integers(0, 4_000_000).map(lambda v: v * 10 + 5),
+    st.integers(0, 20_000_000).map(lambda v: v * 2 + 1),
+    st.sampled_from([0, 1, 8_000_000, 10_000_000, 12_000_000]),
+    st.integers(0, 10**14),
+)
+
+
+@st.composite
+def situation(draw: st.DrawFn) -> dict[str, Any]:
+    """The facts records of one situation share (what the rule branches on by value), and which
+    amounts they give."""
+    jurisdiction = draw(st.sampled_from([*MEDICAL_ASSISTANCE, "330683"]))
+    own = sorted(c.value for c in policies()[jurisdiction].categories)
+    codes = st.one_of(st.sampled_from(own), st.sampled_from(own), st.sampled_from(sorted(c.value for c in Category)))
+    facts: dict[str, Any] = {"jurisdiction": jurisdiction, "categories": draw(st.lists(codes, max_size=2))}
+    optional = {
+        "care_type": st.sampled_from(["inpatient", "outpatient"]),
+        "diagnoses": st.sampled_from([["leukemia"], ["congenital_heart_disease"], ["als"]]),
+        "recognized_on": st.dates(dt.date(2022, 6, 1), dt.date(2024, 6, 1)).map(dt.date.isoformat),
+        "local_household_registration": st.booleans(),
+    }
+    for name, values in optional.items():
+        if draw(st.booleans()):
+            facts[name] = draw(values)
+    given = [name for name in (*OPTIONAL_AMOUNTS, "age") if draw(st.booleans())]
+    return {"facts": facts, "given": given}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), situations=st.lists(situation(), min_size=1, max_size=3), n=st.integers(1, 40))
+def test_medical_assistance_records_of_one_situation_answer_as_the_rule(
+    http: FlaskClient, data: st.DataObject, situations: list[dict[str, Any]], n: int
+) -> None:
+    """Many records of a few situations (every medical-assistance policy, every category, ages,
+    local 起付线, recognition dates, refusals) with amounts, dates and ages all over: the records a
+    path was not traced for answer as the single endpoint does."""
+    bodies = []
+    for index in range(n):
+        chosen = data.draw(st.sampled_from(situations))
+        body = {"record_id": f"r{index}", **chosen["facts"]}
+        body["date"] = data.draw(st.dates(dt.date(2022, 10, 1), dt.date(2026, 3, 1))).isoformat()
+        body["eligible_self_pay"] = _yuan(data.draw(FEN))
+        for name in chosen["given"]:
+            body[name] = data.draw(st.integers(0, 20)) if name == "age" else _yuan(data.draw(FEN))
+        bodies.append(body)
+    names = sorted({name for body in bodies for name in body})
+    medical = next(e for e in ENDPOINTS if e.path == "medical-assistance")
+    check(http, medical, table_of(bodies, names))
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def test_the_population_path_takes_every_readable_record_and_leaves_the_rest_to_the_rule() -> None:
