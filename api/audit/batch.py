@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from bingpin.api.audit.columns import answer_columns
-from bingpin.api.audit.population import Population, fill, marked, written
+from bingpin.api.audit.population import Population, fill, written_all
 from bingpin.api.audit.records import Bodies
 from bingpin.api.fields import Flag, Money
 from bingpin.api.runner import Answer, Runner
@@ -105,16 +105,22 @@ def derived(population: Population, table: pa.Table) -> dict[int, Answer]:
         assert path.template is not None
         own = {name: values[rows] for name, values in found.traced.items()}
         texts = [
-            [written(mark.how, form.scale, v) for v in form(own, len(rows)).tolist()]
+            written_all(mark.how, form.scale, form(own, len(rows)))
             for mark, form in zip(path.marks, path.written, strict=True)
         ]
         status, result, error = path.template
-        keys = [k for k, v in (result or {}).items() if marked(v)]
+        if result is None:
+            for at, row in enumerate(rows.tolist()):
+                answers[row] = (status, None, fill(error, [column[at] for column in texts]))
+            continue
+        exact, rest = path.fields  # a field that is one figure takes its text; the others are filled in
         for at, row in enumerate(rows.tolist()):
-            each = [column[at] for column in texts]
-            if result is not None:
-                filled = {**result, **{k: fill(result[k], each) for k in keys}}
-                answers[row] = (status, filled, None)
-            else:
-                answers[row] = (status, None, fill(error, each))
+            filled = dict(result)
+            for key, number in exact.items():
+                filled[key] = texts[number][at]
+            if rest:
+                each = [column[at] for column in texts]
+                for key in rest:
+                    filled[key] = fill(result[key], each)
+            answers[row] = (status, filled, None)
     return answers

@@ -19,6 +19,7 @@ import datetime as dt
 import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import marshmallow as ma
@@ -28,6 +29,7 @@ import pyarrow as pa
 from bingpin.api import errors
 from bingpin.api.audit import replay
 from bingpin.api.audit.columns import MONEY, Column, answers_table
+from bingpin.api.audit.fen import money_array
 from bingpin.api.audit.records import Bodies
 from bingpin.api.audit.situations import Situations, group
 from bingpin.api.compiled import Fallback
@@ -76,6 +78,14 @@ class Path:
         self.written = [replay.compiled(m.form) for m in self.marks]
         self.uses = sorted({name for form in self.written + [c for c, _, _ in self.checks] for name in form.columns})
         self.ceiling = min((replay.ceiling(f) for f in forms), default=replay.LIMIT)
+
+    @cached_property
+    def fields(self) -> tuple[dict[str, int], list[str]]:
+        """The answer's fields that are one figure (by marker number), and those that quote figures."""
+        result = (self.template[1] if self.template is not None else None) or {}
+        keys = [k for k, v in result.items() if marked(v)]
+        exact = {k: n for k in keys if isinstance(result[k], str) and (n := mark_index(result[k])) is not None}
+        return exact, [k for k in keys if k not in exact]
 
     def holds(self, columns: dict[str, np.ndarray], n: int, largest: dict[str, int]) -> np.ndarray:
         """Where every guard takes the exemplar's branch and every form stays within int64."""
@@ -157,6 +167,15 @@ def written(how: str, scale: int, value: int) -> str:
     if scale == 2 and value >= 0:
         return f"{value // 100}.{value % 100:02d}"
     return f"{Decimal(value).scaleb(-scale):f}"
+
+
+def written_all(how: str, scale: int, values: np.ndarray) -> list[str]:
+    """:func:`written` for a column of values (amounts in fen and dates through Arrow's casts)."""
+    if how == "date":
+        return pa.array(values.astype(np.int32)).view(pa.date32()).cast(pa.string()).to_pylist()
+    if how == "f" and scale == 2:
+        return money_array(values).cast(pa.string()).to_pylist()
+    return [written(how, scale, value) for value in values.tolist()]
 
 
 def fill(template: Any, texts: list[str]) -> Any:

@@ -10,7 +10,7 @@ those go to the rule one by one.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -90,6 +90,7 @@ class Compiled:
                 self.terms.append((atom.column, factor))
             else:
                 inner = [(compiled(each), compiled(each).scale - atom.scale) for each in atom.args]
+                assert atom.op == "round" or all(digits <= 0 for _, digits in inner), "min/max at the larger scale"
                 self.terms.append(((atom.op, inner), factor))
 
     def __call__(self, columns: Columns, n: int) -> np.ndarray:
@@ -112,15 +113,29 @@ def _apply(op: str, inner: list[tuple[Compiled, int]], columns: Columns, n: int)
     return np.minimum(*values) if op == "min" else np.maximum(*values)
 
 
-@cache
+_COMPILED: dict[tuple[Any, ...], Compiled] = {}
+_CEILINGS: dict[tuple[Any, ...], int] = {}
+
+
 def compiled(form: Form) -> Compiled:
-    """The one compiled copy of ``form`` in this process (paths share their forms)."""
-    return Compiled(form)
+    """The one compiled copy of ``form`` in this process (paths share their forms), by the form as
+    written: ``x * 0.80`` is evaluated at one more decimal than ``x * 0.8``."""
+    key = form.identity
+    found = _COMPILED.get(key)
+    if found is None:
+        found = _COMPILED[key] = Compiled(form)
+    return found
 
 
-@cache
 def ceiling(form: Form) -> int:
     """The largest magnitude of every column under which ``form`` cannot leave int64 (0: none)."""
+    key = form.identity
+    if key not in _CEILINGS:
+        _CEILINGS[key] = _ceiling(form)
+    return _CEILINGS[key]
+
+
+def _ceiling(form: Form) -> int:
     used = sorted(columns_of(form))
     if not used:
         return LIMIT

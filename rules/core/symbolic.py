@@ -51,6 +51,10 @@ class Atom:
     op: str = "column"
     args: tuple[Form, ...] = ()
 
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        return self.column, self.scale, self.op, tuple(form.identity for form in self.args)
+
 
 @dataclass(frozen=True)
 class Form:
@@ -65,6 +69,13 @@ class Form:
             merged[atom] = merged.get(atom, Decimal(0)) + sign * coefficient
         terms = tuple((a, c) for a, c in merged.items() if c != 0)
         return Form(terms, self.constant + sign * other.constant)
+
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        """The form as written, exponents included (``0.80`` is not ``0.8``: equal values, but
+        not the same scale, so not the same evaluation); forms compare by value."""
+        terms = tuple((atom.identity, str(c)) for atom, c in self.terms)
+        return terms, str(self.constant)
 
     def times(self, factor: Decimal) -> Form:
         return Form(tuple((a, c * factor) for a, c in self.terms if c * factor != 0), self.constant * factor)
@@ -114,6 +125,7 @@ class Recording:
     guards: list[Guard] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     _seen: set[Guard] = field(default_factory=set)
+    _marked: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
     def guard(self, form: Form, op: str, taken: bool) -> bool:
         found = Guard(form, op, taken)
@@ -123,10 +135,11 @@ class Recording:
         return taken
 
     def mark(self, form: Form, how: str) -> str:
-        found = Mark(form, how)
-        if found not in self.marks:
-            self.marks.append(found)
-        return f"{MARK_OPEN}{self.marks.index(found)}{MARK_CLOSE}"
+        key = (form.identity, how)
+        if key not in self._marked:
+            self._marked[key] = len(self.marks)
+            self.marks.append(Mark(form, how))
+        return f"{MARK_OPEN}{self._marked[key]}{MARK_CLOSE}"
 
 
 _RECORDING: contextvars.ContextVar[Recording | None] = contextvars.ContextVar("bingpin_recording", default=None)
