@@ -21,7 +21,7 @@ from bingpin.api.audit import replay
 from bingpin.api.audit.columns import MONEY, Column, answer_columns, answers_table
 from bingpin.api.audit.fen import money_array, to_fen
 from bingpin.api.audit.files import AuditError
-from bingpin.api.audit.population import Population
+from bingpin.api.audit.population import Population, stable_order
 from bingpin.api.audit.records import Bodies, normalise, unknown_message
 from bingpin.api.runner import Answer, Runner, runner_for
 
@@ -131,7 +131,7 @@ class Partition:
                     number = ids.setdefault(id(output[0]), len(ids) + 1)
                     forms[number], of_path[i] = output[0], number
             which = of_path[paths]
-            order = np.argsort(which, kind="stable")
+            order = stable_order(which, len(ids) + 1)
             numbers, starts = np.unique(which[order], return_index=True)
             ends = [*starts[1:].tolist(), len(order)]
             values, given = np.zeros(len(paths), np.int64), np.zeros(len(paths), bool)

@@ -99,6 +99,14 @@ class Path:
         return ok
 
 
+def stable_order(codes: np.ndarray, count: int) -> np.ndarray:
+    """``np.argsort(codes, kind="stable")``, by radix sort when the codes fit 16 bits (NumPy's
+    stable sort of small integers)."""
+    if count <= 1 << 15:
+        return np.argsort(codes.astype(np.int16), kind="stable")
+    return np.argsort(codes, kind="stable")
+
+
 def _frozen(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_frozen(v) for v in value)
@@ -227,7 +235,7 @@ class Population:
         found = group(table, self.runner.request, bodies.defaults)
         n = table.num_rows
         path_of = np.full(n, -1, np.int64)
-        order = np.argsort(found.situation, kind="stable")
+        order = stable_order(found.situation, found.count)
         order = order[~found.scalar[order]]
         situation = found.situation[order]
         starts = np.flatnonzero(np.r_[True, situation[1:] != situation[:-1]]) if len(order) else np.zeros(0, int)

@@ -154,6 +154,11 @@ def _list_codes(column: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray] | Non
     items = _flat_codes(values)
     if items is None:
         return None
+    valid = _valid(column)
+    if len(items) == int(valid.sum()) and not column.offset and column.null_count == 0:
+        offsets = np.asarray(column.offsets.to_numpy(zero_copy_only=False))
+        if len(offsets) == n + 1 and bool((np.diff(offsets) == 1).all()):  # one item each: its code
+            return items.astype(np.int64) + 1, np.zeros(n, bool)
     parents = np.asarray(pc.list_parent_indices(column).to_numpy(zero_copy_only=False), dtype=np.int64)
     counts = np.bincount(parents, minlength=n) if len(parents) else np.zeros(n, np.int64)
     base = int(items.max()) + 1 if len(items) else 2
@@ -163,7 +168,7 @@ def _list_codes(column: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray] | Non
     weights = items * (np.int64(base) ** np.minimum(position, longest))
     total = np.concatenate([[0], np.cumsum(weights)])  # modular sums: the differences stay exact
     codes = total[starts + counts] - total[starts] + 1
-    codes = np.where(_valid(column), codes, 0)
+    codes = np.where(valid, codes, 0)
     return codes, counts > longest
 
 
