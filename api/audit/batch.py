@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from bingpin.api.audit.columns import answer_columns
-from bingpin.api.audit.population import Population, fill, written_all
+from bingpin.api.audit.population import Population, written_all
 from bingpin.api.audit.records import Bodies
 from bingpin.api.fields import Flag, Money
 from bingpin.api.runner import Answer, Runner
@@ -108,19 +108,12 @@ def derived(population: Population, table: pa.Table) -> dict[int, Answer]:
             written_all(mark.how, form.scale, form(own, len(rows)))
             for mark, form in zip(path.marks, path.written, strict=True)
         ]
-        status, result, error = path.template
-        if result is None:
+        status = path.template[0]
+        result, error = path.filled
+        if path.template[1] is None:
             for at, row in enumerate(rows.tolist()):
-                answers[row] = (status, None, fill(error, [column[at] for column in texts]))
+                answers[row] = (status, None, error([column[at] for column in texts]))
             continue
-        exact, rest = path.fields  # a field that is one figure takes its text; the others are filled in
         for at, row in enumerate(rows.tolist()):
-            filled = dict(result)
-            for key, number in exact.items():
-                filled[key] = texts[number][at]
-            if rest:
-                each = [column[at] for column in texts]
-                for key in rest:
-                    filled[key] = fill(result[key], each)
-            answers[row] = (status, filled, None)
+            answers[row] = (status, result([column[at] for column in texts]), None)
     return answers

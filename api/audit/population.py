@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -80,12 +81,10 @@ class Path:
         self.ceiling = min((replay.ceiling(f) for f in forms), default=replay.LIMIT)
 
     @cached_property
-    def fields(self) -> tuple[dict[str, int], list[str]]:
-        """The answer's fields that are one figure (by marker number), and those that quote figures."""
-        result = (self.template[1] if self.template is not None else None) or {}
-        keys = [k for k, v in result.items() if marked(v)]
-        exact = {k: n for k in keys if isinstance(result[k], str) and (n := mark_index(result[k])) is not None}
-        return exact, [k for k in keys if k not in exact]
+    def filled(self) -> tuple[Filler, Filler]:
+        """The template's result and error, compiled to take a record's texts (batches)."""
+        _, result, error = self.template or (None, None, None)
+        return filler(result), filler(error)
 
     def holds(self, columns: dict[str, np.ndarray], n: int, largest: dict[str, int]) -> np.ndarray:
         """Where every guard takes the exemplar's branch and every form stays within int64."""
@@ -179,11 +178,39 @@ def written(how: str, scale: int, value: int) -> str:
 
 def written_all(how: str, scale: int, values: np.ndarray) -> list[str]:
     """:func:`written` for a column of values (amounts in fen and dates through Arrow's casts)."""
+    if len(values) < 64:  # fewer than this: a cast costs more than it saves
+        return [written(how, scale, value) for value in values.tolist()]
     if how == "date":
         return pa.array(values.astype(np.int32)).view(pa.date32()).cast(pa.string()).to_pylist()
     if how == "f" and scale == 2:
         return money_array(values).cast(pa.string()).to_pylist()
     return [written(how, scale, value) for value in values.tolist()]
+
+
+Filler = Callable[[list[str]], Any]
+
+
+def filler(template: Any) -> Filler:
+    """:func:`fill` for one template, compiled: the parts without a marker are shared as they
+    are (an answer is written out, never changed), the others rebuilt from a record's texts."""
+    if isinstance(template, str):
+        if MARK_OPEN not in template:
+            return lambda texts: template
+        number = mark_index(template)
+        if number is not None:
+            return lambda texts: texts[number]
+        return lambda texts: fill(template, texts)
+    if isinstance(template, dict):
+        parts = {k: filler(v) for k, v in template.items() if marked(v)}
+        if not parts:
+            return lambda texts: template
+        return lambda texts: {**template, **{k: part(texts) for k, part in parts.items()}}
+    if isinstance(template, list):
+        items = [filler(v) if marked(v) else None for v in template]
+        if not any(items):
+            return lambda texts: template
+        return lambda texts: [v if part is None else part(texts) for v, part in zip(template, items, strict=True)]
+    return lambda texts: fill(template, texts)
 
 
 def fill(template: Any, texts: list[str]) -> Any:
