@@ -93,7 +93,7 @@ class Runner:
         return self.report(self.answers(self.bodies(envelope), explain))
 
     def answers(self, bodies: list[Any], explain: bool, known: list[Answer | None] | None = None) -> list[Answer]:
-        """Each body's answer, or the one already ``known`` for it (a kernel's); past
+        """Each body's answer, or the one already ``known`` for it (the population path's); past
         :data:`~api.schemas.batch.MAX_DETAILED_ERRORS` failed cases without field messages, and
         giving way to the worker's other requests every :data:`TURN` cases."""
         one = self.one

@@ -73,7 +73,13 @@ def add_parser(commands: Any) -> None:
         help="CSV output: write carried cells as they are (by default a cell starting with = + - @, tab or CR "
         "gets a leading ' so that Excel and WPS do not run it as a formula, and NUL characters are removed)",
     )
-    audit.add_argument("--no-kernels", action="store_true", help="answer every row by the rule itself, one by one")
+    audit.add_argument(
+        "--scalar",
+        "--no-kernels",
+        dest="no_kernels",
+        action="store_true",
+        help="answer every row by the rule, one by one",
+    )
     audit.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     audit.set_defaults(run=main)
 

@@ -24,7 +24,7 @@ def _amount(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-#: Plain 嘉兴 records, the kernel's cases, with now and then a value it must leave to the scalar path.
+#: Plain 嘉兴 records, and other places, with now and then a value the population path leaves to the rule.
 AMOUNTS = st.one_of(st.integers(0, 40_000_000).map(_amount), st.integers(0, 10**14).map(_amount), EDGES)
 IN_FORCE = policies()["330400"].in_force
 DAYS = st.one_of(st.dates(IN_FORCE.start, IN_FORCE.end or LAST_DAY), st.dates(FIRST_DAY, LAST_DAY)).map(
@@ -61,7 +61,7 @@ def test_a_batch_through_the_population_path_is_byte_for_byte_the_scalar_batch(
     assert orjson.dumps(fast.run(runner, envelope, explain), option=orjson.OPT_APPEND_NEWLINE) == expected
 
 
-def test_the_batch_endpoint_answers_plain_records_through_the_kernel(http: FlaskClient) -> None:
+def test_the_batch_endpoint_answers_plain_records_through_the_population_path(http: FlaskClient) -> None:
     cases = [
         {"date": f"2023-{month:02d}-15", "categories": [code], "eligible_self_pay": f"{month * 1234}.5{month % 10}"}
         for month in range(1, 13)

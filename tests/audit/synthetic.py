@@ -21,7 +21,7 @@ def masked_money(fen: np.ndarray, missing: np.ndarray) -> pa.Array:
 
 
 def jiaxing(n: int, seed: int = 0) -> pa.Table:
-    """``n`` one-category records dated in 2023 (the kernel's rows): id, date, categories, amounts.
+    """``n`` one-category records dated in 2023 (the plain case): id, date, categories, amounts.
 
     ``paid`` stands for an audited system's figure: 90% of the self-pay, often not the policy's."""
     rng = np.random.default_rng(seed)

@@ -30,7 +30,7 @@ def audit(*args: str) -> int:
 
 
 def _pool(http: FlaskClient, rng: np.random.Generator, size: int) -> list[dict[str, Any]]:
-    """Distinct records (most as the kernel takes them, some for the scalar rules, some refused),
+    """Distinct records (most plain, some for the rule one by one, some refused),
     each with the single endpoint's amount (None when it refuses)."""
     pool = []
     for i in range(size):
