@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any, TypeGuard
 
 EPOCH = dt.date(1970, 1, 1)
@@ -51,7 +52,7 @@ class Atom:
     op: str = "column"
     args: tuple[Form, ...] = ()
 
-    @property
+    @cached_property
     def identity(self) -> tuple[Any, ...]:
         return self.column, self.scale, self.op, tuple(form.identity for form in self.args)
 
@@ -70,7 +71,7 @@ class Form:
         terms = tuple((a, c) for a, c in merged.items() if c != 0)
         return Form(terms, self.constant + sign * other.constant)
 
-    @property
+    @cached_property
     def identity(self) -> tuple[Any, ...]:
         """The form as written, exponents included (``0.80`` is not ``0.8``: equal values, but
         not the same scale, so not the same evaluation); forms compare by value."""
