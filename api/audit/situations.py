@@ -7,8 +7,9 @@ field (jurisdiction, categories, diagnoses, care type, a recognition date, yes/n
 whether each traced field was given at all, makes the *situation*: records of one situation
 have the same value in each, so the rule, run once for one of them, decides the same way for all
 but where a traced value decides (a guard). A row whose traced cell is not read exactly (an
-amount of three decimals, text that is not a date, an age out of range), or with a nested field,
-is marked for the rule itself.
+amount of three decimals, text that is not a date, an age out of range), or that gives a nested
+field (a household's members, a table of figures: their amounts are not traced), is marked for
+the rule itself.
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ def _range(field: ma.fields.Field) -> tuple[int, int] | None:
         if validator.min_inclusive and validator.max_inclusive:
             return int(validator.min), int(validator.max)
     return None
+
+
+def _nested(field: ma.fields.Field) -> bool:
+    return isinstance(field, ma.fields.Nested) or (
+        isinstance(field, ma.fields.List) and isinstance(field.inner, ma.fields.Nested)
+    )
 
 
 def _valid(column: pa.Array) -> np.ndarray:
@@ -202,6 +209,9 @@ def group(table: pa.Table, schema: ma.Schema, defaults: dict[str, str]) -> Situa
             scalar |= given & ~read
             traced[name] = values
             keys.append(given.astype(np.int64))
+            continue
+        if _nested(field):  # a household's members, a table of figures: amounts inside, not traced
+            scalar |= _valid(column)
             continue
         if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
             found = _list_codes(column, n)
