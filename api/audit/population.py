@@ -294,26 +294,35 @@ class Population:
             self._take(number, columns, left, chosen, found.largest)
             if not left.any():
                 return chosen
+        tried = set(known)
         while left.any():
             i = int(np.argmax(left))
+            traced = False
             with self.lock:
                 paths = self.by_situation[key]
-                if len(paths) >= MAX_PATHS:
-                    break
-                body = (
-                    first if i == 0 else exemplar(first, {name: int(v[i]) for name, v in columns.items()}, found.scales)
-                )
-                path = self._trace(body, {name: int(values[i]) for name, values in columns.items()}, found.scales)
-                number = len(self.paths)
-                self.paths.append(path)
-                paths.append(number)
-                if path.answer is not None and not path.scalar:
-                    path.row = len(self.prototypes)
-                    self.prototypes.append(path.answer)
-            self._take(number, columns, left, chosen, found.largest)
-            if left[i]:  # the exemplar does not take its own branch: answered by the rule
+                others = [number for number in paths if number not in tried]  # traced meanwhile (threads)
+                if not others and len(paths) < MAX_PATHS:
+                    own = {name: int(values[i]) for name, values in columns.items()}
+                    body = first if i == 0 else exemplar(first, own, found.scales)
+                    others, traced = [self._add(paths, self._trace(body, own, found.scales))], True
+            if not others:
+                break
+            for number in others:
+                tried.add(number)
+                self._take(number, columns, left, chosen, found.largest)
+            if traced and left[i]:  # the exemplar does not take its own branch: answered by the rule
                 left[i] = False
         return chosen
+
+    def _add(self, paths: list[int], path: Path) -> int:
+        """Keep a new path (under the lock): its number, and its prototype row."""
+        number = len(self.paths)
+        self.paths.append(path)
+        paths.append(number)
+        if path.answer is not None and not path.scalar:
+            path.row = len(self.prototypes)
+            self.prototypes.append(path.answer)
+        return number
 
     def _take(
         self,
