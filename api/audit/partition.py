@@ -146,6 +146,9 @@ class Partition:
         for name, (values, given) in figures.items():
             index = frame.column_names.index(name)
             frame = frame.set_column(index, frame.schema.field(index), _filled(frame.column(name), values, given))
+        for index, field in enumerate(frame.schema):
+            if pa.types.is_dictionary(field.type):
+                frame = frame.set_column(index, field, _first_seen(frame.column(index).combine_chunks()))
         return covered, frame
 
     def normalise(self, table: pa.Table) -> pa.Table:
@@ -190,6 +193,20 @@ class Partition:
         different = compared & (diff != 0)
         money = money_array(np.where(different, diff, 0))
         return pc.if_else(pa.array(different), money, pa.scalar(None, money.type)), pa.array(compared)
+
+
+def _first_seen(column: pa.DictionaryArray) -> pa.DictionaryArray:
+    """A label column with only the labels it uses, in the order they first appear (as the rule's
+    own answers are written): what a batch writes depends on the batch, not on which paths the
+    process traced before (another Dask worker, another thread's batches)."""
+    valid = np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    indices = np.asarray(pc.fill_null(column.indices, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    used, first = np.unique(indices[valid], return_index=True)
+    order = used[np.argsort(first, kind="stable")]
+    renumber = np.zeros(max(len(column.dictionary), 1), np.int32)
+    renumber[order] = np.arange(len(order), dtype=np.int32)
+    kept = pa.array(renumber[indices], pa.int32(), mask=~valid)
+    return pa.DictionaryArray.from_arrays(kept, column.dictionary.take(pa.array(order, pa.int64())))
 
 
 def _filled(column: pa.ChunkedArray, values: np.ndarray, given: np.ndarray) -> pa.Array:
