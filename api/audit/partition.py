@@ -146,9 +146,12 @@ class Partition:
         for name, (values, given) in figures.items():
             index = frame.column_names.index(name)
             frame = frame.set_column(index, frame.schema.field(index), _filled(frame.column(name), values, given))
+        # the paths' prototypes in the order their records first appear: the labels' order too
+        found_rows, first = np.unique(rows, return_index=True)
+        seen = found_rows[np.argsort(first, kind="stable")]
         for index, field in enumerate(frame.schema):
             if pa.types.is_dictionary(field.type):
-                frame = frame.set_column(index, field, _first_seen(frame.column(index).combine_chunks()))
+                frame = frame.set_column(index, field, _first_seen(frame.column(index).combine_chunks(), rows, seen))
         return covered, frame
 
     def normalise(self, table: pa.Table) -> pa.Table:
@@ -195,14 +198,18 @@ class Partition:
         return pc.if_else(pa.array(different), money, pa.scalar(None, money.type)), pa.array(compared)
 
 
-def _first_seen(column: pa.DictionaryArray) -> pa.DictionaryArray:
+def _first_seen(column: pa.DictionaryArray, rows: np.ndarray, seen: np.ndarray) -> pa.DictionaryArray:
     """A label column with only the labels it uses, in the order they first appear (as the rule's
     own answers are written): what a batch writes depends on the batch, not on which paths the
-    process traced before (another Dask worker, another thread's batches)."""
+    process traced before (another Dask worker, another thread's batches). ``rows`` are each
+    record's prototype, ``seen`` the prototypes in the order their records first appear."""
     valid = np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
     indices = np.asarray(pc.fill_null(column.indices, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    used, first = np.unique(indices[valid], return_index=True)
-    order = used[np.argsort(first, kind="stable")]
+    # a record's label is its prototype's: the labels' first appearances follow the prototypes'
+    where = np.zeros(int(rows.max()) + 1 if len(rows) else 1, np.int64)
+    where[rows] = np.arange(len(rows))  # a record of each prototype (any: they share the label)
+    labels = indices[where[seen]][valid[where[seen]]]
+    order = np.array(list(dict.fromkeys(labels.tolist())), np.int64)
     renumber = np.zeros(max(len(column.dictionary), 1), np.int32)
     renumber[order] = np.arange(len(order), dtype=np.int32)
     kept = pa.array(renumber[indices], pa.int32(), mask=~valid)
