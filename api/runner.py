@@ -93,17 +93,19 @@ class Runner:
         return self.report(self.answers(self.bodies(envelope), explain))
 
     def answers(self, bodies: list[Any], explain: bool, known: list[Answer | None] | None = None) -> list[Answer]:
-        """Each body's answer, or the one already ``known`` for it (a kernel's); past
+        """Each body's answer, or the one already ``known`` for it (the population path's); past
         :data:`~api.schemas.batch.MAX_DETAILED_ERRORS` failed cases without field messages, and
-        giving way to the worker's other requests every :data:`TURN` cases."""
+        giving way to the worker's other requests every :data:`TURN` cases answered here (a known
+        answer costs a look-up)."""
         one = self.one
         answers = []
-        failed = 0
+        failed = computed = 0
         for index, body in enumerate(bodies):
-            if index % TURN == TURN - 1:
-                give_way()
             answer = known[index] if known is not None else None
             if answer is None:
+                if computed % TURN == TURN - 1:
+                    give_way()
+                computed += 1
                 answer = one(body, explain, detailed=failed < s.MAX_DETAILED_ERRORS)
             failed += answer[2] is not None
             answers.append(answer)

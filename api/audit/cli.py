@@ -77,7 +77,13 @@ def add_parser(commands: Any) -> None:
         help="CSV output: write carried cells as they are (by default a cell starting with = + - @, tab or CR "
         "gets a leading ' so that Excel and WPS do not run it as a formula, and NUL characters are removed)",
     )
-    audit.add_argument("--no-kernels", action="store_true", help="answer every row through the scalar rules")
+    audit.add_argument(
+        "--scalar",
+        "--no-kernels",
+        dest="no_kernels",
+        action="store_true",
+        help="answer every row by the rule, one by one",
+    )
     audit.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     audit.set_defaults(run=main)
 
@@ -128,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     report = Path(args.report) if args.report is not None else None
     records = Records(source)
     part = Partition(
-        args.calculation, args.jurisdiction, args.date, args.compare, kernels=not args.no_kernels, carry=args.carry
+        args.calculation, args.jurisdiction, args.date, args.compare, population=not args.no_kernels, carry=args.carry
     )
     check_columns(args, records, part)
     if records.rows == 0:  # Parquet says so before the run; CSV when it has been read

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-BATCH_ROWS = 131_072
+BATCH_ROWS = 262_144
 
 
 class AuditError(Exception):

@@ -1,9 +1,10 @@
 """The partition function: a table of records in, the same rows audited out, in order.
 
 Pure and picklable, so the same function runs on this machine's stream of record batches, on
-Dask workers, or under Spark's ``mapInArrow``. Rows a kernel models go through it; every other
-row is answered by the calculation's :class:`~bingpin.api.runner.Runner`, the single endpoint's
-own read, rule and serialisation.
+Dask workers, or under Spark's ``mapInArrow``. Rows go through the population path (the rule
+traced once per situation and branch, replayed on the columns: api/audit/population.py); every
+row it leaves is answered by the calculation's :class:`~bingpin.api.runner.Runner`, the single
+endpoint's own read, rule and serialisation.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bingpin.api.audit.columns import Column, answer_columns, answers_table
+from bingpin.api.audit import replay
+from bingpin.api.audit.columns import MONEY, Column, answer_columns, answers_table
 from bingpin.api.audit.fen import money_array, to_fen
 from bingpin.api.audit.files import AuditError
-from bingpin.api.audit.kernels import KERNELS, Frames
+from bingpin.api.audit.population import Population, stable_order
 from bingpin.api.audit.records import Bodies, normalise, unknown_message
 from bingpin.api.runner import Answer, Runner, runner_for
 
@@ -42,19 +44,19 @@ class Partition:
         jurisdiction: str | None = None,
         date: str | None = None,
         compare: str | None = None,
-        kernels: bool = True,
+        population: bool = True,
         carry: Iterable[str] = (),
     ) -> None:
         self.calculation = calculation
         self.jurisdiction = jurisdiction
         self.date = date
         self.compare = compare
-        self.kernels = kernels
+        self.population = population
         #: The input columns carried through as they are: those declared, and the compared column.
         self.carry = tuple(dict.fromkeys([*carry, *([compare] if compare is not None else [])]))
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: self.__dict__[k] for k in ("calculation", "jurisdiction", "date", "compare", "kernels", "carry")}
+        return {k: self.__dict__[k] for k in ("calculation", "jurisdiction", "date", "compare", "population", "carry")}
 
     @cached_property
     def runner(self) -> Runner:
@@ -73,18 +75,9 @@ class Partition:
         return Bodies(self.runner.request, self.jurisdiction, self.date)
 
     @cached_property
-    def _frames(self) -> dict[str, Frames]:
-        return {}
-
-    def prototype(self, body: dict[str, Any]) -> Answer:
-        """The scalar answer for ``body`` (a kernel's frame)."""
-        return self.runner.one(body, explain=False)
-
-    def frames(self, kernel: str) -> Frames:
-        """A kernel's prototypes, kept for the life of this partition function in this process."""
-        if kernel not in self._frames:
-            self._frames[kernel] = Frames(self.columns)
-        return self._frames[kernel]
+    def paths(self) -> Population:
+        """The traced paths, kept for the life of this partition function in this process."""
+        return Population(self.runner, self.columns)
 
     def carried(self, names: list[str]) -> list[str]:
         """The input columns carried through, in the input's order: those declared (``carry``) and
@@ -99,8 +92,7 @@ class Partition:
     def answers(self, table: pa.Table) -> pa.Table:
         """The answer and status columns of every row of ``table``, in order."""
         n = table.num_rows
-        kernel = KERNELS.get(self.calculation) if self.kernels else None
-        covered = kernel(self, table) if kernel is not None and n else None
+        covered = self.derived(table) if self.population and n else None
         if covered is None:
             return answers_table(self.columns, map(self._one, self.bodies.rows(table)))
         indices, fast = covered
@@ -112,6 +104,55 @@ class Partition:
         order = np.empty(n, np.int64)
         order[np.concatenate([indices, rest])] = np.arange(n)
         return both.take(pa.array(order))
+
+    def derived(self, table: pa.Table) -> tuple[np.ndarray, pa.Table] | None:
+        """The rows the population path answers, and their answer columns: each path's prototype
+        with the rows' own figures in the columns it traced."""
+        population = self.paths
+        path_of, found = population.resolve(table, self.bodies)
+        usable = np.array([not p.scalar and p.columnar for p in population.paths] + [False])
+        covered = np.nonzero(usable[path_of])[0]
+        if not len(covered):
+            return None
+        paths = path_of[covered]
+        rows = np.array([p.row for p in population.paths], np.int64)[paths]
+        frame = population.table().take(pa.array(rows))
+        figures: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        names = {name for number in np.unique(paths).tolist() for name in population.paths[number].outputs}
+        for name in names:
+            decimals = 2 if frame.schema.field(name).type == MONEY else 0  # fen, or days
+            # rows grouped by the form of their figure: paths of many situations share one
+            forms: dict[int, replay.Compiled] = {}
+            ids: dict[int, int] = {}
+            of_path = np.zeros(len(population.paths), np.int64)  # 0: the prototype's own value
+            for i, path in enumerate(population.paths):
+                output = path.outputs.get(name)
+                if output is not None:
+                    number = ids.setdefault(id(output[0]), len(ids) + 1)
+                    forms[number], of_path[i] = output[0], number
+            which = of_path[paths]
+            order = stable_order(which, len(ids) + 1)
+            numbers, starts = np.unique(which[order], return_index=True)
+            ends = [*starts[1:].tolist(), len(order)]
+            values, given = np.zeros(len(paths), np.int64), np.zeros(len(paths), bool)
+            for number, start, end in zip(numbers.tolist(), starts.tolist(), ends, strict=True):
+                if number == 0:
+                    continue
+                form, at = forms[number], order[start:end]  # positions in ``covered``
+                own = {column: found.traced[column][covered[at]] for column in form.columns}
+                values[at] = form(own, len(at)) * np.int64(10 ** (decimals - form.scale))
+                given[at] = True
+            figures[name] = values, given
+        for name, (values, given) in figures.items():
+            index = frame.column_names.index(name)
+            frame = frame.set_column(index, frame.schema.field(index), _filled(frame.column(name), values, given))
+        # the paths' prototypes in the order their records first appear: the labels' order too
+        found_rows, first = np.unique(rows, return_index=True)
+        seen = found_rows[np.argsort(first, kind="stable")]
+        for index, field in enumerate(frame.schema):
+            if pa.types.is_dictionary(field.type):
+                frame = frame.set_column(index, field, _first_seen(frame.column(index).combine_chunks(), rows, seen))
+        return covered, frame
 
     def normalise(self, table: pa.Table) -> pa.Table:
         """Typed cells as the request reads them (timestamps as dates ...), text lists (CSV) as lists."""
@@ -155,6 +196,38 @@ class Partition:
         different = compared & (diff != 0)
         money = money_array(np.where(different, diff, 0))
         return pc.if_else(pa.array(different), money, pa.scalar(None, money.type)), pa.array(compared)
+
+
+def _first_seen(column: pa.DictionaryArray, rows: np.ndarray, seen: np.ndarray) -> pa.DictionaryArray:
+    """A label column with only the labels it uses, in the order they first appear (as the rule's
+    own answers are written): what a batch writes depends on the batch, not on which paths the
+    process traced before (another Dask worker, another thread's batches). ``rows`` are each
+    record's prototype, ``seen`` the prototypes in the order their records first appear."""
+    valid = np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    indices = np.asarray(pc.fill_null(column.indices, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    # a record's label is its prototype's: the labels' first appearances follow the prototypes'
+    where = np.zeros(int(rows.max()) + 1 if len(rows) else 1, np.int64)
+    where[rows] = np.arange(len(rows))  # a record of each prototype (any: they share the label)
+    labels = indices[where[seen]][valid[where[seen]]]
+    order = np.array(list(dict.fromkeys(labels.tolist())), np.int64)
+    renumber = np.zeros(max(len(column.dictionary), 1), np.int32)
+    renumber[order] = np.arange(len(order), dtype=np.int32)
+    kept = pa.array(renumber[indices], pa.int32(), mask=~valid)
+    return pa.DictionaryArray.from_arrays(kept, column.dictionary.take(pa.array(order, pa.int64())))
+
+
+def _filled(column: pa.ChunkedArray, values: np.ndarray, given: np.ndarray) -> pa.Array:
+    """A money or date column with ``values`` (fen or days) where ``given``, as it was elsewhere."""
+    column = column.combine_chunks()
+    if column.type == MONEY:
+        base, read = to_fen(column)
+        array = money_array(np.where(given, values, base))
+    else:
+        base = np.asarray(pc.fill_null(column.cast(pa.int32()), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        read = np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        array = pa.array(np.where(given, values, base).astype(np.int32)).view(pa.date32())
+    valid = read | given
+    return array if valid.all() else pc.if_else(pa.array(valid), array, pa.scalar(None, array.type))
 
 
 def read_flags(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:

@@ -5,9 +5,9 @@ Built for analysts running a year of records: one JSON object per record (a row 
 once, up to 10,000 cases per request. Each case is read by the calculation's own request schema
 after merging (case over ``defaults`` over ``jurisdiction``/``date``), so its answer, or its error,
 is exactly what the single endpoint answers for that merged body. One schema instance per
-calculation serves every case, through the compiled load and dump of api.compiled. Without
-explanations, the plain records an audit kernel models are answered by it (api.audit.batch), byte
-for byte as the single endpoint answers them.
+calculation serves every case, through the compiled load and dump of api.compiled. Plain cases
+(16 or more) go through the population path, the rule traced once per situation and branch
+(api.audit.batch), with or without explanations, byte for byte as the single endpoint answers them.
 """
 
 from __future__ import annotations

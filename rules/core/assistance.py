@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from bingpin.rules.core.cases import MedicalAssistanceCase
 from bingpin.rules.core.citations import Citation
-from bingpin.rules.core.money import ZERO, format_money
+from bingpin.rules.core.money import ZERO, format_money, larger, smaller
 from bingpin.rules.core.trace import Trace
 
 
@@ -36,8 +36,8 @@ def within_annual_cap(
     if received is None:
         received = ZERO
         trace.assume("未提供本年度已获医疗救助（assistance_received_this_year），假定本年度尚未获得医疗救助")
-    remaining = max(cap - received, Decimal(0))
-    amount = min(computed, remaining)
+    remaining = larger(cap - received, Decimal(0))
+    amount = smaller(computed, remaining)
     if trace.explain:
         trace.step(
             f"{label} {format_money(cap)} 元，本年度已获 {format_money(received)} 元，"

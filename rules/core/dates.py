@@ -6,6 +6,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from bingpin.rules.core.symbolic import is_date
+
 
 @dataclass(frozen=True)
 class Period:
@@ -15,7 +17,7 @@ class Period:
     end: dt.date | None = None
 
     def __contains__(self, day: object) -> bool:
-        if not isinstance(day, dt.date):
+        if not is_date(day):  # a date, or a stand-in for a column of them (rules.core.symbolic)
             return False
         return self.start <= day and (self.end is None or day <= self.end)
 

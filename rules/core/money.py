@@ -6,6 +6,8 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from bingpin.rules.core.symbolic import Traced, extreme
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 #: The documented form of an amount on the wire: ASCII digits, at most 12 of yuan and 2 of fen.
@@ -75,6 +77,21 @@ def parse_money(raw: object, *, allow_negative: bool = False) -> Decimal:
     if not _AMOUNT.fullmatch(text[1:] if negative else text):
         raise _refusal(text)
     return Decimal(text).quantize(CENT)
+
+
+def smaller(first: Decimal, second: Decimal) -> Decimal:
+    """The smaller of two amounts (``min``), written so that a population run records it as one
+    operation rather than a branch (rules.core.symbolic)."""
+    if isinstance(first, Traced) or isinstance(second, Traced):
+        return extreme("min", first, second)
+    return min(first, second)
+
+
+def larger(first: Decimal, second: Decimal) -> Decimal:
+    """The larger of two amounts (``max``), recorded as one operation in a population run."""
+    if isinstance(first, Traced) or isinstance(second, Traced):
+        return extreme("max", first, second)
+    return max(first, second)
 
 
 def round_money(value: Decimal) -> Decimal:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from bingpin.rules.core import assistance
 from bingpin.rules.core.cases import MedicalAssistanceCase
 from bingpin.rules.core.categories import Category
-from bingpin.rules.core.money import format_money, format_percent, round_money
+from bingpin.rules.core.money import format_money, format_percent, larger, round_money
 from bingpin.rules.core.policy import Policy
 from bingpin.rules.core.trace import Outcome, Trace
 
@@ -42,7 +42,7 @@ def medical_assistance(policy: Policy, case: MedicalAssistanceCase, trace: Trace
         return Outcome(eligible=False, values=values, trace=trace)
 
     applied = Category.EXTREME_POVERTY if Category.EXTREME_POVERTY in categories else categories[0]
-    computed = max(case.eligible_self_pay - deductible.value, Decimal(0)) * ratio.value
+    computed = larger(case.eligible_self_pay - deductible.value, Decimal(0)) * ratio.value
     if trace.explain:  # the steps' text is built only when the answer carries it
         names = "、".join(policy.name_of(c) for c in categories)
         trace.step(f"{names}：属于困难群众，救助比例不低于 {format_percent(ratio.value)}", ratio.citation)

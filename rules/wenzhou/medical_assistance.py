@@ -9,7 +9,7 @@ from bingpin.rules.core import assistance
 from bingpin.rules.core.cases import MedicalAssistanceCase
 from bingpin.rules.core.categories import Category, Diagnosis
 from bingpin.rules.core.errors import NotDefinedByPolicy
-from bingpin.rules.core.money import ZERO, format_money, format_percent, round_money
+from bingpin.rules.core.money import ZERO, format_money, format_percent, larger, round_money
 from bingpin.rules.core.policy import ParameterValue, Policy
 from bingpin.rules.core.trace import Outcome, Trace
 
@@ -112,7 +112,7 @@ def _deductible(policy: Policy, case: MedicalAssistanceCase, category: Category,
 def _option(policy: Policy, case: MedicalAssistanceCase, category: Category, trace: Trace) -> Option:
     ratio = policy.param(RATIO_KEYS[category], case.date)
     deductible = _deductible(policy, case, category, trace)
-    computed = max(case.eligible_self_pay - deductible, Decimal(0)) * ratio.value
+    computed = larger(case.eligible_self_pay - deductible, Decimal(0)) * ratio.value
     if trace.explain:  # the step's text is built only when the answer carries it
         floor = "不低于" if ratio.is_floor else ""
         trace.step(

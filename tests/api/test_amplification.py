@@ -168,7 +168,7 @@ def test_a_long_batch_gives_way_to_other_requests_between_turns(monkeypatch: pyt
     monkeypatch.setattr(module, "give_way", lambda: turns.append(1))
     envelope = {"jurisdiction": "330400", "date": "2023-06-01", "cases": [{"categories": [1]}] * 1000}
     runner = module.runner_for("medical-assistance")
-    for explain in (True, False):  # the endpoint's two paths: every case by the runner, or a kernel's first
+    for explain in (True, False):  # the endpoint's two paths: every case by the runner, or the population path's first
         turns.clear()
         answer = batch.run(runner, envelope, explain)
         assert answer["failed"] == 1000 and answer["errors_omitted"] == 1000 - MAX_DETAILED_ERRORS

@@ -31,7 +31,7 @@ def audit(*args: str) -> int:
 
 
 def _pool(http: FlaskClient, rng: np.random.Generator, size: int) -> list[dict[str, Any]]:
-    """Distinct records (most as the kernel takes them, some for the scalar rules, some refused),
+    """Distinct records (most plain, some for the rule one by one, some refused),
     each with the single endpoint's amount (None when it refuses)."""
     pool = []
     for i in range(size):
@@ -288,7 +288,7 @@ def test_the_local_engine_gives_the_same_rows_on_one_thread_or_several(tmp_path:
     one = pa.concat_tables([out for _, out, _ in engines.local(part, batches, threads=1)])
     several = pa.concat_tables([out for _, out, _ in engines.local(part, batches, threads=3)])
     assert one.to_pylist() == several.to_pylist()
-    scalar = Partition("medical-assistance", "330400", None, "paid", kernels=False, carry=["record_id"])(table)
+    scalar = Partition("medical-assistance", "330400", None, "paid", population=False, carry=["record_id"])(table)
     assert pc.all(pc.equal(one.column("amount"), scalar.column("amount"))).as_py()
 
 

@@ -83,5 +83,31 @@ def medical_batch(size: int, seed: int = 6) -> dict[str, Any]:
     return {"jurisdiction": "330400", "cases": cases}
 
 
+#: The jurisdictions whose policies define medical assistance.
+MEDICAL_ASSISTANCE = ("330400", "330300", "330383", "500229")
+
+
+def mixed_medical_batch(size: int, seed: int = 6) -> dict[str, Any]:
+    """A year of medical-assistance records across 嘉兴, 温州, 龙港 and 城口: every category each
+    recognises, half with the assistance received this year, three in ten with an age."""
+    rng = random.Random(seed)
+    codes = {code: sorted(c.value for c in policies()[code].categories) for code in MEDICAL_ASSISTANCE}
+    cases = []
+    for _ in range(size):
+        jurisdiction = rng.choice(MEDICAL_ASSISTANCE)
+        case: dict[str, Any] = {
+            "jurisdiction": jurisdiction,
+            "date": f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "categories": [rng.choice(codes[jurisdiction])],
+            "eligible_self_pay": f"{rng.randint(0, 20_000_000) / 100:.2f}",
+        }
+        if rng.random() < 0.5:
+            case["assistance_received_this_year"] = f"{rng.randint(0, 5_000_000) / 100:.2f}"
+        if rng.random() < 0.3:
+            case["age"] = rng.randint(0, 90)
+        cases.append(case)
+    return {"cases": cases}
+
+
 def encode(body: Any) -> bytes:
     return json.dumps(body, ensure_ascii=False).encode("utf-8")

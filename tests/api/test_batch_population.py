@@ -1,4 +1,4 @@
-"""Batches without explanations go through the audit kernel: every answer as the scalar path gives it."""
+"""Batches go through the population path: every answer as the scalar path gives it."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _amount(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-#: Plain 嘉兴 records, the kernel's cases, with now and then a value it must leave to the scalar path.
+#: Plain 嘉兴 records, and other places, with now and then a value the population path leaves to the rule.
 AMOUNTS = st.one_of(st.integers(0, 40_000_000).map(_amount), st.integers(0, 10**14).map(_amount), EDGES)
 IN_FORCE = policies()["330400"].in_force
 DAYS = st.one_of(st.dates(IN_FORCE.start, IN_FORCE.end or LAST_DAY), st.dates(FIRST_DAY, LAST_DAY)).map(
@@ -50,15 +50,18 @@ CASES = mutated(MedicalAssistanceRequestSchema)
 @given(
     cases=st.lists(st.one_of(RECORDS, RECORDS, RECORDS, CASES), min_size=fast.MIN_CASES, max_size=40),
     shared=st.fixed_dictionaries({}, optional={"jurisdiction": st.just("330400"), "date": DAYS}),
+    explain=st.booleans(),
 )
-def test_a_batch_through_the_kernel_is_byte_for_byte_the_scalar_batch(cases: list[Any], shared: dict[str, Any]) -> None:
+def test_a_batch_through_the_population_path_is_byte_for_byte_the_scalar_batch(
+    cases: list[Any], shared: dict[str, Any], explain: bool
+) -> None:
     envelope = {**shared, "cases": cases}
     runner = runner_for(MEDICAL)
-    expected = orjson.dumps(runner.run(envelope, False), option=orjson.OPT_APPEND_NEWLINE)
-    assert orjson.dumps(fast.run(runner, envelope, False), option=orjson.OPT_APPEND_NEWLINE) == expected
+    expected = orjson.dumps(runner.run(envelope, explain), option=orjson.OPT_APPEND_NEWLINE)
+    assert orjson.dumps(fast.run(runner, envelope, explain), option=orjson.OPT_APPEND_NEWLINE) == expected
 
 
-def test_the_batch_endpoint_answers_plain_records_through_the_kernel(http: FlaskClient) -> None:
+def test_the_batch_endpoint_answers_plain_records_through_the_population_path(http: FlaskClient) -> None:
     cases = [
         {"date": f"2023-{month:02d}-15", "categories": [code], "eligible_self_pay": f"{month * 1234}.5{month % 10}"}
         for month in range(1, 13)
@@ -69,5 +72,5 @@ def test_the_batch_endpoint_answers_plain_records_through_the_kernel(http: Flask
     response = http.post(f"/v1/calculations/{MEDICAL}/batch?explain=false", json=envelope)
     assert response.status_code == 200
     assert response.data == orjson.dumps(runner.run(envelope, False), option=orjson.OPT_APPEND_NEWLINE)
-    covered = fast._partition(MEDICAL).frames("jiaxing_medical_assistance").answers
-    assert covered, "the kernel answered some of the cases"
+    traced = [path for path in fast.population(MEDICAL, False).paths if not path.scalar]
+    assert traced, "the population path answered some of the cases"

@@ -1,0 +1,423 @@
+"""The population path: a calculation's own rule, traced once per situation and branch, replayed
+on the columns of every record that takes the same branch.
+
+For each situation (api/audit/situations.py) a record not yet answered is taken as the exemplar:
+its answer is the single endpoint's (``Runner.one``), and the rule is run once more with
+stand-ins (rules.core.symbolic) that record the guards it passed and the forms of the figures it
+wrote. The records of the situation for which every guard takes the same branch, and whose values
+keep every form within int64, share that *path*: the exemplar's answer with their own figures
+(evaluated on integer columns, api/audit/replay.py). A record that takes another branch becomes
+the next exemplar. A path whose rule did something the stand-ins cannot record (or refused with a
+message that quotes a figure, or wrote a figure into an assumption, which the columnar output
+does not rewrite) is a *scalar* path: its records are answered by the rule one by one, as are
+rows whose cells are not read exactly. Paths are kept for the life of the process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+import marshmallow as ma
+import numpy as np
+import pyarrow as pa
+
+from bingpin.api import errors
+from bingpin.api.audit import replay
+from bingpin.api.audit.columns import MONEY, Column, answers_table
+from bingpin.api.audit.fen import money_array
+from bingpin.api.audit.records import Bodies
+from bingpin.api.audit.situations import Situations, group
+from bingpin.api.compiled import Fallback
+from bingpin.api.resources.calculations import shape
+from bingpin.api.runner import Answer, Runner
+from bingpin.rules.core.errors import BingpinError
+from bingpin.rules.core.symbolic import (
+    EPOCH,
+    MARK_CLOSE,
+    MARK_OPEN,
+    OPERATORS,
+    Guard,
+    Mark,
+    Recording,
+    Traced,
+    TracedDate,
+    column,
+    recording,
+)
+from bingpin.rules.registry import calculate
+
+#: Paths traced for one situation at most; its other records go to the rule one by one.
+MAX_PATHS = 64
+
+
+@dataclass
+class Path:
+    """One branch of a rule in one situation: its guards, and what its records are answered with."""
+
+    guards: tuple[Guard, ...]
+    scalar: bool = True
+    #: The exemplar's answer (status, result, error), the prototype of every record of the path.
+    answer: Answer | None = None
+    #: The same answer with a marker wherever a record's own figure goes (``marks`` say which).
+    template: Answer | None = None
+    marks: tuple[Mark, ...] = ()
+    #: Output columns (audit) filled with each record's figure: the form and its decimals.
+    outputs: dict[str, tuple[replay.Compiled, int]] = field(default_factory=dict)
+    #: Whether every other output column is the exemplar's (no figure quoted elsewhere).
+    columnar: bool = False
+    row: int = -1
+
+    def __post_init__(self) -> None:
+        forms = [g.form for g in self.guards] + [m.form for m in self.marks]
+        self.checks = [(replay.compiled(g.form), OPERATORS[g.op], g.taken) for g in self.guards]
+        self.written = [replay.compiled(m.form) for m in self.marks]
+        self.uses = sorted({name for form in self.written + [c for c, _, _ in self.checks] for name in form.columns})
+        self.ceiling = min((replay.ceiling(f) for f in forms), default=replay.LIMIT)
+
+    @cached_property
+    def filled(self) -> tuple[Filler, Filler]:
+        """The template's result and error, compiled to take a record's texts (batches)."""
+        _, result, error = self.template or (None, None, None)
+        return filler(result), filler(error)
+
+    def holds(self, columns: dict[str, np.ndarray], n: int, largest: dict[str, int]) -> np.ndarray:
+        """Where every guard takes the exemplar's branch and every form stays within int64."""
+        ok = np.ones(n, bool)
+        for name in self.uses:
+            if largest[name] > self.ceiling:
+                ok &= np.abs(columns[name]) <= self.ceiling
+        for check, op, taken in self.checks:
+            found = op(check(columns, n), 0)
+            ok &= found if taken else ~found
+        return ok
+
+
+def stable_order(codes: np.ndarray, count: int) -> np.ndarray:
+    """``np.argsort(codes, kind="stable")``, by radix sort when the codes fit 16 bits (NumPy's
+    stable sort of small integers)."""
+    if count <= 1 << 15:
+        return np.argsort(codes.astype(np.int16), kind="stable")
+    return np.argsort(codes, kind="stable")
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return value
+
+
+def situation_key(body: dict[str, Any], traced: dict[str, int]) -> tuple[Any, ...]:
+    """What a situation is: the body's other fields as they are, and which traced fields it gives."""
+    return tuple(sorted((k, _frozen(v) if k not in traced else None) for k, v in body.items()))
+
+
+def exemplar(first: dict[str, Any], values: dict[str, int], scales: dict[str, int]) -> dict[str, Any]:
+    """The body of another record of ``first``'s situation: the same other fields, its own traced
+    values in their wire form (an amount as its two-decimal text, a date as ISO, a whole number)."""
+    body = dict(first)
+    for name, value in values.items():
+        if name not in body:
+            continue
+        if isinstance(body[name], bool) or name not in scales:
+            continue
+        if name == "date":
+            body[name] = (EPOCH + dt.timedelta(days=value)).isoformat()
+        elif scales[name] == 2:
+            body[name] = f"{value // 100}.{value % 100:02d}"
+        else:
+            body[name] = value
+    return body
+
+
+def marked(value: Any) -> bool:
+    if isinstance(value, str):
+        return MARK_OPEN in value
+    if isinstance(value, dict):
+        return any(marked(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(marked(v) for v in value)
+    return False
+
+
+def _lookup(result: dict[str, Any] | None, path: tuple[str, ...]) -> Any:
+    value: Any = result
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def mark_index(text: str) -> int | None:
+    """The number of the marker ``text`` is made of, or None."""
+    if text.startswith(MARK_OPEN) and text.endswith(MARK_CLOSE) and text.count(MARK_OPEN) == 1:
+        number = text[1:-1]
+        return int(number) if number.isdigit() else None
+    return None
+
+
+def written(how: str, scale: int, value: int) -> str:
+    """A record's figure as the rule writes it: an amount (``f``, its form at ``scale``), a date, a
+    whole number."""
+    if how == "date":
+        return (EPOCH + dt.timedelta(days=value)).isoformat()
+    if how == "int":
+        return str(value)
+    if scale == 2 and value >= 0:
+        return f"{value // 100}.{value % 100:02d}"
+    return f"{Decimal(value).scaleb(-scale):f}"
+
+
+def written_all(how: str, scale: int, values: np.ndarray) -> list[str]:
+    """:func:`written` for a column of values (amounts in fen and dates through Arrow's casts)."""
+    if len(values) < 64:  # fewer than this: a cast costs more than it saves
+        return [written(how, scale, value) for value in values.tolist()]
+    if how == "date":
+        return pa.array(values.astype(np.int32)).view(pa.date32()).cast(pa.string()).to_pylist()
+    if how == "f" and scale == 2:
+        return money_array(values).cast(pa.string()).to_pylist()
+    return [written(how, scale, value) for value in values.tolist()]
+
+
+Filler = Callable[[list[str]], Any]
+
+
+def filler(template: Any) -> Filler:
+    """:func:`fill` for one template, compiled: the parts without a marker are shared as they
+    are (an answer is written out, never changed), the others rebuilt from a record's texts."""
+    if isinstance(template, str):
+        if MARK_OPEN not in template:
+            return lambda texts: template
+        number = mark_index(template)
+        if number is not None:
+            return lambda texts: texts[number]
+        return lambda texts: fill(template, texts)
+    if isinstance(template, dict):
+        parts = {k: filler(v) for k, v in template.items() if marked(v)}
+        if not parts:
+            return lambda texts: template
+        return lambda texts: {**template, **{k: part(texts) for k, part in parts.items()}}
+    if isinstance(template, list):
+        items = [filler(v) if marked(v) else None for v in template]
+        if not any(items):
+            return lambda texts: template
+        return lambda texts: [v if part is None else part(texts) for v, part in zip(template, items, strict=True)]
+    return lambda texts: fill(template, texts)
+
+
+def fill(template: Any, texts: list[str]) -> Any:
+    """``template`` with each marker replaced by its text."""
+    if isinstance(template, str):
+        if MARK_OPEN not in template:
+            return template
+        parts = template.split(MARK_OPEN)
+        out = [parts[0]]
+        for part in parts[1:]:
+            number, _, rest = part.partition(MARK_CLOSE)
+            out.append(texts[int(number)])
+            out.append(rest)
+        return "".join(out)
+    if isinstance(template, dict):
+        return {k: fill(v, texts) for k, v in template.items()}
+    if isinstance(template, list):
+        return [fill(v, texts) for v in template]
+    if isinstance(template, tuple):
+        return tuple(fill(v, texts) for v in template)
+    return template
+
+
+class Population:
+    """The traced paths of one calculation in this process, with or without explanations."""
+
+    def __init__(self, runner: Runner, columns: list[Column], explain: bool = False) -> None:
+        self.runner, self.columns, self.explain = runner, columns, explain
+        self.lock = threading.Lock()
+        self.paths: list[Path] = []
+        self.by_situation: dict[tuple[Any, ...], list[int]] = {}
+        self.prototypes: list[Answer] = []
+        self._table: pa.Table | None = None
+
+    def table(self) -> pa.Table:
+        """The prototypes' answer columns, one row per traced path (extended when paths are added)."""
+        with self.lock:
+            done = 0 if self._table is None else self._table.num_rows
+            if self._table is None or done != len(self.prototypes):
+                table = answers_table(self.columns, self.prototypes[done:])
+                if self._table is not None:
+                    table = pa.concat_tables([self._table, table]).unify_dictionaries()
+                # one chunk per column: taking from a chunked column costs several times more
+                self._table = pa.Table.from_arrays([c.combine_chunks() for c in table.columns], schema=table.schema)
+            return self._table
+
+    def resolve(self, table: pa.Table, bodies: Bodies) -> tuple[np.ndarray, Situations]:
+        """Each row's path (its index in :attr:`paths`; -1: the rule, one by one)."""
+        found = group(table, self.runner.request, bodies.defaults)
+        n = table.num_rows
+        path_of = np.full(n, -1, np.int64)
+        order = stable_order(found.situation, found.count)
+        order = order[~found.scalar[order]]
+        situation = found.situation[order]
+        starts = np.flatnonzero(np.r_[True, situation[1:] != situation[:-1]]) if len(order) else np.zeros(0, int)
+        ends = [*starts[1:].tolist(), len(order)][: len(starts)]
+        firsts = bodies.rows(table, order[starts].tolist())
+        ordered = {name: values[order] for name, values in found.traced.items()}  # a situation's rows: a slice
+        chosen = np.full(len(order), -1, np.int64)
+        for start, end, first in zip(starts.tolist(), ends, firsts, strict=True):
+            columns = {name: values[start:end] for name, values in ordered.items()}
+            chosen[start:end] = self._situation(table, bodies, found, order[start:end], columns, first)
+        path_of[order] = chosen
+        return path_of, found
+
+    def _situation(
+        self,
+        table: pa.Table,
+        bodies: Bodies,
+        found: Situations,
+        rows: np.ndarray,
+        columns: dict[str, np.ndarray],
+        first: dict[str, Any],
+    ) -> np.ndarray:
+        chosen = np.full(len(rows), -1, np.int64)
+        left = np.ones(len(rows), bool)
+        key = situation_key(first, found.scales)
+        with self.lock:
+            known = list(self.by_situation.setdefault(key, []))
+        for number in known:
+            self._take(number, columns, left, chosen, found.largest)
+            if not left.any():
+                return chosen
+        tried = set(known)
+        while left.any():
+            i = int(np.argmax(left))
+            traced = False
+            with self.lock:
+                paths = self.by_situation[key]
+                others = [number for number in paths if number not in tried]  # traced meanwhile (threads)
+                if not others and len(paths) < MAX_PATHS:
+                    own = {name: int(values[i]) for name, values in columns.items()}
+                    body = first if i == 0 else exemplar(first, own, found.scales)
+                    others, traced = [self._add(paths, self._trace(body, own, found.scales))], True
+            if not others:
+                break
+            for number in others:
+                tried.add(number)
+                self._take(number, columns, left, chosen, found.largest)
+            if traced and left[i]:  # the exemplar does not take its own branch: answered by the rule
+                left[i] = False
+        return chosen
+
+    def _add(self, paths: list[int], path: Path) -> int:
+        """Keep a new path (under the lock): its number, and its prototype row."""
+        number = len(self.paths)
+        self.paths.append(path)
+        paths.append(number)
+        if path.answer is not None and not path.scalar:
+            path.row = len(self.prototypes)
+            self.prototypes.append(path.answer)
+        return number
+
+    def _take(
+        self,
+        number: int,
+        columns: dict[str, np.ndarray],
+        left: np.ndarray,
+        chosen: np.ndarray,
+        largest: dict[str, int],
+    ) -> None:
+        path = self.paths[number]
+        every = bool(left.all())
+        index = np.arange(len(left)) if every else np.flatnonzero(left)
+        sub = columns if every else {name: values[index] for name, values in columns.items()}
+        try:
+            ok = path.holds(sub, len(index), largest)
+        except OverflowError:
+            return
+        taken = index[ok]
+        chosen[taken] = -1 if path.scalar else number
+        left[taken] = False
+
+    def _trace(self, body: dict[str, Any], values: dict[str, int], scales: dict[str, int]) -> Path:
+        """The exemplar's path: its answer and, traced, its guards and the forms of its figures."""
+        answer = self.runner.one(body, self.explain)
+        try:
+            try:
+                args = self.runner.load(body)
+            except Fallback:
+                args = ma.Schema.load(self.runner.request, body)
+        except ma.ValidationError:
+            return Path(())
+        standing = dict(args)
+        for name, scale in scales.items():
+            given = args.get(name)
+            if given is None:
+                continue
+            if isinstance(given, dt.date):
+                if (given - EPOCH).days != values[name]:
+                    return Path(())
+                standing[name] = TracedDate(given, column(name, 0))
+            elif isinstance(given, (Decimal, int)) and not isinstance(given, bool):
+                if Decimal(given) != Decimal(values[name]).scaleb(-scale):
+                    return Path(())
+                standing[name] = Traced(given, column(name, scale))
+        with recording() as rec:
+            try:
+                template = self._run(args["jurisdiction"], standing, rec)
+            except Exception:  # the stand-ins could not follow (Untraceable, or what a rule did with one)
+                return Path(tuple(rec.guards))
+        return self._path(tuple(rec.guards), answer, template, tuple(rec.marks), values)
+
+    def _run(self, jurisdiction: str, standing: dict[str, Any], rec: Recording) -> Answer:
+        endpoint = self.runner.endpoint
+        case = endpoint.build(standing)
+        try:
+            policy, outcome = calculate(endpoint.path, jurisdiction, case, self.explain)
+        except BingpinError as error:
+            payload, status = errors.domain_error(error)
+            return status, None, payload
+        shaped = shape(policy, case, outcome, explain=self.explain)
+        dates = {k: v for k, v in shaped.items() if isinstance(v, TracedDate)}
+        shaped.update({k: v.value for k, v in dates.items()})
+        result = self.runner.dump(shaped)
+        for name, date in dates.items():
+            result[name] = rec.mark(date.form, "date")
+        return 200, result, None
+
+    def _path(
+        self,
+        guards: tuple[Guard, ...],
+        answer: Answer,
+        template: Answer,
+        marks: tuple[Mark, ...],
+        values: dict[str, int],
+    ) -> Path:
+        one = {name: np.array([value], np.int64) for name, value in values.items()}
+        path = Path(guards, scalar=False, answer=answer, template=template, marks=marks, columnar=True)
+        try:
+            texts = [written(m.how, w.scale, int(w(one, 1)[0])) for m, w in zip(marks, path.written, strict=True)]
+        except (KeyError, OverflowError):
+            return Path(guards)
+        if fill(template, texts) != answer:  # the trace must give the exemplar's own answer
+            return Path(guards)
+        _, result, error = template
+        if marked(error):
+            path.columnar = False
+        for each in self.columns:
+            value = _lookup(result, each.path)
+            number = mark_index(value) if isinstance(value, str) else None
+            kind = marks[number].how if number is not None else None
+            decimals = (
+                2 if each.type == MONEY and kind == "f" else 0 if each.type == pa.date32() and kind == "date" else None
+            )
+            if number is not None and decimals is not None and path.written[number].scale <= decimals:
+                path.outputs[each.name] = (path.written[number], decimals)
+            elif marked(value):
+                path.columnar = False
+        return path

@@ -1,0 +1,243 @@
+"""Records grouped by situation: the facts a rule branches on by value, and the columns it traces.
+
+Of a calculation's request fields, the amounts (integer fen), the date (days since 1970) and
+whole numbers such as the age are *traced*: read here a column at a time, exactly as the request
+schema reads each cell, and handed to the rule as stand-ins (rules.core.symbolic). Every other
+field (jurisdiction, categories, diagnoses, care type, a recognition date, yes/no flags), and
+whether each traced field was given at all, makes the *situation*: records of one situation
+have the same value in each, so the rule, run once for one of them, decides the same way for all
+but where a traced value decides (a guard). A row whose traced cell is not read exactly (an
+amount of three decimals, text that is not a date, an age out of range), or that gives a nested
+field (a household's members, a table of figures: their amounts are not traced), is marked for
+the rule itself.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import marshmallow as ma
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bingpin.api.audit.fen import to_fen
+from bingpin.api.fields import Money
+
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_EPOCH = np.datetime64("1970-01-01", "D")
+#: The traced date field: the one every calculation compares with its periods.
+TRACED_DATE = "date"
+
+
+@dataclass
+class Situations:
+    """One batch of records: each row's situation (0..count-1), the traced columns, the rows left
+    to the rule (``scalar``), and which traced fields each row gave."""
+
+    situation: np.ndarray
+    count: int
+    traced: dict[str, np.ndarray]
+    scales: dict[str, int]
+    scalar: np.ndarray
+    #: The largest magnitude in each traced column (whether a form could leave int64).
+    largest: dict[str, int]
+
+
+def traced_fields(schema: ma.Schema) -> dict[str, int]:
+    """The traced request fields and the scale of each one's integer column."""
+    found: dict[str, int] = {}
+    for name, field in schema.fields.items():
+        if isinstance(field, Money):
+            found[name] = 2
+        elif (name == TRACED_DATE and isinstance(field, ma.fields.Date)) or (
+            isinstance(field, ma.fields.Integer) and _range(field) is not None
+        ):
+            found[name] = 0
+    return found
+
+
+def _range(field: ma.fields.Field) -> tuple[int, int] | None:
+    for validator in field.validators:
+        if not isinstance(validator, ma.validate.Range) or validator.min is None or validator.max is None:
+            continue
+        if validator.min_inclusive and validator.max_inclusive:
+            return int(validator.min), int(validator.max)
+    return None
+
+
+def _nested(field: ma.fields.Field) -> bool:
+    return isinstance(field, ma.fields.Nested) or (
+        isinstance(field, ma.fields.List) and isinstance(field.inner, ma.fields.Nested)
+    )
+
+
+def _valid(column: pa.Array) -> np.ndarray:
+    return np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+def days(column: pa.Array, default: str | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(days since 1970, read, given): a date column as the request reads it, the default
+    (``--date``) where a cell is null."""
+    flag = int((np.datetime64(default, "D") - _EPOCH).astype(np.int64)) if default else None
+    given = _valid(column)
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        iso = np.asarray(pc.fill_null(pc.match_substring_regex(column, _ISO_DATE), False).to_numpy(False), dtype=bool)
+        parsed = pc.strptime(pc.if_else(pa.array(iso), column, "1970-01-01"), "%Y-%m-%d", "s", error_is_null=True)
+        parsed = pc.cast(parsed, pa.date32())
+        # a day that does not exist (2023-02-30) must not roll over into the next month
+        same = pc.fill_null(pc.equal(pc.strftime(parsed, "%Y-%m-%d"), column), False)
+        iso &= np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)
+        values = np.asarray(pc.fill_null(pc.cast(parsed, pa.int32()), 0).to_numpy(zero_copy_only=False))
+        read = iso
+    elif pa.types.is_date32(column.type):
+        values = np.asarray(pc.fill_null(pc.cast(column, pa.int32()), 0).to_numpy(zero_copy_only=False))
+        read = given.copy()
+    elif pa.types.is_null(column.type):
+        values, read = np.zeros(n, np.int32), np.zeros(n, bool)
+    else:
+        return np.zeros(n, np.int64), np.zeros(n, bool), given
+    values = values.astype(np.int64)
+    if flag is not None:
+        values = np.where(given, values, flag)
+        read = read | ~given
+        given = np.ones(n, bool)
+    return values, read & given, given
+
+
+def _integers(column: pa.Array, low: int, high: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(values, read): whole numbers within the field's range, as the request reads them."""
+    if pa.types.is_integer(column.type):
+        values = np.asarray(pc.fill_null(column, 0).to_numpy(zero_copy_only=False)).astype(np.int64)
+        read = _valid(column)
+    elif pa.types.is_string(column.type):
+        read = np.asarray(pc.fill_null(pc.match_substring_regex(column, "^[0-9]{1,6}$"), False).to_numpy(False))
+        read = read.astype(bool)
+        text = pc.if_else(pa.array(read), column, "0")
+        values = np.asarray(pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False))
+    else:
+        return np.zeros(n, np.int64), np.zeros(n, bool)
+    read = read & (values >= low) & (values <= high)
+    return np.where(read, values, 0), read
+
+
+def _dense(codes: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes renumbered 0..k-1 (by value), and k."""
+    if len(codes) == 0:
+        return codes.astype(np.int64), 0
+    low, high = int(codes.min()), int(codes.max())
+    if high - low < 1 << 22:
+        shifted = codes - low
+        present = np.bincount(shifted, minlength=high - low + 1) > 0
+        numbers = np.cumsum(present) - 1
+        return numbers[shifted].astype(np.int64), int(present.sum())
+    unique, inverse = np.unique(codes, return_inverse=True)
+    return inverse.astype(np.int64), len(unique)
+
+
+def _flat_codes(column: pa.Array) -> np.ndarray | None:
+    """A code per cell (0 for null) of a column of plain values, or None when not groupable."""
+    if pa.types.is_dictionary(column.type):
+        indices = column.indices
+    elif pa.types.is_nested(column.type):
+        return None
+    else:
+        try:
+            indices = pc.dictionary_encode(column).indices
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+            return None
+    return np.asarray(pc.fill_null(pc.add(indices.cast(pa.int64()), 1), 0).to_numpy(zero_copy_only=False))
+
+
+def _list_codes(column: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """A code per list (0 null, 1 empty, then by its items in order), and the rows too long to
+    code; None when the items are not plain values."""
+    values = pc.list_flatten(column)
+    items = _flat_codes(values)
+    if items is None:
+        return None
+    valid = _valid(column)
+    if len(items) == int(valid.sum()) and not column.offset and column.null_count == 0:
+        offsets = np.asarray(column.offsets.to_numpy(zero_copy_only=False))
+        if len(offsets) == n + 1 and bool((np.diff(offsets) == 1).all()):  # one item each: its code
+            return items.astype(np.int64) + 1, np.zeros(n, bool)
+    parents = np.asarray(pc.list_parent_indices(column).to_numpy(zero_copy_only=False), dtype=np.int64)
+    counts = np.bincount(parents, minlength=n) if len(parents) else np.zeros(n, np.int64)
+    base = int(items.max()) + 1 if len(items) else 2
+    longest = max(1, int(61 / math.log2(base + 1)))
+    starts = np.cumsum(counts) - counts
+    position = np.arange(len(parents)) - starts[parents]
+    weights = items * (np.int64(base) ** np.minimum(position, longest))
+    total = np.concatenate([[0], np.cumsum(weights)])  # modular sums: the differences stay exact
+    codes = total[starts + counts] - total[starts] + 1
+    codes = np.where(valid, codes, 0)
+    return codes, counts > longest
+
+
+def group(table: pa.Table, schema: ma.Schema, defaults: dict[str, str]) -> Situations:
+    """The situations of ``table``'s rows for a calculation with request ``schema``."""
+    n = table.num_rows
+    traced_scales = traced_fields(schema)
+    scalar = np.zeros(n, bool)
+    keys: list[np.ndarray] = []
+    traced: dict[str, np.ndarray] = {}
+    for name, field in schema.fields.items():
+        if name not in table.column_names:
+            if name == TRACED_DATE and name in traced_scales:
+                if "date" not in defaults:
+                    scalar[:] = True
+                    traced[name] = np.zeros(n, np.int64)
+                else:
+                    traced[name] = days(pa.nulls(n, pa.date32()), defaults["date"], n)[0]
+            continue
+        column = _array(table.column(name))
+        if name in traced_scales:
+            if isinstance(field, Money):
+                values, read = to_fen(column)
+                given = _valid(column)
+            elif isinstance(field, ma.fields.Date):
+                values, read, given = days(column, defaults.get(name), n)
+            else:
+                low, high = _range(field) or (0, 0)
+                values, read = _integers(column, low, high, n)
+                given = _valid(column)
+            scalar |= given & ~read
+            traced[name] = values
+            keys.append(given.astype(np.int64))
+            continue
+        if _nested(field):  # a household's members, a table of figures: amounts inside, not traced
+            scalar |= _valid(column)
+            continue
+        if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+            found = _list_codes(column, n)
+            if found is None:
+                scalar |= _valid(column)
+                continue
+            codes, too_long = found
+            scalar |= too_long
+        else:
+            flat = None if pa.types.is_struct(column.type) else _flat_codes(column)
+            if flat is None:
+                scalar |= _valid(column)
+                continue
+            codes = flat
+        keys.append(codes)
+    situation, count = _combine(keys, n)
+    largest = {name: int(np.abs(values).max()) if n else 0 for name, values in traced.items()}
+    return Situations(situation, count, traced, traced_scales, scalar, largest)
+
+
+def _combine(keys: list[np.ndarray], n: int) -> tuple[np.ndarray, int]:
+    combined, count = np.zeros(n, np.int64), 1
+    for codes in keys:
+        dense, size = _dense(codes)
+        if count * size >= 1 << 62:
+            combined, count = _dense(combined)
+        combined = combined * size + dense
+        count *= max(size, 1)
+    return _dense(combined)

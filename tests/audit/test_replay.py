@@ -1,0 +1,84 @@
+"""Forms recorded from stand-ins, replayed on integer columns, give the rule's own ``Decimal``
+figures on every row (not only the exemplar's), or leave the row to the rule when int64 could
+overflow."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bingpin.api.audit import replay
+from bingpin.rules.core.money import larger, round_money, smaller
+from bingpin.rules.core.symbolic import OPERATORS, Traced, column, recording
+
+RATIOS = [Decimal(r) for r in ("0.90", "0.8", "0.5", "1.00", "0.7", "0.65", "2", "0.05")]
+STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "sub", "times", "share", "smaller", "larger", "round", "compare"]),
+        st.integers(0, 7),
+        st.sampled_from(RATIOS),
+    ),
+    min_size=1,
+    max_size=6,
+)
+FEN = st.one_of(st.integers(0, 10**6), st.integers(0, 10**12), st.sampled_from([0, 5, 15, 50, 12_000_000]))
+
+
+def run(steps: list[tuple[str, int, Decimal]], first: Any, second: Any) -> tuple[Any, list[bool]]:
+    """A small rule: arithmetic on two amounts as rules write it; the comparisons it made."""
+    stack, seen = [first, second], []
+    for op, index, ratio in steps:
+        x, y = stack[index % len(stack)], stack[-1]
+        if op == "add":
+            stack.append(x + y)
+        elif op == "sub":
+            stack.append(x - y)
+        elif op == "times":
+            stack.append(x * ratio)
+        elif op == "share":  # a ratio of an amount, rounded to the fen: half a fen rounds up
+            stack.append(round_money(x * ratio))
+        elif op == "smaller":
+            stack.append(smaller(x, y))
+        elif op == "larger":
+            stack.append(larger(x, Decimal(0)))
+        elif op == "round":
+            stack.append(round_money(x))
+        else:
+            seen.append(x > y)
+    return stack[-1], seen
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps=STEPS, rows=st.lists(st.tuples(FEN, FEN), min_size=1, max_size=25))
+def test_a_replayed_form_is_the_rules_decimal_figure_on_every_row(
+    steps: list[tuple[str, int, Decimal]], rows: list[tuple[int, int]]
+) -> None:
+    (a, b), amount = rows[0], Decimal
+    with recording() as rec:
+        traced, _ = run(
+            steps, Traced(amount(a).scaleb(-2), column("a", 2)), Traced(amount(b).scaleb(-2), column("b", 2))
+        )
+    columns = {"a": np.array([r[0] for r in rows], np.int64), "b": np.array([r[1] for r in rows], np.int64)}
+    forms = [g.form for g in rec.guards] + ([traced.form] if isinstance(traced, Traced) else [])
+    ceiling = min((replay.ceiling(f) for f in forms), default=replay.LIMIT)
+    safe = (np.abs(columns["a"]) <= ceiling) & (np.abs(columns["b"]) <= ceiling)
+    taken = np.ones(len(rows), bool)
+    for guard in rec.guards:
+        found = OPERATORS[guard.op](replay.compiled(guard.form)(columns, len(rows)), 0)
+        taken &= found if guard.taken else ~found
+    value = replay.compiled(traced.form) if isinstance(traced, Traced) else None
+    figures = value(columns, len(rows)) if value is not None else None
+    _, exemplar = run(steps, amount(a).scaleb(-2), amount(b).scaleb(-2))
+    for i, (x, y) in enumerate(rows):
+        if not safe[i]:
+            continue
+        expected, branches = run(steps, amount(x).scaleb(-2), amount(y).scaleb(-2))
+        # a row shares the exemplar's path exactly when it takes every branch the exemplar took
+        assert bool(taken[i]) == (branches == exemplar), (steps, x, y)
+        # the mini-rule's arithmetic does not depend on its comparisons: its form holds on every row
+        if figures is not None and value is not None:
+            assert Decimal(int(figures[i])).scaleb(-value.scale) == expected, (steps, x, y)
