@@ -2,7 +2,7 @@
 
 Writes N synthetic 嘉兴 medical-assistance records (default 10,000,000) to Parquet, then, for each
 way of answering them (the default path, and every row through the scalar rules:
-``--no-kernels``), several times: starts ``bingpin audit`` in a subprocess, waits until it has run
+``--scalar``), several times: starts ``bingpin audit`` in a subprocess, waits until it has run
 for a few seconds (progress lines on stderr), sends SIGINT and times how long the process takes to
 exit. Prints each latency, the exit code (130 expected) and whether anything was left beside the
 output (nothing expected), against the target of 2 s. Latencies depend on the machine and what
@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from tests.audit.synthetic import jiaxing
 
 TARGET = 2.0
-MODES = {"default": [], "no-kernels": ["--no-kernels"]}
+MODES = {"default": [], "scalar": ["--scalar"]}
 
 
 def write_records(path: Path, rows: int) -> None:
