@@ -4,6 +4,7 @@ overflow."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from bingpin.api.audit import replay
 from bingpin.rules.core.money import larger, round_money, smaller
-from bingpin.rules.core.symbolic import OPERATORS, Traced, column, recording
+from bingpin.rules.core.symbolic import OPERATORS, Traced, TracedDate, column, recording
 
 RATIOS = [Decimal(r) for r in ("0.90", "0.8", "0.5", "1.00", "0.7", "0.65", "2", "0.05")]
 STEPS = st.lists(
@@ -82,3 +83,13 @@ def test_a_replayed_form_is_the_rules_decimal_figure_on_every_row(
         # the mini-rule's arithmetic does not depend on its comparisons: its form holds on every row
         if figures is not None and value is not None:
             assert Decimal(int(figures[i])).scaleb(-value.scale) == expected, (steps, x, y)
+
+
+def test_a_stand_in_date_on_the_edge_of_its_year_or_month_gives_them() -> None:
+    """A record dated the first or last day of its year or month takes its own path (the guards that
+    keep a path within the exemplar's year and month include both ends)."""
+    for day in (dt.date(2023, 1, 1), dt.date(2023, 12, 31), dt.date(2023, 2, 28), dt.date(2024, 2, 29)):
+        with recording() as found:
+            stand_in = TracedDate(day, column("date", 0))
+            assert (stand_in.year, stand_in.month) == (day.year, day.month)
+        assert len(found.guards) >= 2, day
