@@ -176,7 +176,34 @@ def _plain(value: object) -> object:
     return value.value if isinstance(value, (Traced, TracedDate)) else value
 
 
-class Traced:
+class _Compared:
+    """Every comparison of a stand-in is a guard (``_compare``): the branch the exemplar takes."""
+
+    __slots__ = ()
+
+    def _compare(self, other: object, op: str) -> bool:
+        raise NotImplementedError
+
+    def __lt__(self, other: object) -> bool:
+        return self._compare(other, "<")
+
+    def __le__(self, other: object) -> bool:
+        return self._compare(other, "<=")
+
+    def __gt__(self, other: object) -> bool:
+        return self._compare(other, ">")
+
+    def __ge__(self, other: object) -> bool:
+        return self._compare(other, ">=")
+
+    def __eq__(self, other: object) -> bool:
+        return self._compare(other, "==")
+
+    def __ne__(self, other: object) -> bool:
+        return self._compare(other, "!=")
+
+
+class Traced(_Compared):
     """An amount (``Decimal``) or a whole number (an age) standing for a column of them."""
 
     __slots__ = ("form", "value")
@@ -224,24 +251,6 @@ class Traced:
         taken = OPERATORS[op](self.value, _plain(other))
         return _current().guard(self.form.plus(_form(other), -1), op, taken)
 
-    def __lt__(self, other: object) -> bool:
-        return self._compare(other, "<")
-
-    def __le__(self, other: object) -> bool:
-        return self._compare(other, "<=")
-
-    def __gt__(self, other: object) -> bool:
-        return self._compare(other, ">")
-
-    def __ge__(self, other: object) -> bool:
-        return self._compare(other, ">=")
-
-    def __eq__(self, other: object) -> bool:
-        return self._compare(other, "==")
-
-    def __ne__(self, other: object) -> bool:
-        return self._compare(other, "!=")
-
     def __bool__(self) -> bool:
         return self._compare(0, "!=")
 
@@ -271,7 +280,7 @@ class Traced:
         raise Untraceable(f"an amount's {name}")
 
 
-class TracedDate:
+class TracedDate(_Compared):
     """A date standing for a column of dates (its form counts days since 1970)."""
 
     __slots__ = ("form", "value")
@@ -294,24 +303,6 @@ class TracedDate:
         value, form = self._other(other)
         taken = OPERATORS[op](self.value, value)
         return _current().guard(self.form.plus(form, -1), op, taken)
-
-    def __lt__(self, other: object) -> bool:
-        return self._compare(other, "<")
-
-    def __le__(self, other: object) -> bool:
-        return self._compare(other, "<=")
-
-    def __gt__(self, other: object) -> bool:
-        return self._compare(other, ">")
-
-    def __ge__(self, other: object) -> bool:
-        return self._compare(other, ">=")
-
-    def __eq__(self, other: object) -> bool:
-        return self._compare(other, "==")
-
-    def __ne__(self, other: object) -> bool:
-        return self._compare(other, "!=")
 
     def __hash__(self) -> int:
         raise Untraceable("a date used as a key")
