@@ -14,32 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from bingpin.api.catalog.data import ambiguities_data, by_id, features, tree
-from bingpin.api.catalog.features import Feature, Scenario, Step
+from bingpin.api.catalog.data import by_id, features, register_by_clause, tested_by_clause, tree
+from bingpin.api.catalog.features import Feature, Scenario
 from bingpin.api.catalog.results import Results
 from bingpin.api.catalog.reviews import PROPOSED, STATUSES, counts, state_of
-from bingpin.api.review import AMBIGUITY_KIND_NAMES, TIERS, review_record
-from bingpin.rules.core.clauses import split_paths
-
-
-def _table(rows: tuple[tuple[str, ...], ...]) -> str:
-    head, *body = rows
-    cells = "".join(f"<th>{escape(c)}</th>" for c in head)
-    lines = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in body)
-    return f'<table class="data"><thead><tr>{cells}</tr></thead><tbody>{lines}</tbody></table>'
-
-
-def _step(step: Step) -> str:
-    extra = _table(step.table) if step.table else ""
-    if step.docstring:
-        extra += f"<pre>{escape(step.docstring)}</pre>"
-    return f"<tr><th>{escape(step.keyword)}</th><td>{escape(step.text)}{extra}</td></tr>"
+from bingpin.api.review import AMBIGUITY_KIND_NAMES, TIERS, data_table, review_record, step_row
 
 
 def _scenario(feature: Feature, scenario: Scenario) -> str:
-    steps = "".join(_step(s) for s in feature.background) + "".join(_step(s) for s in scenario.steps)
+    steps = "".join(step_row(s) for s in feature.background) + "".join(step_row(s) for s in scenario.steps)
     examples = "".join(
-        f"<p>例子{('：' + escape(e.name)) if e.name else ''}</p>{_table(e.table)}" for e in scenario.examples
+        f"<p>例子{('：' + escape(e.name)) if e.name else ''}</p>{data_table(e.table)}" for e in scenario.examples
     )
     registered = "、".join(scenario.ambiguities)
     status = state_of(scenario.id).status
@@ -76,16 +61,7 @@ def render_dossier(policy_id: str, results: Results | None = None, assets: str =
 
     policy = by_id()[policy_id]
     clauses = tree(policy)
-    tested: dict[str, list[tuple[Feature, Scenario]]] = {}
-    for feature in features():
-        if feature.policy == policy_id:
-            for scenario in feature.scenarios:
-                for path in scenario.clauses:
-                    tested.setdefault(path, []).append((feature, scenario))
-    registered: dict[str, list[dict[str, str]]] = {}
-    for item in ambiguities_data(policy_id):
-        for path in split_paths(item["clause"]):
-            registered.setdefault(path, []).append(item)
+    tested, registered = tested_by_clause(policy_id), register_by_clause(policy_id)
     document = f"{escape(policy.document_number)}　《{escape(policy.title)}》"
     sections = []
     for clause in clauses.walk():

@@ -6,7 +6,6 @@ file to commit under features/reviews/ (review.js; the page sends nothing anywhe
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from html import escape
 from importlib import resources
@@ -14,26 +13,27 @@ from pathlib import Path
 from typing import Any
 
 from bingpin.api.catalog.coverage import coverage_data, summary
-from bingpin.api.catalog.data import ambiguities_data, by_id, features, policy_data, scenarios_of, tree
+from bingpin.api.catalog.data import by_id, policy_data, register_by_clause, scenarios_of, tested_by_clause, tree
 from bingpin.api.catalog.features import Feature, Scenario, Step
 from bingpin.api.catalog.results import STATUS_NAMES, Results
 from bingpin.api.catalog.reviews import MAX_NOTE, PROPOSED, STATUSES, counts, fingerprints, state_of
-from bingpin.rules.core.clauses import Clause, split_paths
+from bingpin.rules.core.clauses import Clause
 
 TIERS = {"core": "必选", "optional": "可选"}
 AMBIGUITY_KIND_NAMES = {"choice": "选择（结果因此不同的场景为可选）", "reading": "理解（原文已定）"}
 STATUS_LABELS = {"covered": "有场景", "covered_by_subclauses": "下级条款有场景", "gap": "缺口：可计算而无场景"}
 
 
-def _table(rows: tuple[tuple[str, ...], ...] | list[list[str]], css: str = "datatable") -> str:
+def data_table(rows: tuple[tuple[str, ...], ...] | list[list[str]], css: str = "datatable") -> str:
     head, *body = rows
     cells = "".join(f"<th>{escape(c)}</th>" for c in head)
     lines = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in body)
     return f'<table class="{css}"><thead><tr>{cells}</tr></thead><tbody>{lines}</tbody></table>'
 
 
-def _step(step: Step, css: str = "") -> str:
-    extra = _table(step.table) if step.table else ""
+def step_row(step: Step, css: str = "") -> str:
+    """A step as a table row: its keyword, its text, and its data table or docstring."""
+    extra = data_table(step.table) if step.table else ""
     if step.docstring:
         extra += f"<pre>{escape(step.docstring)}</pre>"
     return f'<tr class="step {step.kind} {css}"><th>{escape(step.keyword)}</th><td>{escape(step.text)}{extra}</td></tr>'
@@ -84,13 +84,13 @@ def review_counts(ids: list[str]) -> str:
     )
 
 
-def scenario_table(feature: Feature, scenario: Scenario, results: Results, anchor: str, controls: bool = True) -> str:
+def scenario_table(feature: Feature, scenario: Scenario, results: Results, anchor: str) -> str:
     """One scenario as a table: background steps, then its own steps; examples as tables."""
     state, state_name = _result(results, scenario)
     review = state_of(scenario.id).status
-    rows = "".join(_step(s, "background") for s in feature.background) + "".join(_step(s) for s in scenario.steps)
+    rows = "".join(step_row(s, "background") for s in feature.background) + "".join(step_row(s) for s in scenario.steps)
     examples = "".join(
-        f'<p class="examples-name">例子{("：" + escape(e.name)) if e.name else ""}</p>{_table(e.table)}'
+        f'<p class="examples-name">例子{("：" + escape(e.name)) if e.name else ""}</p>{data_table(e.table)}'
         for e in scenario.examples
     )
     ambiguities = "、".join(scenario.ambiguities)
@@ -105,7 +105,7 @@ def scenario_table(feature: Feature, scenario: Scenario, results: Results, ancho
         f'<span class="source">{escape(feature.file)}:{scenario.line}'
         f"{('；歧义 ' + escape(ambiguities)) if ambiguities else ''}</span></caption>"
         f"<tbody>{rows}</tbody></table>{examples}{review_record(scenario)}"
-        f"{_verdict_controls(scenario, anchor) if controls else ''}</div>"
+        f"{_verdict_controls(scenario, anchor)}</div>"
     )
 
 
@@ -123,16 +123,8 @@ class _Context:
     def __init__(self, policy_id: str, results: Results) -> None:
         self.policy_id = policy_id
         self.results = results
-        self.scenarios: dict[str, list[tuple[Feature, Scenario]]] = defaultdict(list)
-        for feature in features():
-            if feature.policy == policy_id:
-                for scenario in feature.scenarios:
-                    for path in scenario.clauses:
-                        self.scenarios[path].append((feature, scenario))
-        self.ambiguities: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for item in ambiguities_data(policy_id):
-            for path in split_paths(item["clause"]):
-                self.ambiguities[path].append(item)
+        self.scenarios = tested_by_clause(policy_id)
+        self.ambiguities = register_by_clause(policy_id)
         self.coverage = {e["clause"]: e for e in coverage_data(policy_id)}
 
 

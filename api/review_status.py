@@ -8,13 +8,12 @@ page exports it) with the rules the service applies, before it is committed.
 
 from __future__ import annotations
 
-import re
 import sys
 import unicodedata
 from pathlib import Path
 from typing import TextIO
 
-from bingpin.api.catalog.data import by_id, scenarios_of, tree
+from bingpin.api.catalog.data import by_id, scenarios_of, tested_by_clause, tree
 from bingpin.api.catalog.reviews import (
     DISPUTED,
     MAX_FILE_CHARS,
@@ -28,19 +27,15 @@ from bingpin.api.catalog.reviews import (
     parse_file,
     states,
 )
+from bingpin.features.conformance.text import printable
 
 EXIT_OK, EXIT_NOT_SIGNED, EXIT_USAGE = 0, 1, 2
 
 
-#: Characters a terminal acts on or reorders (controls, bidirectional overrides), shown escaped instead.
-UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def one_line(note: str) -> str:
     """A reviewer's note on one line of the terminal: line breaks and runs of white space as one
-    space, what a terminal would act on as an escape (\\x1b, \\u202e)."""
-    flat = " ".join(note.split())
-    return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), flat)
+    space, what a terminal would act on as its escape (\\x1b, \\u202e), as vendor text is."""
+    return printable(" ".join(note.split()), lines=False)
 
 
 def _counts(ids: list[str]) -> str:
@@ -55,10 +50,7 @@ def status_lines(policy_id: str) -> list[str]:
     scenarios = scenarios_of(policy_id)
     lines = [f"{policy.jurisdiction_name}《{policy.title}》（{policy.document_number}，{policy.id}）"]
     lines.append(f"  合计  {_counts([s.id for s in scenarios])}")
-    by_clause: dict[str, list[str]] = {}
-    for scenario in scenarios:
-        for path in scenario.clauses:
-            by_clause.setdefault(path, []).append(scenario.id)
+    by_clause = {path: [s.id for _, s in pairs] for path, pairs in tested_by_clause(policy_id).items()}
     order = {clause.path: index for index, clause in enumerate(tree(policy).walk())}
     width = max((_width(path) for path in by_clause), default=0)
     for path in sorted(by_clause, key=lambda p: order.get(p, len(order))):

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from bingpin.api.catalog.data import by_id, jurisdiction_ref, parameter_id, scenarios_of, tree
+from bingpin.api.catalog.data import by_id, jurisdiction_ref, parameter_id, tested_by_clause, tree
 from bingpin.api.catalog.reviews import COUNT_KEYS, counts, review_of
 from bingpin.rules.core.clauses import split_paths
 from bingpin.rules.core.policy import Policy
@@ -44,19 +44,19 @@ def policy_coverage(policy: Policy) -> list[dict[str, Any]]:
     """One entry per clause that is computable or cited by a scenario, in the text's order."""
     clauses = tree(policy)
     cites = cited_by(policy)
-    scenarios = scenarios_of(policy.id)
-    direct: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for scenario in scenarios:
-        for path in scenario.clauses:
-            direct[path].append(
-                {
-                    "id": scenario.id,
-                    "name": scenario.name,
-                    "tier": scenario.tier,
-                    "review": review_of(scenario.id),
-                    "calculations": list(scenario.calculations),
-                }
-            )
+    direct: dict[str, list[dict[str, Any]]] = {
+        path: [
+            {
+                "id": scenario.id,
+                "name": scenario.name,
+                "tier": scenario.tier,
+                "review": review_of(scenario.id),
+                "calculations": list(scenario.calculations),
+            }
+            for _, scenario in pairs
+        ]
+        for path, pairs in tested_by_clause(policy.id).items()
+    }
     entries = []
     for clause in clauses.walk():
         computable = clause.path in cites

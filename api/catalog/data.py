@@ -40,6 +40,17 @@ def scenarios_of(policy_id: str) -> list[Scenario]:
     return [s for f in features() if f.policy == policy_id for s in f.scenarios]
 
 
+def tested_by_clause(policy_id: str) -> dict[str, list[tuple[Feature, Scenario]]]:
+    """Clause path -> the scenarios (with their feature) that test it, in the features' order."""
+    found: dict[str, list[tuple[Feature, Scenario]]] = {}
+    for feature in features():
+        if feature.policy == policy_id:
+            for scenario in feature.scenarios:
+                for path in scenario.clauses:
+                    found.setdefault(path, []).append((feature, scenario))
+    return found
+
+
 def tree(policy: Policy) -> ClauseTree:
     return clause_tree(policy.text.filename)
 
@@ -154,6 +165,15 @@ def find_parameter(parameter_id_: str) -> tuple[Policy, Parameter] | None:
     if policy is None or key not in policy.parameters:
         return None
     return policy, policy.parameters[key]
+
+
+def register_by_clause(policy_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Clause path -> the register entries (as :func:`ambiguities_data`) that touch it."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for item in ambiguities_data(policy_id):
+        for path in split_paths(item["clause"]):
+            found.setdefault(path, []).append(item)
+    return found
 
 
 def ambiguities_data(policy_id: str | None = None) -> list[dict[str, Any]]:

@@ -247,11 +247,17 @@ def load_records(folder: Path | None = None) -> list[Record]:
     return sorted((r for r in records if r.scenario in current), key=lambda r: r.reviewed_on)
 
 
-def conflicts(records: list[Record] | None = None) -> dict[str, list[Record]]:
+@cache
+def all_records() -> tuple[Record, ...]:
+    """The review records of the suite (features/reviews), read once per process."""
+    return tuple(load_records())
+
+
+def conflicts(chosen: Iterable[Record] | None = None) -> dict[str, list[Record]]:
     """Scenarios whose latest records, of one date, disagree (the file name decides between them,
-    which is no decision a reviewer took)."""
+    which is no decision a reviewer took); ``chosen`` (default: :func:`all_records`) are oldest first."""
     latest: dict[str, list[Record]] = {}
-    for record in load_records() if records is None else records:
+    for record in all_records() if chosen is None else chosen:
         same = latest.get(record.scenario)
         if same and same[0].reviewed_on == record.reviewed_on:
             same.append(record)
@@ -273,9 +279,7 @@ def state_from(record: Record | None, current: str) -> ReviewState:
 @cache
 def states() -> dict[str, ReviewState]:
     """Every scenario's review state, by id."""
-    latest: dict[str, Record] = {}
-    for record in load_records():
-        latest[record.scenario] = record
+    latest = {record.scenario: record for record in all_records()}  # oldest first: the latest stays
     return {sid: state_from(latest.get(sid), current) for sid, current in fingerprints().items()}
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bingpin.features.conformance import suite
+from tests.conformance.odd_reports import UNREADABLE
 from tests.test_conformance import bingpin
 
 ENTRIES = suite.manifest()[:60]
@@ -42,10 +43,7 @@ OLD = {e.id: "failed" if n < 20 else "passed" for n, e in enumerate(ENTRIES)}
 @pytest.mark.parametrize(
     ("content", "says"),
     [
-        (b"[" * 200_000, "nested deeper than 32 levels"),
-        (b'{"scenarios": [' + b"{" * 100 + b"}" * 100 + b"]}", "nested deeper than 32 levels"),
-        (b"[]", "the report must be an object"),
-        (b'{"scenarios": {}}', "scenarios must be a list"),
+        *UNREADABLE,
         (b'{"scenarios": [1]}', "scenarios[0] must be an object"),
         (b'{"scenarios": [{"id": 1, "status": "passed", "hash": "x"}]}', "scenarios[0].id must be a string"),
         (b'{"scenarios": [{"id": "A", "status": "PASSED", "hash": "x"}]}', "scenarios[0].status must be one of"),
@@ -53,8 +51,6 @@ OLD = {e.id: "failed" if n < 20 else "passed" for n, e in enumerate(ENTRIES)}
         (b'{"scenarios": [{"id": "A", "status": "passed", "hash": "x"}]}', "scenarios[0].tier must be a string"),
         (b'{"scenarios": [{"id": "A", "status": "passed", "hash": "x", "tier": "x"}]}', "tier must be one of core"),
         (b'{"scenarios": [{"id": "A", "status": "passed", "hash": NaN}]}', "NaN is not valid JSON"),
-        (b"\xff\xfe", "not UTF-8"),
-        (b"{", "not JSON"),
         (b'{"scenarios": [], "suite": {"manifest_sha256": "0"}, "manifest": []}', "does not match"),
     ],
 )
