@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
@@ -11,6 +13,17 @@ from openapi_spec_validator import validate
 from bingpin.api.cli import spec_text
 
 SPEC_FILE = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
+
+
+def objects(node: object, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every object in the document with its JSON pointer, the document's own first."""
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from objects(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from objects(value, f"{path}/{index}")
 
 
 def test_the_committed_spec_matches_the_code() -> None:
@@ -50,19 +63,9 @@ def test_no_amount_is_documented_as_a_number() -> None:
     """Every ``number`` in the document is an input amount's ``x-also-accepts``: answers carry money
     as strings, and so do the documented requests (a generated client never types money ``float``)."""
     spec = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
-    numbers: list[str] = []
-
-    def walk(node: object, path: str) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "number" and not path.endswith("/x-also-accepts"):
-                numbers.append(path)
-            for key, value in node.items():
-                walk(value, f"{path}/{key}")
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                walk(value, f"{path}/{index}")
-
-    walk(spec, "")
+    numbers = [
+        path for path, node in objects(spec) if node.get("type") == "number" and not path.endswith("/x-also-accepts")
+    ]
     assert numbers == []
     also = json.dumps(spec).count('"x-also-accepts"')
     assert also > 50, also  # every input amount of every calculation, batch and comparison
@@ -85,19 +88,8 @@ def test_each_enumeration_is_one_named_component() -> None:
     """A client gets one class per code list, with named members: no enum is written inline."""
     spec = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
     schemas = spec["components"]["schemas"]
-    inline: list[str] = []
-
-    def walk(node: object, path: str) -> None:
-        if isinstance(node, dict):
-            if "enum" in node and path.rsplit("/", 1)[0] != "/components/schemas":
-                inline.append(path)
-            for key, value in node.items():
-                walk(value, f"{path}/{key}")
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                walk(value, f"{path}/{index}")
-
-    walk(spec, "")
+    components = "/components/schemas"
+    inline = [path for path, node in objects(spec) if "enum" in node and path.rsplit("/", 1)[0] != components]
     assert not inline
     enums = {name: schema for name, schema in schemas.items() if "enum" in schema}
     assert {"JurisdictionCode", "CategoryCode", "CareType", "DiagnosisCode"} <= set(enums)
