@@ -16,15 +16,18 @@ rows whose cells are not read exactly. Paths are kept for the life of the proces
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 import marshmallow as ma
 import numpy as np
+import orjson
 import pyarrow as pa
 
 from bingpin.api import errors
@@ -54,6 +57,17 @@ from bingpin.rules.registry import calculate
 
 #: Paths traced for one situation at most; its other records go to the rule one by one.
 MAX_PATHS = 64
+#: A row no known path takes (yet).
+UNSEEN = -2
+#: Each operator's row of :data:`_HOLDS`: whether ``value OP 0`` holds for a negative, zero, positive value.
+_OPS = {op: number for number, op in enumerate(OPERATORS)}
+_HOLDS = np.array([[compare(sign, 0) for sign in (-1, 0, 1)] for compare in OPERATORS.values()], bool)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(start, start + length) ...])``: ``offsets`` are the running sums of
+    ``lengths`` before each."""
+    return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
 @dataclass
@@ -72,6 +86,8 @@ class Path:
     #: Whether every other output column is the exemplar's (no figure quoted elsewhere).
     columnar: bool = False
     row: int = -1
+    #: The exemplar's own figures as written, one per marker.
+    texts: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         forms = [g.form for g in self.guards] + [m.form for m in self.marks]
@@ -79,6 +95,13 @@ class Path:
         self.written = [replay.compiled(m.form) for m in self.marks]
         self.uses = sorted({name for form in self.written + [c for c, _, _ in self.checks] for name in form.columns})
         self.ceiling = min((replay.ceiling(f) for f in forms), default=replay.LIMIT)
+
+    @cached_property
+    def encoder(self) -> Encoder | None:
+        """The template's result as JSON with a place for each record's figure (batches); None
+        for a refusal, or a result that cannot be written so."""
+        result = self.template[1] if self.template is not None else None
+        return None if result is None else encoder(result, self.texts)
 
     @cached_property
     def filled(self) -> tuple[Filler, Filler]:
@@ -188,6 +211,33 @@ def written_all(how: str, scale: int, values: np.ndarray) -> list[str]:
 
 
 Filler = Callable[[list[str]], Any]
+#: ``encoder(texts)``: the JSON of a template filled with a record's texts (UTF-8, as a tuple).
+Encoder = Callable[[tuple[bytes, ...]], bytes]
+_PLACE = re.compile(f"{MARK_OPEN}[0-9]+{MARK_CLOSE}".encode())
+
+
+def encoder(template: Any, texts: list[str]) -> Encoder | None:
+    """``template`` written as JSON once, with a place for each marker: ``encoder(template,
+    texts)(tuple(t.encode() for t in texts))`` is the JSON of ``fill(template, texts)`` as the answer
+    is written (orjson: UTF-8, compact, keys in order), without building it. None when the template
+    cannot be written so, or does not give the exemplar's own answer back."""
+    try:
+        text = orjson.dumps(template)
+    except orjson.JSONEncodeError:
+        return None
+    places = [int(m.group()[3:-3]) for m in _PLACE.finditer(text)]
+    if any(number >= len(texts) for number in places):
+        return None
+    expected = orjson.dumps(fill(template, texts))
+    written = _PLACE.sub(b"%s", text.replace(b"%", b"%%"))
+    form: Encoder = written.__mod__
+    if places != list(range(len(texts))):  # a figure quoted twice, or out of order
+        pick = itemgetter(*places) if len(places) > 1 else lambda own: tuple(own[n] for n in places)
+
+        def form(own: tuple[bytes, ...]) -> bytes:
+            return written % pick(own)
+
+    return form if form(tuple(t.encode() for t in texts)) == expected else None
 
 
 def filler(template: Any) -> Filler:
@@ -269,12 +319,66 @@ class Population:
         ends = [*starts[1:].tolist(), len(order)][: len(starts)]
         firsts = bodies.rows(table, order[starts].tolist())
         ordered = {name: values[order] for name, values in found.traced.items()}  # a situation's rows: a slice
-        chosen = np.full(len(order), -1, np.int64)
+        keys = [situation_key(first, found.scales) for first in firsts]
+        with self.lock:
+            known = [list(self.by_situation.get(key, ())) for key in keys]
+        chosen = self._known(ordered, starts.tolist(), ends, known, found.largest)
         for start, end, first in zip(starts.tolist(), ends, firsts, strict=True):
-            columns = {name: values[start:end] for name, values in ordered.items()}
-            chosen[start:end] = self._situation(table, bodies, found, order[start:end], columns, first)
+            if (chosen[start:end] == UNSEEN).any():  # a situation or branch not traced yet: one by one
+                columns = {name: values[start:end] for name, values in ordered.items()}
+                chosen[start:end] = self._situation(table, bodies, found, order[start:end], columns, first)
         path_of[order] = chosen
         return path_of, found
+
+    def _known(
+        self,
+        columns: dict[str, np.ndarray],
+        starts: list[int],
+        ends: list[int],
+        known: list[list[int]],
+        largest: dict[str, int],
+    ) -> np.ndarray:
+        """Each row's first known path of its situation that holds for it (as :meth:`_situation`
+        takes them, in the order traced): its number, -1 for a scalar path, :data:`UNSEEN` for
+        none. The rows of every situation are a slice of ``columns``; the guards are evaluated a
+        form at a time over the rows of every (situation, path) pair that checks it, not a
+        situation at a time (a batch has hundreds of situations of a few rows each)."""
+        total = len(next(iter(columns.values()))) if columns else (ends[-1] if ends else 0)
+        chosen = np.full(total, UNSEEN, np.int64)
+        pairs = [
+            (start, end - start, n) for start, end, numbers in zip(starts, ends, known, strict=True) for n in numbers
+        ]
+        if not pairs:
+            return chosen
+        first, lengths, numbers = (np.array(each, np.int64) for each in zip(*pairs, strict=True))
+        offsets = np.cumsum(lengths) - lengths
+        rows = _ranges(first, lengths, offsets)  # each pair's rows, pair after pair
+        failed = np.zeros(len(rows), bool)
+        uses: dict[int, tuple[replay.Compiled, list[tuple[int, int, bool]]]] = {}
+        for pair, number in enumerate(numbers.tolist()):
+            path = self.paths[number]
+            for guard, (check, _, taken) in zip(path.guards, path.checks, strict=True):
+                uses.setdefault(id(check), (check, []))[1].append((pair, _OPS[guard.op], taken))
+            for name in path.uses:
+                if largest[name] > path.ceiling:
+                    own = slice(offsets[pair], offsets[pair] + lengths[pair])
+                    failed[own] |= np.abs(columns[name][rows[own]]) > path.ceiling
+        for check, checked in uses.values():
+            which, ops, taken = (np.array(each) for each in zip(*checked, strict=True))
+            at = _ranges(offsets[which], lengths[which], np.cumsum(lengths[which]) - lengths[which])
+            try:
+                values = check({name: columns[name][rows[at]] for name in check.columns}, len(at))
+            except OverflowError:  # the paths that check it take no rows (as Path.holds)
+                failed[at] = True
+                continue
+            holds = _HOLDS[np.repeat(ops, lengths[which]), np.sign(values) + 1]
+            failed[at] |= holds != np.repeat(taken, lengths[which])
+        taking = np.flatnonzero(~failed)
+        pair_of = np.repeat(np.arange(len(pairs)), lengths)[taking]
+        found, first_taken = np.unique(rows[taking], return_index=True)  # a row's first pair: its first path
+        scalar = np.array([self.paths[number].scalar for number in numbers.tolist()])
+        chosen[found] = np.where(scalar, -1, numbers)[pair_of[first_taken]]
+        return chosen
 
     def _situation(
         self,
@@ -406,6 +510,7 @@ class Population:
             return Path(guards)
         if fill(template, texts) != answer:  # the trace must give the exemplar's own answer
             return Path(guards)
+        path.texts = texts
         _, result, error = template
         if marked(error):
             path.columnar = False

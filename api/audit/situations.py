@@ -27,6 +27,8 @@ from bingpin.api.fields import Money
 
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _EPOCH = np.datetime64("1970-01-01", "D")
+#: Arrow scalars made once (a Python value in a compute call is converted on every call).
+_NO, _ZERO, _ONE, _ZERO32 = pa.scalar(False), pa.scalar(0), pa.scalar(1), pa.scalar(0, pa.int32())
 #: The traced date field: the one every calculation compares with its periods.
 TRACED_DATE = "date"
 
@@ -87,16 +89,19 @@ def days(column: pa.Array, default: str | None, n: int) -> tuple[np.ndarray, np.
     flag = int((np.datetime64(default, "D") - _EPOCH).astype(np.int64)) if default else None
     given = _valid(column)
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        iso = np.asarray(pc.fill_null(pc.match_substring_regex(column, _ISO_DATE), False).to_numpy(False), dtype=bool)
-        parsed = pc.strptime(pc.if_else(pa.array(iso), column, "1970-01-01"), "%Y-%m-%d", "s", error_is_null=True)
-        parsed = pc.cast(parsed, pa.date32())
-        # a day that does not exist (2023-02-30) must not roll over into the next month
-        same = pc.fill_null(pc.equal(pc.strftime(parsed, "%Y-%m-%d"), column), False)
+        iso = np.asarray(pc.fill_null(pc.match_substring_regex(column, _ISO_DATE), _NO).to_numpy(False), dtype=bool)
+        text = pc.if_else(pa.array(iso), column, pa.scalar("1970-01-01", column.type))
+        try:
+            parsed = pc.cast(text, pa.date32())
+        except pa.ArrowInvalid:  # a day that does not exist (2023-02-30): not read
+            parsed = pc.cast(pc.strptime(text, "%Y-%m-%d", "s", error_is_null=True), pa.date32())
+        # read only as written: the day written back is the text (2023-02-30 does not roll over)
+        same = pc.fill_null(pc.equal(pc.cast(parsed, column.type), column), _NO)
         iso &= np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)
-        values = np.asarray(pc.fill_null(pc.cast(parsed, pa.int32()), 0).to_numpy(zero_copy_only=False))
+        values = np.asarray(pc.fill_null(pc.cast(parsed, pa.int32()), _ZERO32).to_numpy(False))
         read = iso
     elif pa.types.is_date32(column.type):
-        values = np.asarray(pc.fill_null(pc.cast(column, pa.int32()), 0).to_numpy(zero_copy_only=False))
+        values = np.asarray(pc.fill_null(pc.cast(column, pa.int32()), _ZERO32).to_numpy(zero_copy_only=False))
         read = given.copy()
     elif pa.types.is_null(column.type):
         values, read = np.zeros(n, np.int32), np.zeros(n, bool)
@@ -113,12 +118,12 @@ def days(column: pa.Array, default: str | None, n: int) -> tuple[np.ndarray, np.
 def _integers(column: pa.Array, low: int, high: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(values, read): whole numbers within the field's range, as the request reads them."""
     if pa.types.is_integer(column.type):
-        values = np.asarray(pc.fill_null(column, 0).to_numpy(zero_copy_only=False)).astype(np.int64)
+        values = np.asarray(pc.fill_null(column, pa.scalar(0, column.type)).to_numpy(False)).astype(np.int64)
         read = _valid(column)
     elif pa.types.is_string(column.type):
-        read = np.asarray(pc.fill_null(pc.match_substring_regex(column, "^[0-9]{1,6}$"), False).to_numpy(False))
+        read = np.asarray(pc.fill_null(pc.match_substring_regex(column, "^[0-9]{1,6}$"), _NO).to_numpy(False))
         read = read.astype(bool)
-        text = pc.if_else(pa.array(read), column, "0")
+        text = pc.if_else(pa.array(read), column, pa.scalar("0", column.type))
         values = np.asarray(pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False))
     else:
         return np.zeros(n, np.int64), np.zeros(n, bool)
@@ -151,7 +156,7 @@ def _flat_codes(column: pa.Array) -> np.ndarray | None:
             indices = pc.dictionary_encode(column).indices
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
             return None
-    return np.asarray(pc.fill_null(pc.add(indices.cast(pa.int64()), 1), 0).to_numpy(zero_copy_only=False))
+    return np.asarray(pc.fill_null(pc.add(indices.cast(pa.int64()), _ONE), _ZERO).to_numpy(zero_copy_only=False))
 
 
 def _list_codes(column: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray] | None:

@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
 from typing import Any, TypeGuard
 
 EPOCH = dt.date(1970, 1, 1)
@@ -42,6 +41,15 @@ class Untraceable(Exception):
     """The rule did something with a stand-in that a form cannot record."""
 
 
+def _hash(item: object, fields: tuple[Any, ...]) -> int:
+    """The hash of a frozen item's ``fields`` (as the dataclass's own), kept: forms nest, and are
+    hashed each time one is combined or recorded."""
+    found: int | None = item.__dict__.get("_hash")
+    if found is None:
+        found = item.__dict__["_hash"] = hash(fields)
+    return found
+
+
 @dataclass(frozen=True)
 class Atom:
     """An input column (``column``: its integer form at ``scale`` decimals), or ``op`` applied to
@@ -52,9 +60,16 @@ class Atom:
     op: str = "column"
     args: tuple[Form, ...] = ()
 
-    @cached_property
+    @property
     def identity(self) -> tuple[Any, ...]:
-        return self.column, self.scale, self.op, tuple(form.identity for form in self.args)
+        found = self.__dict__.get("_identity")
+        if found is None:
+            args = tuple(form.identity for form in self.args)
+            found = self.__dict__["_identity"] = (self.column, self.scale, self.op, args)
+        return found
+
+    def __hash__(self) -> int:
+        return _hash(self, (self.column, self.scale, self.op, self.args))
 
 
 @dataclass(frozen=True)
@@ -71,12 +86,18 @@ class Form:
         terms = tuple((a, c) for a, c in merged.items() if c != 0)
         return Form(terms, self.constant + sign * other.constant)
 
-    @cached_property
+    @property
     def identity(self) -> tuple[Any, ...]:
         """The form as written, exponents included (``0.80`` is not ``0.8``: equal values, but
         not the same scale, so not the same evaluation); forms compare by value."""
-        terms = tuple((atom.identity, str(c)) for atom, c in self.terms)
-        return terms, str(self.constant)
+        found = self.__dict__.get("_identity")
+        if found is None:
+            terms = tuple((atom.identity, str(c)) for atom, c in self.terms)
+            found = self.__dict__["_identity"] = terms, str(self.constant)
+        return found
+
+    def __hash__(self) -> int:
+        return _hash(self, (self.terms, self.constant))
 
     def times(self, factor: Decimal) -> Form:
         return Form(tuple((a, c * factor) for a, c in self.terms if c * factor != 0), self.constant * factor)

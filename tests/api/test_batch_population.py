@@ -6,13 +6,17 @@ import datetime as dt
 from typing import Any
 
 import orjson
+import pytest
 from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bingpin.api.audit import batch as fast
+from bingpin.api.audit.population import encoder, fill
+from bingpin.api.resources import batch as batch_resource
 from bingpin.api.runner import runner_for
 from bingpin.api.schemas.calculations import MedicalAssistanceRequestSchema
+from bingpin.rules.core.symbolic import MARK_CLOSE, MARK_OPEN
 from bingpin.rules.registry import policies
 from tests.api.strategies import EDGES, FIRST_DAY, LAST_DAY, mutated
 
@@ -74,3 +78,52 @@ def test_the_batch_endpoint_answers_plain_records_through_the_population_path(ht
     assert response.data == orjson.dumps(runner.run(envelope, False), option=orjson.OPT_APPEND_NEWLINE)
     traced = [path for path in fast.population(MEDICAL, False).paths if not path.scalar]
     assert traced, "the population path answered some of the cases"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        {"amount": f"{MARK_OPEN}0{MARK_CLOSE}", "date": f"{MARK_OPEN}1{MARK_CLOSE}", "ratio": "90%", "note": "{x}"},
+        # a figure quoted twice and out of order, inside text with quotes and Chinese
+        {"steps": [f'按 "{MARK_OPEN}1{MARK_CLOSE}" 元的 90% 计 {MARK_OPEN}0{MARK_CLOSE}', f"{MARK_OPEN}1{MARK_CLOSE}"]},
+        {"constant": "no figure", "nested": {"list": [1, True, None]}},
+    ],
+)
+def test_a_result_template_is_written_as_its_filled_json(template: dict[str, Any]) -> None:
+    texts = ["12355.66", "2023-08-25"]
+    encode = encoder(template, texts)
+    assert encode is not None
+    for own in (texts, ["0.00", "1970-01-01"]):
+        assert encode(tuple(t.encode() for t in own)) == orjson.dumps(fill(template, own))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        {1: f"{MARK_OPEN}0{MARK_CLOSE}"},  # what orjson cannot write
+        {"amount": f"{MARK_OPEN}2{MARK_CLOSE}"},  # a marker without a text
+    ],
+)
+def test_a_template_that_cannot_be_written_so_is_filled_as_before(template: dict[Any, Any]) -> None:
+    assert encoder(template, ["1.00", "2023-01-01"]) is None
+
+
+def test_an_answer_orjson_cannot_write_is_answered_case_by_case(
+    http: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = [{"date": "2023-06-01", "categories": [code], "eligible_self_pay": "1234.56"} for code in CODES] * 4
+    envelope = {"jurisdiction": "330400", "cases": cases}
+    expected = orjson.dumps(runner_for(MEDICAL).run(envelope, True), option=orjson.OPT_APPEND_NEWLINE)
+    dumps = orjson.dumps
+    refused: list[bool] = []
+
+    def refusing(value: Any, *args: Any, **kwargs: Any) -> bytes:
+        if not refused:  # the first answer, the one with results as JSON text
+            refused.append(True)
+            raise orjson.JSONEncodeError("refused here")
+        return dumps(value, *args, **kwargs)
+
+    monkeypatch.setattr(batch_resource.orjson, "dumps", refusing)
+    response = http.post(f"/v1/calculations/{MEDICAL}/batch", json=envelope)
+    assert refused and response.status_code == 200
+    assert response.data == expected
