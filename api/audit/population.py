@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from operator import itemgetter
 from typing import Any
 
 import marshmallow as ma
@@ -211,33 +210,27 @@ def written_all(how: str, scale: int, values: np.ndarray) -> list[str]:
 
 
 Filler = Callable[[list[str]], Any]
-#: ``encoder(texts)``: the JSON of a template filled with a record's texts (UTF-8, as a tuple).
-Encoder = Callable[[tuple[bytes, ...]], bytes]
+#: A template's JSON with ``%s`` for each marker, and the marker's number at each place.
+Encoder = tuple[bytes, tuple[int, ...]]
 _PLACE = re.compile(f"{MARK_OPEN}[0-9]+{MARK_CLOSE}".encode())
 
 
 def encoder(template: Any, texts: list[str]) -> Encoder | None:
-    """``template`` written as JSON once, with a place for each marker: ``encoder(template,
-    texts)(tuple(t.encode() for t in texts))`` is the JSON of ``fill(template, texts)`` as the answer
-    is written (orjson: UTF-8, compact, keys in order), without building it. None when the template
-    cannot be written so, or does not give the exemplar's own answer back."""
+    """``template`` written as JSON once, with ``%s`` for each marker, and the marker's number at
+    each place: ``written % tuple(own[n] for n in places)`` is the JSON of ``fill(template, own)``
+    (``own`` UTF-8) as the answer is written (orjson: UTF-8, compact, keys in order), without
+    building it. None when the template cannot be written so, or does not give the exemplar's own
+    answer back."""
     try:
         text = orjson.dumps(template)
     except orjson.JSONEncodeError:
         return None
-    places = [int(m.group()[3:-3]) for m in _PLACE.finditer(text)]
+    places = tuple(int(m.group()[3:-3]) for m in _PLACE.finditer(text))
     if any(number >= len(texts) for number in places):
         return None
-    expected = orjson.dumps(fill(template, texts))
     written = _PLACE.sub(b"%s", text.replace(b"%", b"%%"))
-    form: Encoder = written.__mod__
-    if places != list(range(len(texts))):  # a figure quoted twice, or out of order
-        pick = itemgetter(*places) if len(places) > 1 else lambda own: tuple(own[n] for n in places)
-
-        def form(own: tuple[bytes, ...]) -> bytes:
-            return written % pick(own)
-
-    return form if form(tuple(t.encode() for t in texts)) == expected else None
+    own = [texts[number].encode() for number in places]
+    return (written, places) if written % tuple(own) == orjson.dumps(fill(template, texts)) else None
 
 
 def filler(template: Any) -> Filler:
