@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from itertools import chain, repeat
+from operator import contains
 from typing import Any
 
 import marshmallow as ma
@@ -77,7 +79,7 @@ def _plain(body: Any, kinds: dict[str, tuple[pa.DataType, type]]) -> bool:
 def _columns(bodies: list[Any], kinds: dict[str, tuple[pa.DataType, type]]) -> dict[str, list[Any]] | None:
     """The bodies' values field by field, when every body is plain (the usual batch: a column at a
     time costs a fraction of a body at a time); None when one is not."""
-    if not all(type(body) is dict for body in bodies):
+    if set(map(type, bodies)) != {dict}:
         return None
     names = set().union(*bodies)
     if not names <= kinds.keys():
@@ -87,10 +89,10 @@ def _columns(bodies: list[Any], kinds: dict[str, tuple[pa.DataType, type]]) -> d
         kind = kinds[name][1]
         if not set(map(type, values)) <= {kind, type(None)}:
             return None
-        if kind is list and not all(type(each) is str for value in values if value is not None for each in value):
+        if kind is list and not set(map(type, chain.from_iterable(v for v in values if v is not None))) <= {str}:
             return None
     for name, values in columns.items():  # a field given as null is the request schema's, not left out
-        if None in values and len(values) - values.count(None) != sum(name in body for body in bodies):
+        if None in values and len(values) - values.count(None) != sum(map(contains, bodies, repeat(name))):
             return None
     return columns
 
