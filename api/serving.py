@@ -9,6 +9,7 @@ gunicorn's control socket, which every instance on a machine would otherwise sha
 from __future__ import annotations
 
 import errno
+import gc
 import multiprocessing
 import socket
 from typing import Any
@@ -87,7 +88,12 @@ class Server(BaseApplication):
     def load(self) -> Any:
         from bingpin.api import create_app
 
-        return create_app()
+        app = create_app()
+        # The app, its data and its schemas live as long as the process and hold no garbage: kept
+        # out of every collection from here on, in the master before it forks and so in each worker
+        # (collections neither traverse them again nor write to the pages the workers share).
+        gc.freeze()
+        return app
 
 
 class AddressError(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import re
 from pathlib import Path
@@ -14,8 +15,10 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import bingpin.api.resources.batch as batch_resource
 from bingpin.api.resources.calculations import ENDPOINTS
 from bingpin.api.schemas.batch import MAX_BATCH_BYTES, MAX_CASES
+from bingpin.api.serving import Server
 from bingpin.rules.registry import policies
 from tests.api.strategies import mutated
 
@@ -125,6 +128,37 @@ def test_the_answer_is_written_byte_for_byte_as_the_app_writes_json(http: FlaskC
     assert response.mimetype == "application/json"
     with app.app_context():
         assert response.get_data() == app.json.response(response.get_json()).get_data()
+
+
+def test_a_batch_is_read_and_answered_without_collections_and_collections_resume(
+    http: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    run = batch_resource.fast.run
+
+    def recorded(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return run(*args)
+
+    monkeypatch.setattr(batch_resource.fast, "run", recorded)
+    assert gc.isenabled()
+    status, _ = batch(http, {"jurisdiction": "330400", "date": "2023-06-01", "cases": [CASE] * 20})
+    assert (status, seen, gc.isenabled()) == (200, [False], True)
+    gc.disable()  # a collection already off (another request's) is left off
+    try:
+        batch(http, {"jurisdiction": "330400", "date": "2023-06-01", "cases": [CASE] * 20})
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_served_app_is_kept_out_of_collections() -> None:
+    before = gc.get_freeze_count()
+    try:
+        Server({"bind": "127.0.0.1:0"}).load()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
 
 
 def test_every_calculation_has_a_documented_batch(http: FlaskClient) -> None:

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bingpin.api.parsing import MAX_DEPTH, depth
+from bingpin.api.parsing import MAX_DEPTH, depth, too_deep
 from bingpin.rules.core.money import MONEY_PATTERN
 from tests.samples import MEDICAL
 from tests.samples import MEDICAL_CASE as VALID
@@ -62,6 +64,25 @@ def test_nesting_is_counted_outside_strings_and_up_to_the_bound(http: FlaskClien
     assert send(http, json.dumps(deepest))[1]["code"] == "validation_error"
     deeper = {**VALID, "extra": json.loads("[" * MAX_DEPTH + "]" * MAX_DEPTH)}
     assert send(http, json.dumps(deeper))[1]["code"] == "nesting_too_deep"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.binary(max_size=60).map(lambda raw: raw.translate(bytes(b'[]{}",:a\\'[b % 9] for b in range(256)))),
+    st.integers(0, 6),
+)
+def test_too_deep_is_the_count_of_depth_whichever_way_it_is_decided(text: bytes, limit: int) -> None:
+    """The quick look for a well-formed text within the bound never answers otherwise than the count."""
+    counted = text.count(b"[") + text.count(b"{") > limit and depth(text, limit) > limit
+    assert too_deep(text, limit) == counted
+
+
+def test_a_batch_within_the_bound_is_seen_to_be_so_and_one_past_it_is_not() -> None:
+    case = json.dumps(VALID)
+    batch = ('{"cases": [' + ", ".join([case] * 200) + "]}").encode()
+    assert not too_deep(batch)
+    nested = ('{"cases": [' + case + ", " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "]}").encode()
+    assert too_deep(nested) and depth(nested) == MAX_DEPTH + 1
 
 
 NOT_AMOUNTS = [
