@@ -9,6 +9,7 @@ the same answer frame and the same result schema.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -119,18 +120,28 @@ class Runner:
         the first :data:`~api.schemas.batch.MAX_DETAILED_ERRORS` failed cases, an error keeps its
         code and message but not its field messages (counted in ``errors_omitted``), so that a
         batch of bad cases answers in bounded size."""
+        results, failed = self.entries(enumerate(answers))
+        return self.summary(len(results), failed, results)
+
+    def entries(self, answers: Iterable[tuple[int, Batched]]) -> tuple[list[dict[str, Any]], int]:
+        """Each (index, answer) as its item of the batch's ``results``, and how many failed (the
+        cases left out between them, if any, did not)."""
         results = []
         failed = 0
-        for index, (status, result, error) in enumerate(answers):
+        for index, (status, result, error) in answers:
             if error is not None:
                 failed += 1
                 if failed > s.MAX_DETAILED_ERRORS and error["errors"]:
                     error = {**error, "errors": {}}
             results.append({"index": index, "status": status, "result": result, "error": error})
+        return results, failed
+
+    def summary(self, count: int, failed: int, results: Any) -> dict[str, Any]:
+        """The batch answer around its ``results`` (a list, or its JSON text)."""
         return {
             "calculation": self.endpoint.path,
-            "count": len(results),
-            "succeeded": len(results) - failed,
+            "count": count,
+            "succeeded": count - failed,
             "failed": failed,
             "errors_omitted": max(failed - s.MAX_DETAILED_ERRORS, 0),
             "results": results,

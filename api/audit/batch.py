@@ -10,7 +10,7 @@ and every case the path leaves to the rule, is answered by the calculation's
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from itertools import chain, repeat
 from operator import contains
@@ -18,17 +18,21 @@ from typing import Any
 
 import marshmallow as ma
 import numpy as np
+import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 from orjson import Fragment
 
 from bingpin.api.audit.columns import answer_columns
-from bingpin.api.audit.population import Path, Population, written_all
+from bingpin.api.audit.population import Path, Population, written_array
 from bingpin.api.audit.records import Bodies
 from bingpin.api.fields import Flag, Money
 from bingpin.api.runner import Batched, Runner
 
 #: Fewer cases than this are not worth a table.
 MIN_CASES = 16
+#: Arrow scalars made once (a Python value in a compute call is converted on every call).
+_INDEX, _NOTHING = pa.scalar('{"index":'), pa.scalar("")
 
 
 @cache
@@ -98,8 +102,10 @@ def _columns(bodies: list[Any], kinds: dict[str, tuple[pa.DataType, type]]) -> d
 
 
 def run(runner: Runner, envelope: dict[str, Any], explain: bool) -> dict[str, Any]:
-    """``runner.run(envelope, explain)``, with the population path's cases answered by it (their
-    results as JSON text: written by orjson, byte for byte the rule's answer written by it)."""
+    """``runner.run(envelope, explain)``, with the population path's cases answered by it: their
+    items of ``results`` written as JSON text by Arrow from each path's JSON (the whole of
+    ``results`` then is JSON text, ``orjson.Fragment``), byte for byte as orjson writes the rule's
+    answer."""
     calculation = runner.endpoint.path
     if len(envelope["cases"]) < MIN_CASES:
         return runner.run(envelope, explain)
@@ -107,19 +113,47 @@ def run(runner: Runner, envelope: dict[str, Any], explain: bool) -> dict[str, An
     kinds = _kinds(calculation)
     columns = _columns(bodies, kinds)
     if columns is not None:
-        plain = list(range(len(bodies)))
+        plain = np.arange(len(bodies))
         table = pa.table({name: pa.array(values, kinds[name][0]) for name, values in columns.items()})
     else:
-        plain = [index for index, body in enumerate(bodies) if _plain(body, kinds)]
-        names = sorted({name for index in plain for name in bodies[index]})
+        plain = np.array([index for index, body in enumerate(bodies) if _plain(body, kinds)], np.int64)
+        names = sorted({name for index in plain.tolist() for name in bodies[index]})
         schema = pa.schema([(name, kinds[name][0]) for name in names])
-        table = pa.Table.from_pylist([bodies[index] for index in plain], schema=schema)
+        table = pa.Table.from_pylist([bodies[index] for index in plain.tolist()], schema=schema)
+    if not len(plain):
+        return runner.report(runner.answers(bodies, explain))
+    known, items = derived(population(calculation, explain), table, [bodies[index] for index in plain.tolist()])
     answers: list[Batched | None] = [None] * len(bodies)
-    if plain:
-        known = derived(population(calculation, explain), table, [bodies[index] for index in plain])
-        for row, answer in known.items():
-            answers[plain[row]] = answer
-    return runner.report(runner.answers(bodies, explain, answers))
+    for row, answer in known.items():
+        answers[plain[row]] = answer
+    if items is None:
+        return runner.report(runner.answers(bodies, explain, answers))
+    at = plain[items.rows]  # ascending, as the rows
+    rest = np.setdiff1d(np.arange(len(bodies)), at, assume_unique=True).tolist()
+    answered = runner.answers([bodies[index] for index in rest], explain, [answers[index] for index in rest])
+    entries, failed = runner.entries(zip(rest, answered, strict=True))
+    written = pc.binary_join_element_wise(_INDEX, pc.cast(pa.array(at), pa.string()), *items.parts, _NOTHING)
+    return runner.summary(len(bodies), failed, Fragment(_results(written, at, rest, entries)))
+
+
+def _results(written: pa.Array, at: np.ndarray, rest: list[int], entries: list[dict[str, Any]]) -> bytes:
+    """The JSON array of every case's item: those ``written`` (each ending in a comma) for the cases
+    ``at``, and between them the ``entries`` of the cases ``rest`` as orjson writes them."""
+    offsets = np.frombuffer(written.buffers()[1], np.int32)[written.offset : written.offset + len(written) + 1]
+    data = memoryview(written.buffers()[2])
+    pieces: list[bytes | memoryview] = [b"["]
+    done = 0
+    for index, entry in zip(rest, entries, strict=True):
+        before = int(np.searchsorted(at, index))
+        pieces += [data[offsets[done] : offsets[before]], orjson.dumps(entry), b","]
+        done = before
+    tail = data[offsets[done] : offsets[-1]]
+    if len(tail):
+        pieces.append(tail[:-1])  # without the last item's comma
+    else:
+        pieces.pop()
+    pieces.append(b"]")
+    return b"".join(pieces)
 
 
 class _Given(Bodies):
@@ -134,43 +168,88 @@ class _Given(Bodies):
         return [self.given[index] for index in (range(len(self.given)) if indices is None else indices)]
 
 
-def derived(population: Population, table: pa.Table, given: list[dict[str, Any]]) -> dict[int, Batched]:
+@dataclass
+class Items:
+    """The population path's items of a batch's ``results``, for the table's ``rows`` (ascending):
+    each is ``{"index":`` and the row's case index, then ``parts`` joined (the status, the result
+    and the error of its path's JSON, the row's own figures between, and a comma)."""
+
+    rows: np.ndarray
+    parts: list[pa.Array]
+
+
+def derived(
+    population: Population, table: pa.Table, given: list[dict[str, Any]]
+) -> tuple[dict[int, Batched], Items | None]:
     """The answers of the rows of ``table`` (made of the plain bodies ``given``) that the population
-    path takes, by row: a result is its JSON text (``orjson.Fragment``, written as it stands)."""
+    path takes: the items of those whose path's JSON can be cut at its figures (see :class:`Items`),
+    and the others' answers by row."""
     path_of, found = population.resolve(table, _Given(population.runner.request, given))
     covered = np.nonzero(path_of >= 0)[0]
     answers: dict[int, Batched] = {}
     if not len(covered):
-        return answers
+        return answers, None
     paths = path_of[covered]
     order = np.argsort(paths, kind="stable")
     paths, covered = paths[order], covered[order]
     starts = np.flatnonzero(np.r_[True, paths[1:] != paths[:-1]])
+    ends = [*starts[1:].tolist(), len(covered)]
     groups = [
-        (population.paths[number], rows)
-        for number, rows in zip(paths[starts].tolist(), np.split(covered, starts[1:]), strict=True)
+        (population.paths[number], covered[start:end])
+        for number, start, end in zip(paths[starts].tolist(), starts.tolist(), ends, strict=True)
     ]
-    for (path, rows), texts in zip(groups, _texts(groups, found.traced), strict=True):
+    texts, at = _texts(groups, found.traced)
+    cut: list[tuple[Path, np.ndarray, tuple[str, ...], list[int]]] = []
+    for g, (path, rows) in enumerate(groups):
         assert path.template is not None
         status, encoded = path.template[0], path.encoder
         if encoded is not None:
-            template, places = encoded
-            placed = [texts[number] for number in places]
-            figures: Iterable[tuple[bytes, ...]] = zip(*placed, strict=True) if placed else [()] * len(rows)
-            written = [(status, Fragment(template % each), None) for each in figures]
-            answers.update(zip(rows.tolist(), written, strict=True))
+            pieces, places = encoded
+            first, last = f',"status":{status},"result":{pieces[0]}', f'{pieces[-1]},"error":null}},'
+            cut.append(
+                (path, rows, (first, *pieces[1:-1], last) if places else (first + last,), [at[g][k] for k in places])
+            )
             continue
         result, error = path.filled
-        for at, row in enumerate(rows.tolist()):
-            own = [column[at].decode() for column in texts]
-            answers[row] = (status, None, error(own)) if path.template[1] is None else (status, result(own), None)
-    return answers
+        own = list(zip(*(texts.slice(at[g][k], len(rows)).to_pylist() for k in range(len(path.written))), strict=True))
+        for row, figures in zip(rows.tolist(), own or [()] * len(rows), strict=True):
+            answers[row] = (
+                (status, None, error(list(figures)))
+                if path.template[1] is None
+                else (status, result(list(figures)), None)
+            )
+    return answers, (_items(cut, texts) if cut else None)
 
 
-def _texts(groups: list[tuple[Path, np.ndarray]], traced: dict[str, np.ndarray]) -> list[list[list[bytes]]]:
-    """Each path's figures as written (UTF-8), a column per marker: every form evaluated once over
-    the rows of every path that writes it, and every kind of figure written once (a batch has many
-    paths of a few rows each: a column's cost is in the calls, not the rows)."""
+def _items(cut: list[tuple[Path, np.ndarray, tuple[str, ...], list[int]]], texts: pa.Array) -> Items:
+    """The parts of the items of every path cut at its figures, in the order of their rows: the
+    n-th piece of each row's path and, between pieces, its figure at the n-th place (a path with
+    fewer places than another ends in empty pieces and figures)."""
+    lengths = np.array([len(rows) for _, rows, _, _ in cut], np.int64)
+    rows = np.concatenate([rows for _, rows, _, _ in cut])
+    order = np.argsort(rows, kind="stable")
+    path_of = np.repeat(np.arange(len(cut)), lengths)[order]
+    within = (np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths))[order]
+    places = max(len(starts) for _, _, _, starts in cut)
+    empty = len(texts)
+    texts = pa.concat_arrays([texts, pa.array([""], pa.string())])
+    parts: list[pa.Array] = []
+    for place in range(places + 1):
+        pieces = [each[place] if place < len(each) else "" for _, _, each, _ in cut]
+        parts.append(pa.array(pieces, pa.string()).take(path_of))
+        if place == places:
+            break
+        start = np.array([starts[place] if place < len(starts) else empty for _, _, _, starts in cut], np.int64)
+        step = np.array([place < len(starts) for _, _, _, starts in cut], np.int64)
+        parts.append(texts.take(start[path_of] + step[path_of] * within))
+    return Items(rows[order], parts)
+
+
+def _texts(groups: list[tuple[Path, np.ndarray]], traced: dict[str, np.ndarray]) -> tuple[pa.Array, list[list[int]]]:
+    """Every path's figures as written, in one string array, and where each path's column of
+    each marker starts in it (as long as its rows): every form evaluated once over the rows of
+    every path that writes it, and every kind of figure written at once (a batch has many paths of
+    a few rows each: a column's cost is in the calls, not the rows)."""
     uses: dict[int, list[tuple[int, int]]] = {}
     for g, (path, _) in enumerate(groups):
         for k, form in enumerate(path.written):
@@ -189,12 +268,12 @@ def _texts(groups: list[tuple[Path, np.ndarray]], traced: dict[str, np.ndarray])
     for g, (path, _) in enumerate(groups):
         for k, (mark, form) in enumerate(zip(path.marks, path.written, strict=True)):
             kinds.setdefault((mark.how, form.scale), []).append((g, k))
-    texts: list[list[list[bytes]]] = [[[] for _ in path.marks] for path, _ in groups]
+    starts: list[list[int]] = [[0] * len(path.marks) for path, _ in groups]
+    arrays: list[pa.Array] = []
+    at = 0
     for (how, scale), places in kinds.items():
-        written = [t.encode() for t in written_all(how, scale, np.concatenate([values[place] for place in places]))]
-        at = 0
+        arrays.append(written_array(how, scale, np.concatenate([values[place] for place in places])))
         for g, k in places:
-            size = len(values[g, k])
-            texts[g][k] = written[at : at + size]
-            at += size
-    return texts
+            starts[g][k] = at
+            at += len(values[g, k])
+    return (pa.concat_arrays(arrays) if arrays else pa.array([], pa.string())), starts

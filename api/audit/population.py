@@ -198,29 +198,34 @@ def written(how: str, scale: int, value: int) -> str:
     return f"{Decimal(value).scaleb(-scale):f}"
 
 
-def written_all(how: str, scale: int, values: np.ndarray) -> list[str]:
-    """:func:`written` for a column of values (amounts in fen and dates through Arrow's casts)."""
-    if len(values) < 64:  # fewer than this: a cast costs more than it saves
-        return [written(how, scale, value) for value in values.tolist()]
-    if how == "date":
-        return pa.array(values.astype(np.int32)).view(pa.date32()).cast(pa.string()).to_pylist()
-    if how == "f" and scale == 2:
-        return money_array(values).cast(pa.string()).to_pylist()
-    return [written(how, scale, value) for value in values.tolist()]
+def written_array(how: str, scale: int, values: np.ndarray) -> pa.Array:
+    """:func:`written` for a column of values, as an Arrow string array (amounts in fen and dates
+    through Arrow's casts)."""
+    if len(values) >= 64:  # fewer than this: a cast costs more than it saves
+        if how == "date":
+            return pa.array(values.astype(np.int32)).view(pa.date32()).cast(pa.string())
+        if how == "f" and scale == 2:
+            return money_array(values).cast(pa.string())
+    return pa.array([written(how, scale, value) for value in values.tolist()], pa.string())
 
 
 Filler = Callable[[list[str]], Any]
-#: A template's JSON with ``%s`` for each marker, and the marker's number at each place.
-Encoder = tuple[bytes, tuple[int, ...]]
+#: A template's JSON cut at each marker (one piece more than places), and the marker's number at
+#: each place.
+Encoder = tuple[tuple[str, ...], tuple[int, ...]]
 _PLACE = re.compile(f"{MARK_OPEN}[0-9]+{MARK_CLOSE}".encode())
 
 
+def interleave(pieces: tuple[str, ...], figures: list[str]) -> str:
+    """The pieces of a template's JSON with a figure between each two."""
+    return "".join(piece + figure for piece, figure in zip(pieces, [*figures, ""], strict=True))
+
+
 def encoder(template: Any, texts: list[str]) -> Encoder | None:
-    """``template`` written as JSON once, with ``%s`` for each marker, and the marker's number at
-    each place: ``written % tuple(own[n] for n in places)`` is the JSON of ``fill(template, own)``
-    (``own`` UTF-8) as the answer is written (orjson: UTF-8, compact, keys in order), without
-    building it. None when the template cannot be written so, or does not give the exemplar's own
-    answer back."""
+    """``template`` written as JSON once, cut at each marker, and the marker's number at each
+    place: ``interleave(pieces, [own[n] for n in places])`` is the JSON of ``fill(template,
+    own)`` as the answer is written (orjson: UTF-8, compact, keys in order), without building it.
+    None when the template cannot be written so, or does not give the exemplar's own answer back."""
     try:
         text = orjson.dumps(template)
     except orjson.JSONEncodeError:
@@ -228,9 +233,9 @@ def encoder(template: Any, texts: list[str]) -> Encoder | None:
     places = tuple(int(m.group()[3:-3]) for m in _PLACE.finditer(text))
     if any(number >= len(texts) for number in places):
         return None
-    written = _PLACE.sub(b"%s", text.replace(b"%", b"%%"))
-    own = [texts[number].encode() for number in places]
-    return (written, places) if written % tuple(own) == orjson.dumps(fill(template, texts)) else None
+    pieces = tuple(piece.decode() for piece in _PLACE.split(text))
+    own = [texts[number] for number in places]
+    return (pieces, places) if interleave(pieces, own).encode() == orjson.dumps(fill(template, texts)) else None
 
 
 def filler(template: Any) -> Filler:
