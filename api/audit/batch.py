@@ -88,7 +88,7 @@ def _columns(bodies: list[Any], kinds: dict[str, tuple[pa.DataType, type]]) -> d
     names = set().union(*bodies)
     if not names <= kinds.keys():
         return None
-    columns = {name: [body.get(name) for body in bodies] for name in sorted(names)}
+    columns = {name: list(map(dict.get, bodies, repeat(name))) for name in sorted(names)}
     for name, values in columns.items():
         kind = kinds[name][1]
         if not set(map(type, values)) <= {kind, type(None)}:
@@ -250,30 +250,23 @@ def _texts(groups: list[tuple[Path, np.ndarray]], traced: dict[str, np.ndarray])
     each marker starts in it (as long as its rows): every form evaluated once over the rows of
     every path that writes it, and every kind of figure written at once (a batch has many paths of
     a few rows each: a column's cost is in the calls, not the rows)."""
-    uses: dict[int, list[tuple[int, int]]] = {}
-    for g, (path, _) in enumerate(groups):
-        for k, form in enumerate(path.written):
-            uses.setdefault(id(form), []).append((g, k))
-    values: dict[tuple[int, int], np.ndarray] = {}
-    for places in uses.values():
-        form = groups[places[0][0]][0].written[places[0][1]]
-        rows = [groups[g][1] for g, _ in places]
-        joined = np.concatenate(rows)
-        found = form({name: traced[name][joined] for name in form.columns}, len(joined))
-        at = 0
-        for place, each in zip(places, rows, strict=True):
-            values[place] = found[at : at + len(each)]
-            at += len(each)
-    kinds: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    uses: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for g, (path, _) in enumerate(groups):
         for k, (mark, form) in enumerate(zip(path.marks, path.written, strict=True)):
-            kinds.setdefault((mark.how, form.scale), []).append((g, k))
+            uses.setdefault((id(form), mark.how), []).append((g, k))
+    kinds: dict[tuple[str, int], list[tuple[np.ndarray, list[tuple[int, int]]]]] = {}
+    for (_, how), places in uses.items():
+        form = groups[places[0][0]][0].written[places[0][1]]
+        rows = np.concatenate([groups[g][1] for g, _ in places])
+        found = form({name: traced[name][rows] for name in form.columns}, len(rows))
+        kinds.setdefault((how, form.scale), []).append((found, places))
     starts: list[list[int]] = [[0] * len(path.marks) for path, _ in groups]
     arrays: list[pa.Array] = []
     at = 0
-    for (how, scale), places in kinds.items():
-        arrays.append(written_array(how, scale, np.concatenate([values[place] for place in places])))
-        for g, k in places:
-            starts[g][k] = at
-            at += len(values[g, k])
+    for (how, scale), found in kinds.items():
+        arrays.append(written_array(how, scale, np.concatenate([values for values, _ in found])))
+        for _, places in found:
+            for g, k in places:
+                starts[g][k] = at
+                at += len(groups[g][1])
     return (pa.concat_arrays(arrays) if arrays else pa.array([], pa.string())), starts

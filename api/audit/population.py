@@ -321,10 +321,12 @@ class Population:
         with self.lock:
             known = [list(self.by_situation.get(key, ())) for key in keys]
         chosen = self._known(ordered, starts.tolist(), ends, known, found.largest)
-        for start, end, first in zip(starts.tolist(), ends, firsts, strict=True):
-            if (chosen[start:end] == UNSEEN).any():  # a situation or branch not traced yet: one by one
-                columns = {name: values[start:end] for name, values in ordered.items()}
-                chosen[start:end] = self._situation(table, bodies, found, order[start:end], columns, first)
+        # the situations with a row no known path takes (a situation or branch not traced yet): one by one
+        unseen = np.unique(np.searchsorted(starts, np.flatnonzero(chosen == UNSEEN), side="right") - 1)
+        for at in unseen.tolist():
+            start, end, first = int(starts[at]), ends[at], firsts[at]
+            columns = {name: values[start:end] for name, values in ordered.items()}
+            chosen[start:end] = self._situation(table, bodies, found, order[start:end], columns, first)
         path_of[order] = chosen
         return path_of, found
 
