@@ -263,9 +263,9 @@ def _texts(groups: list[tuple[Path, np.ndarray]], traced: dict[str, np.ndarray])
     starts: list[list[int]] = [[0] * len(path.marks) for path, _ in groups]
     arrays: list[pa.Array] = []
     at = 0
-    for (how, scale), found in kinds.items():
-        arrays.append(written_array(how, scale, np.concatenate([values for values, _ in found])))
-        for _, places in found:
+    for (how, scale), evaluated in kinds.items():
+        arrays.append(written_array(how, scale, np.concatenate([values for values, _ in evaluated])))
+        for _, places in evaluated:
             for g, k in places:
                 starts[g][k] = at
                 at += len(groups[g][1])
