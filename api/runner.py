@@ -15,7 +15,6 @@ from typing import Any
 
 import gevent
 import marshmallow as ma
-import orjson
 from gevent import monkey
 
 from bingpin.api import errors
@@ -28,8 +27,6 @@ from bingpin.rules.registry import calculate
 log = logging.getLogger(__name__)
 
 Answer = tuple[int, dict[str, Any] | None, dict[str, Any] | None]
-#: An answer in a batch: the population path's results are their JSON text already.
-Batched = tuple[int, dict[str, Any] | orjson.Fragment | None, dict[str, Any] | None]
 
 #: Cases answered in a row before a batch lets the worker's other requests run (tens of ms).
 TURN = 200
@@ -96,13 +93,13 @@ class Runner:
     def run(self, envelope: dict[str, Any], explain: bool) -> dict[str, Any]:
         return self.report(self.answers(self.bodies(envelope), explain))
 
-    def answers(self, bodies: list[Any], explain: bool, known: list[Batched | None] | None = None) -> list[Batched]:
+    def answers(self, bodies: list[Any], explain: bool, known: list[Answer | None] | None = None) -> list[Answer]:
         """Each body's answer, or the one already ``known`` for it (the population path's); past
         :data:`~api.schemas.batch.MAX_DETAILED_ERRORS` failed cases without field messages, and
         giving way to the worker's other requests every :data:`TURN` cases answered here (a known
         answer costs a look-up)."""
         one = self.one
-        answers: list[Batched] = []
+        answers: list[Answer] = []
         failed = computed = 0
         for index, body in enumerate(bodies):
             answer = known[index] if known is not None else None
@@ -115,7 +112,7 @@ class Runner:
             answers.append(answer)
         return answers
 
-    def report(self, answers: list[Batched]) -> dict[str, Any]:
+    def report(self, answers: list[Answer]) -> dict[str, Any]:
         """The batch answer: each case's answer in order, and how many succeeded and failed. Past
         the first :data:`~api.schemas.batch.MAX_DETAILED_ERRORS` failed cases, an error keeps its
         code and message but not its field messages (counted in ``errors_omitted``), so that a
@@ -123,7 +120,7 @@ class Runner:
         results, failed = self.entries(enumerate(answers))
         return self.summary(len(results), failed, results)
 
-    def entries(self, answers: Iterable[tuple[int, Batched]]) -> tuple[list[dict[str, Any]], int]:
+    def entries(self, answers: Iterable[tuple[int, Answer]]) -> tuple[list[dict[str, Any]], int]:
         """Each (index, answer) as its item of the batch's ``results``, and how many failed (the
         cases left out between them, if any, did not)."""
         results = []

@@ -27,7 +27,7 @@ from bingpin.api.audit.columns import answer_columns
 from bingpin.api.audit.population import Path, Population, written_array
 from bingpin.api.audit.records import Bodies
 from bingpin.api.fields import Flag, Money
-from bingpin.api.runner import Batched, Runner
+from bingpin.api.runner import Answer, Runner
 
 #: Fewer cases than this are not worth a table.
 MIN_CASES = 16
@@ -123,7 +123,7 @@ def run(runner: Runner, envelope: dict[str, Any], explain: bool) -> dict[str, An
     if not len(plain):
         return runner.report(runner.answers(bodies, explain))
     known, items = derived(population(calculation, explain), table, [bodies[index] for index in plain.tolist()])
-    answers: list[Batched | None] = [None] * len(bodies)
+    answers: list[Answer | None] = [None] * len(bodies)
     for row, answer in known.items():
         answers[plain[row]] = answer
     if items is None:
@@ -180,13 +180,13 @@ class Items:
 
 def derived(
     population: Population, table: pa.Table, given: list[dict[str, Any]]
-) -> tuple[dict[int, Batched], Items | None]:
+) -> tuple[dict[int, Answer], Items | None]:
     """The answers of the rows of ``table`` (made of the plain bodies ``given``) that the population
     path takes: the items of those whose path's JSON can be cut at its figures (see :class:`Items`),
     and the others' answers by row."""
     path_of, found = population.resolve(table, _Given(population.runner.request, given))
     covered = np.nonzero(path_of >= 0)[0]
-    answers: dict[int, Batched] = {}
+    answers: dict[int, Answer] = {}
     if not len(covered):
         return answers, None
     paths = path_of[covered]
@@ -199,16 +199,13 @@ def derived(
         for number, start, end in zip(paths[starts].tolist(), starts.tolist(), ends, strict=True)
     ]
     texts, at = _texts(groups, found.traced)
-    cut: list[tuple[Path, np.ndarray, tuple[str, ...], list[int]]] = []
+    cut: list[tuple[np.ndarray, tuple[str, ...], list[int]]] = []
     for g, (path, rows) in enumerate(groups):
         assert path.template is not None
         status, encoded = path.template[0], path.encoder
         if encoded is not None:
             pieces, places = encoded
-            first, last = f',"status":{status},"result":{pieces[0]}', f'{pieces[-1]},"error":null}},'
-            cut.append(
-                (path, rows, (first, *pieces[1:-1], last) if places else (first + last,), [at[g][k] for k in places])
-            )
+            cut.append((rows, item_pieces(status, pieces), [at[g][k] for k in places]))
             continue
         result, error = path.filled
         own = list(zip(*(texts.slice(at[g][k], len(rows)).to_pylist() for k in range(len(path.written))), strict=True))
@@ -221,26 +218,35 @@ def derived(
     return answers, (_items(cut, texts) if cut else None)
 
 
-def _items(cut: list[tuple[Path, np.ndarray, tuple[str, ...], list[int]]], texts: pa.Array) -> Items:
+def item_pieces(status: int, pieces: tuple[str, ...]) -> tuple[str, ...]:
+    """A result's JSON pieces as those of its item of ``results`` after ``{"index":`` and the index
+    (orjson's order: index, status, result, error), with the comma that follows it."""
+    item = list(pieces)
+    item[0] = f',"status":{status},"result":{item[0]}'
+    item[-1] += ',"error":null},'
+    return tuple(item)
+
+
+def _items(cut: list[tuple[np.ndarray, tuple[str, ...], list[int]]], texts: pa.Array) -> Items:
     """The parts of the items of every path cut at its figures, in the order of their rows: the
     n-th piece of each row's path and, between pieces, its figure at the n-th place (a path with
     fewer places than another ends in empty pieces and figures)."""
-    lengths = np.array([len(rows) for _, rows, _, _ in cut], np.int64)
-    rows = np.concatenate([rows for _, rows, _, _ in cut])
+    lengths = np.array([len(rows) for rows, _, _ in cut], np.int64)
+    rows = np.concatenate([rows for rows, _, _ in cut])
     order = np.argsort(rows, kind="stable")
     path_of = np.repeat(np.arange(len(cut)), lengths)[order]
     within = (np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths))[order]
-    places = max(len(starts) for _, _, _, starts in cut)
+    places = max(len(starts) for _, _, starts in cut)
     empty = len(texts)
     texts = pa.concat_arrays([texts, pa.array([""], pa.string())])
     parts: list[pa.Array] = []
     for place in range(places + 1):
-        pieces = [each[place] if place < len(each) else "" for _, _, each, _ in cut]
+        pieces = [each[place] if place < len(each) else "" for _, each, _ in cut]
         parts.append(pa.array(pieces, pa.string()).take(path_of))
         if place == places:
             break
-        start = np.array([starts[place] if place < len(starts) else empty for _, _, _, starts in cut], np.int64)
-        step = np.array([place < len(starts) for _, _, _, starts in cut], np.int64)
+        start = np.array([starts[place] if place < len(starts) else empty for _, _, starts in cut], np.int64)
+        step = np.array([place < len(starts) for _, _, starts in cut], np.int64)
         parts.append(texts.take(start[path_of] + step[path_of] * within))
     return Items(rows[order], parts)
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from flask.testing import FlaskClient
 from hypothesis import given, settings
@@ -97,6 +100,31 @@ def test_a_result_template_is_written_as_its_filled_json(template: dict[str, Any
     assert len(pieces) == len(places) + 1
     for own in (texts, ["0.00", "1970-01-01"]):
         assert interleave(pieces, [own[number] for number in places]).encode() == orjson.dumps(fill(template, own))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        {"amount": f"{MARK_OPEN}0{MARK_CLOSE}", "date": f"{MARK_OPEN}1{MARK_CLOSE}", "note": "按 90% 计"},
+        {"constant": "no figure", "nested": {"list": [1, True, None]}},
+    ],
+)
+def test_items_are_written_in_the_cases_order_as_orjson_writes_each_item(template: dict[str, Any]) -> None:
+    encoded = encoder(template, ["1.00", "2023-01-01"])
+    assert encoded is not None
+    pieces, places = encoded
+    figures = [["12.34", "0.05"], ["2023-08-25", "2024-01-31"]]  # each marker's column, two rows
+    texts = pa.array(figures[0] + figures[1])
+    starts = [0, 2][: len(places)]
+    other = (np.array([0, 3]), fast.item_pieces(422, ('{"x":"y"}',)), [])  # a path without figures
+    items = fast._items([(np.array([2, 1]), fast.item_pieces(200, pieces), starts), other], texts)
+    assert items.rows.tolist() == [0, 1, 2, 3]
+    written = pc.binary_join_element_wise(*items.parts, "").to_pylist()
+    for row, at in ((2, 0), (1, 1)):
+        own = [figures[0][at], figures[1][at]]
+        item = {"index": 0, "status": 200, "result": fill(template, own), "error": None}
+        assert '{"index":0' + written[row] == orjson.dumps(item).decode() + ","
+    assert written[0] == written[3] == ',"status":422,"result":{"x":"y"},"error":null},'
 
 
 @pytest.mark.parametrize(
