@@ -12,9 +12,7 @@ calculation serves every case, through the compiled load and dump of api.compile
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -75,20 +73,10 @@ def _register(endpoint: Endpoint) -> None:
         f"最多 {s.MAX_CASES} 个案件（超过答复 422），请求体最大 {s.MAX_BATCH_BYTES // (1024 * 1024)} MiB"
         "（超过答复 413）。?explain=false 省略计算步骤，适合大批量统计。"
     )
-    blp.route(f"/{endpoint.path}/batch")(type(f"{endpoint.view}Batch", (MethodView,), {"post": _uncollected(post)}))
-
-
-def _uncollected(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
-    """``view`` from reading the body to writing the answer without cyclic garbage collection: a
-    batch makes tens of thousands of objects and no cycles, all freed when it is answered;
-    collections meanwhile traverse them all, again and again, and find nothing."""
-
-    @functools.wraps(view)
-    def uncollected(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-        with no_collection():
-            return view(*args, **kwargs)
-
-    return uncollected
+    # From reading the body to writing the answer without cyclic garbage collection: a batch makes
+    # tens of thousands of objects and no cycles, all freed when it is answered.
+    uncollected = no_collection()(post)
+    blp.route(f"/{endpoint.path}/batch")(type(f"{endpoint.view}Batch", (MethodView,), {"post": uncollected}))
 
 
 for _endpoint in ENDPOINTS:
