@@ -220,12 +220,25 @@ def guarded(column: pa.ChunkedArray | pa.Array, formulas: bool) -> pa.ChunkedArr
     return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
 
 
+def _leaves(name: str, kind: pa.DataType) -> Iterator[tuple[str, pa.DataType]]:
+    """The Parquet column paths of a field (a list's items are ``NAME.list.element``, a struct's
+    fields ``NAME.FIELD``) and their Arrow types: what the writer's per-column options name."""
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        yield from _leaves(f"{name}.list.element", kind.value_type)
+    elif pa.types.is_struct(kind):
+        for child in kind:
+            yield from _leaves(f"{name}.{child.name}", child.type)
+    else:
+        yield name, kind
+
+
 def parquet_options(schema: pa.Schema) -> dict[str, Any]:
     """Dictionary pages for labels and text (which repeat), none for ids and amounts (which do
-    not: trying costs more than the write); statistics for every column but decimals (slow)."""
-    text = [f.name for f in schema if pa.types.is_dictionary(f.type) or pa.types.is_string(f.type)]
-    text += [f.name for f in schema if pa.types.is_list(f.type)]
-    stats = [f.name for f in schema if not pa.types.is_decimal(f.type)]
+    not: trying costs more than the write); statistics for every column but decimals (slow).
+    Options name leaf columns: a list of labels is dictionary-encoded as its items' column."""
+    leaves = [leaf for field in schema for leaf in _leaves(field.name, field.type)]
+    text = [path for path, kind in leaves if pa.types.is_dictionary(kind) or pa.types.is_string(kind)]
+    stats = [path for path, kind in leaves if not pa.types.is_decimal(kind)]
     return {
         "compression": "snappy",
         "use_dictionary": text,

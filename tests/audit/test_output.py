@@ -134,6 +134,23 @@ def test_the_formula_guard_covers_dictionary_columns_from_parquet(tmp_path: Path
     assert _column(out, "settlement_id") == ["'=1+1", "ok"]
 
 
+def test_parquet_output_encodes_labels_as_dictionaries_and_keeps_amounts_exact(tmp_path: Path) -> None:
+    """Labels repeat: their pages are dictionaries, the labels inside a list too (the writer's options
+    name a list's items as NAME.list.element, not NAME); amounts are written as exact integers."""
+    out = tmp_path / "out.parquet"
+    assert audit("medical-assistance", str(SAMPLE), "--out", str(out), *COMMON) in (0, 1)
+    group = pq.ParquetFile(out).metadata.row_group(0)
+    chunks = {group.column(i).path_in_schema: group.column(i) for i in range(group.num_columns)}
+    for path in ("jurisdiction_code", "policy_title", "applied_rule", "assumptions.list.element"):
+        assert "RLE_DICTIONARY" in chunks[path].encodings, path
+        assert chunks[path].statistics is not None, path
+    assert "RLE_DICTIONARY" not in chunks["amount"].encodings
+    assert chunks["amount"].physical_type == "INT64"
+    table = pq.read_table(out)
+    assert table.schema.field("assumptions").type == pa.list_(pa.dictionary(pa.int32(), pa.string()))
+    assert any(table.column("assumptions").to_pylist())
+
+
 def test_a_run_started_ignoring_sighup_keeps_ignoring_it() -> None:
     """``nohup bingpin audit ...`` goes on when the terminal closes; a run started without it
     stops on SIGHUP (exit 129) and removes what it was writing, as on SIGTERM."""
