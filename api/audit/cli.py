@@ -151,6 +151,7 @@ def run(args: argparse.Namespace) -> int:
         args.calculation, args.jurisdiction, args.date, args.compare, population=not args.no_kernels, carry=args.carry
     )
     check_columns(args, records, part)
+    records.labels = part.labels(records.names)
     if records.rows == 0:  # Parquet says so before the run; CSV when it has been read
         raise AuditError(f"{source}: {NO_RECORDS}")
     summary = Summary(args.calculation, args.compare, detailed=args.report is not None)

@@ -100,6 +100,9 @@ class Records:
         self.batch_rows = batch_rows
         #: The Arrow types of the columns (None for CSV: every cell is text).
         self.schema: pa.Schema | None = None
+        #: Columns of text read as labels (Arrow dictionaries, Parquet only): codes that repeat,
+        #: each decoded once per page rather than once per record.
+        self.labels: set[str] = set()
         #: Bytes of the file read so far (CSV; for progress) and the file's size.
         self.read = 0
         self.size = 0
@@ -152,6 +155,8 @@ class Records:
                     for f in self.parquet.schema_arrow
                     if pa.types.is_list(f.type) and pa.types.is_string(f.type.value_type)
                 ]
+                schema = self.parquet.schema_arrow
+                lists += [f.name for f in schema if f.name in self.labels and pa.types.is_string(f.type)]
                 parquet = pq.ParquetFile(self.path, read_dictionary=lists)  # codes repeat: no strings made
                 # row group by row group: a batch across two cannot hold dictionary-read lists
                 for group in range(parquet.num_row_groups):
@@ -234,11 +239,14 @@ def _leaves(name: str, kind: pa.DataType) -> Iterator[tuple[str, pa.DataType]]:
 
 def parquet_options(schema: pa.Schema) -> dict[str, Any]:
     """Dictionary pages for labels and text (which repeat), none for ids and amounts (which do
-    not: trying costs more than the write); statistics for every column but decimals (slow).
-    Options name leaf columns: a list of labels is dictionary-encoded as its items' column."""
+    not: trying costs more than the write); statistics (each row group's least and greatest
+    value, what a reader skips row groups by) for ids, numbers, dates, flags and plain text, not
+    for decimals (slow) nor labels (a pass over every row of every label column for little: a
+    reader looking for a label finds it in the dictionary page). Options name leaf columns: a
+    list of labels is dictionary-encoded as its items' column."""
     leaves = [leaf for field in schema for leaf in _leaves(field.name, field.type)]
     text = [path for path, kind in leaves if pa.types.is_dictionary(kind) or pa.types.is_string(kind)]
-    stats = [path for path, kind in leaves if not pa.types.is_decimal(kind)]
+    stats = [path for path, kind in leaves if not pa.types.is_decimal(kind) and not pa.types.is_dictionary(kind)]
     return {
         "compression": "snappy",
         "use_dictionary": text,

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
+import marshmallow as ma
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,6 +24,7 @@ from bingpin.api.audit.fen import money_array, to_fen
 from bingpin.api.audit.files import AuditError
 from bingpin.api.audit.population import Population, stable_order
 from bingpin.api.audit.records import Bodies, normalise, unknown_message
+from bingpin.api.audit.situations import traced_fields
 from bingpin.api.runner import Answer, Runner, runner_for
 
 #: The answer field the audited system's figure is compared with, by calculation.
@@ -83,6 +85,20 @@ class Partition:
         """The input columns carried through, in the input's order: those declared (``carry``) and
         the compared column."""
         return [name for name in names if name in self.carry]
+
+    def labels(self, names: list[str]) -> set[str]:
+        """The input columns read as labels: request fields that are one code each (a jurisdiction,
+        a care type), neither traced (amounts, dates, numbers) nor lists (a list of codes may come as
+        text, split on ``;``) nor carried (written as read)."""
+        request, traced = self.runner.request.fields, traced_fields(self.runner.request)
+        return {
+            name
+            for name in names
+            if name in request
+            and name not in traced
+            and name not in self.carry
+            and not isinstance(request[name], ma.fields.List | ma.fields.Nested)
+        }
 
     def unknown(self, names: list[str]) -> list[str]:
         """The input columns that are neither request fields nor carried: refused, never passed over

@@ -288,6 +288,8 @@ class Population:
     def __init__(self, runner: Runner, columns: list[Column], explain: bool = False) -> None:
         self.runner, self.columns, self.explain = runner, columns, explain
         self.lock = threading.Lock()
+        #: Held while a batch traces its situations not seen yet.
+        self.tracing = threading.Lock()
         self.paths: list[Path] = []
         self.by_situation: dict[tuple[Any, ...], list[int]] = {}
         self.prototypes: list[Answer] = []
@@ -321,14 +323,32 @@ class Population:
         with self.lock:
             known = [list(self.by_situation.get(key, ())) for key in keys]
         chosen = self._known(ordered, starts.tolist(), ends, known, found.largest)
-        # the situations with a row no known path takes (a situation or branch not traced yet): one by one
-        unseen = np.unique(np.searchsorted(starts, np.flatnonzero(chosen == UNSEEN), side="right") - 1)
-        for at in unseen.tolist():
-            start, end, first = int(starts[at]), ends[at], firsts[at]
-            columns = {name: values[start:end] for name, values in ordered.items()}
-            chosen[start:end] = self._situation(table, bodies, found, order[start:end], columns, first)
+        # the situations with a row no known path takes (a situation or branch not traced yet): one by one,
+        # by one thread at a time (the others wait without taking turns at the interpreter, and find most
+        # of their situations traced when their turn comes)
+        unseen = self._unseen(chosen, starts)
+        if len(unseen):
+            with self.tracing:
+                with self.lock:
+                    now = [list(self.by_situation.get(keys[at], ())) for at in unseen.tolist()]
+                if any(len(paths) > len(known[at]) for paths, at in zip(now, unseen.tolist(), strict=True)):
+                    begin, end = starts[unseen].tolist(), [ends[at] for at in unseen.tolist()]
+                    again = self._known(ordered, begin, end, now, found.largest)
+                    lengths = np.array(end, np.int64) - starts[unseen]
+                    rows = _ranges(starts[unseen], lengths, np.cumsum(lengths) - lengths)
+                    chosen[rows] = again[rows]
+                    unseen = self._unseen(chosen, starts)
+                for at in unseen.tolist():
+                    start, end, first = int(starts[at]), ends[at], firsts[at]
+                    columns = {name: values[start:end] for name, values in ordered.items()}
+                    chosen[start:end] = self._situation(table, bodies, found, order[start:end], columns, first)
         path_of[order] = chosen
         return path_of, found
+
+    @staticmethod
+    def _unseen(chosen: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """The situations (their numbers in ``starts``) with a row that no known path takes."""
+        return np.unique(np.searchsorted(starts, np.flatnonzero(chosen == UNSEEN), side="right") - 1)
 
     def _known(
         self,
