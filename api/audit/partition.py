@@ -24,7 +24,7 @@ from bingpin.api.audit.fen import money_array, to_fen
 from bingpin.api.audit.files import AuditError
 from bingpin.api.audit.population import Population, stable_order
 from bingpin.api.audit.records import Bodies, normalise, unknown_message
-from bingpin.api.audit.situations import traced_fields
+from bingpin.api.audit.situations import Situations, traced_fields
 from bingpin.api.runner import Answer, Runner, runner_for
 
 #: The answer field the audited system's figure is compared with, by calculation.
@@ -132,11 +132,35 @@ class Partition:
             return None
         paths = path_of[covered]
         rows = np.array([p.row for p in population.paths], np.int64)[paths]
-        frame = population.table().take(pa.array(rows))
+        prototypes = population.table()
+        figures = self._figures(found, covered, paths, prototypes.schema)
+        # the paths' prototypes in the order their records first appear: the labels' order too
+        first = np.full(prototypes.num_rows, len(rows), np.int64)
+        np.minimum.at(first, rows, np.arange(len(rows), dtype=np.int64))
+        used = np.flatnonzero(first < len(rows))
+        seen = used[np.argsort(first[used], kind="stable")]
+        taken = pa.array(rows)
+        columns = []
+        for field, chunked in zip(prototypes.schema, prototypes.columns, strict=True):
+            column = chunked.combine_chunks()
+            if field.name in figures:
+                columns.append(_filled(column, rows, *figures[field.name]))
+            elif pa.types.is_dictionary(field.type):
+                columns.append(_first_seen(column, rows, seen))
+            else:
+                columns.append(column.take(taken))
+        return covered, pa.Table.from_arrays(columns, schema=prototypes.schema)
+
+    def _figures(
+        self, found: Situations, covered: np.ndarray, paths: np.ndarray, schema: pa.Schema
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The rows' own figures (fen, or days) by output column, and which rows have one (the
+        others keep their prototype's value)."""
+        population = self.paths
         figures: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         names = {name for number in np.unique(paths).tolist() for name in population.paths[number].outputs}
         for name in names:
-            decimals = 2 if frame.schema.field(name).type == MONEY else 0  # fen, or days
+            decimals = 2 if schema.field(name).type == MONEY else 0  # fen, or days
             # rows grouped by the form of their figure: paths of many situations share one
             forms: dict[int, replay.Compiled] = {}
             ids: dict[int, int] = {}
@@ -159,16 +183,7 @@ class Partition:
                 values[at] = form(own, len(at)) * np.int64(10 ** (decimals - form.scale))
                 given[at] = True
             figures[name] = values, given
-        for name, (values, given) in figures.items():
-            index = frame.column_names.index(name)
-            frame = frame.set_column(index, frame.schema.field(index), _filled(frame.column(name), values, given))
-        # the paths' prototypes in the order their records first appear: the labels' order too
-        found_rows, first = np.unique(rows, return_index=True)
-        seen = found_rows[np.argsort(first, kind="stable")]
-        for index, field in enumerate(frame.schema):
-            if pa.types.is_dictionary(field.type):
-                frame = frame.set_column(index, field, _first_seen(frame.column(index).combine_chunks(), rows, seen))
-        return covered, frame
+        return figures
 
     def normalise(self, table: pa.Table) -> pa.Table:
         """Typed cells as the request reads them (timestamps as dates ...), text lists (CSV) as lists."""
@@ -215,34 +230,32 @@ class Partition:
 
 
 def _first_seen(column: pa.DictionaryArray, rows: np.ndarray, seen: np.ndarray) -> pa.DictionaryArray:
-    """A label column with only the labels it uses, in the order they first appear (as the rule's
-    own answers are written): what a batch writes depends on the batch, not on which paths the
-    process traced before (another Dask worker, another thread's batches). ``rows`` are each
-    record's prototype, ``seen`` the prototypes in the order their records first appear."""
+    """A label column of the prototypes, taken for each record (``rows``: its prototype), with only
+    the labels the records use, in the order they first appear (as the rule's own answers are
+    written): what a batch writes depends on the batch, not on which paths the process traced
+    before (another Dask worker, another thread's batches). ``seen`` are the prototypes in the
+    order their records first appear."""
     valid = np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
     indices = np.asarray(pc.fill_null(column.indices, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    # a record's label is its prototype's: the labels' first appearances follow the prototypes'
-    where = np.zeros(int(rows.max()) + 1 if len(rows) else 1, np.int64)
-    where[rows] = np.arange(len(rows))  # a record of each prototype (any: they share the label)
-    labels = indices[where[seen]][valid[where[seen]]]
-    order = np.array(list(dict.fromkeys(labels.tolist())), np.int64)
+    order = np.array(list(dict.fromkeys(indices[seen][valid[seen]].tolist())), np.int64)
     renumber = np.zeros(max(len(column.dictionary), 1), np.int32)
     renumber[order] = np.arange(len(order), dtype=np.int32)
-    kept = pa.array(renumber[indices], pa.int32(), mask=~valid)
+    missing = None if valid[seen].all() else ~valid[rows]
+    kept = pa.array(renumber[indices][rows], pa.int32(), mask=missing)
     return pa.DictionaryArray.from_arrays(kept, column.dictionary.take(pa.array(order, pa.int64())))
 
 
-def _filled(column: pa.ChunkedArray, values: np.ndarray, given: np.ndarray) -> pa.Array:
-    """A money or date column with ``values`` (fen or days) where ``given``, as it was elsewhere."""
-    column = column.combine_chunks()
+def _filled(column: pa.Array, rows: np.ndarray, values: np.ndarray, given: np.ndarray) -> pa.Array:
+    """A money or date column of the prototypes, taken for each record (``rows``: its prototype),
+    with ``values`` (fen or days) where ``given``."""
     if column.type == MONEY:
         base, read = to_fen(column)
-        array = money_array(np.where(given, values, base))
+        array = money_array(np.where(given, values, base[rows]))
     else:
         base = np.asarray(pc.fill_null(column.cast(pa.int32()), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
         read = np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-        array = pa.array(np.where(given, values, base).astype(np.int32)).view(pa.date32())
-    valid = read | given
+        array = pa.array(np.where(given, values, base[rows]).astype(np.int32)).view(pa.date32())
+    valid = read[rows] | given
     return array if valid.all() else pc.if_else(pa.array(valid), array, pa.scalar(None, array.type))
 
 
