@@ -18,6 +18,8 @@ from bingpin.rules.core.money import MAX_AMOUNT
 
 MONEY = pa.decimal128(18, 2)
 MAX_FEN = int(MAX_AMOUNT * 100)
+#: Text amounts are read at two decimals, within the pattern's twelve digits of yuan.
+_TEXT_DECIMAL = pa.decimal128(16, 2)
 
 
 def _valid(array: pa.Array) -> np.ndarray:
@@ -45,6 +47,20 @@ def _decimal_fen(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return low.copy(), fits
 
 
+def _canonical(array: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """Text amounts that are all written as the wire writes them (``1234.50``: two decimals, no
+    sign, no leading zero), read by one cast and checked by writing them back; None when one is
+    written otherwise (read, or not, one by one against the pattern)."""
+    try:
+        decimals = pc.cast(array, _TEXT_DECIMAL)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if pc.equal(pc.cast(decimals, array.type), array).false_count:
+        return None
+    fen, fits = _decimal_fen(decimals)
+    return fen, fits
+
+
 def to_fen(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """(fen, read): the amounts in fen and which cells were read exactly (nulls are not)."""
     if isinstance(array, pa.ChunkedArray):
@@ -63,11 +79,13 @@ def to_fen(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
         ok = (x >= 0) & (x <= MAX_FEN / 100)
         fen = np.rint(np.where(ok, x, 0) * 100).astype(np.int64)
         ok &= (fen / 100) == x  # the float is the double nearest a two-decimal amount: repr() gives it
+    elif (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and (canonical := _canonical(array)):
+        fen, ok = canonical
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
         ok = np.asarray(pc.match_substring_regex(array, MONEY_INPUT_PATTERN).to_numpy(zero_copy_only=False))
         ok = np.where(_valid(array), ok, False).astype(bool)
         text = pc.if_else(pa.array(ok), array, pa.scalar("0", array.type))
-        fen, fits = _decimal_fen(pc.cast(text, pa.decimal128(16, 2)))
+        fen, fits = _decimal_fen(pc.cast(text, _TEXT_DECIMAL))
         ok &= fits
     else:
         return np.zeros(n, np.int64), np.zeros(n, bool)

@@ -83,12 +83,27 @@ def _array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
+def _iso(column: pa.Array) -> pa.Array | None:
+    """Text dates that are all written as ISO days (``2023-06-01``, the wire's form), read by one
+    cast and checked by writing them back; None when one is written otherwise."""
+    try:
+        parsed = pc.cast(column, pa.date32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return None if pc.equal(pc.cast(parsed, column.type), column).false_count else parsed
+
+
 def days(column: pa.Array, default: str | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(days since 1970, read, given): a date column as the request reads it, the default
     (``--date``) where a cell is null."""
     flag = int((np.datetime64(default, "D") - _EPOCH).astype(np.int64)) if default else None
     given = _valid(column)
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+    if (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) and (
+        (iso_dates := _iso(column)) is not None
+    ):
+        values = np.asarray(pc.fill_null(pc.cast(iso_dates, pa.int32()), _ZERO32).to_numpy(False))
+        read = given.copy()
+    elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         iso = np.asarray(pc.fill_null(pc.match_substring_regex(column, _ISO_DATE), _NO).to_numpy(False), dtype=bool)
         text = pc.if_else(pa.array(iso), column, pa.scalar("1970-01-01", column.type))
         try:
