@@ -88,6 +88,8 @@ class Runner:
         ``jurisdiction``/``date`` (a case that is not an object is left as it is)."""
         shared = {key: envelope[key] for key in s.SHARED if key in envelope}
         shared.update(envelope.get("defaults") or {})
+        if not shared:  # nothing to merge: the cases as they are (never changed: each is read, then answered)
+            return list(envelope["cases"])
         return [{**shared, **case} if type(case) is dict else case for case in envelope["cases"]]
 
     def run(self, envelope: dict[str, Any], explain: bool) -> dict[str, Any]:
