@@ -13,22 +13,27 @@ import contextlib
 import datetime as dt
 import json
 import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
 import pyarrow as pa
+import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bingpin.api.audit.columns import wire_answer
 from bingpin.api.audit.partition import Partition
+from bingpin.api.audit.population import Population
 from bingpin.api.resources.calculations import ENDPOINTS, Endpoint
 from bingpin.rules.core.categories import Category
 from bingpin.rules.registry import policies
 from tests.api.strategies import mutated
-from tests.audit.synthetic import CODES, MEDICAL_ASSISTANCE
+from tests.audit.synthetic import CODES, MEDICAL_ASSISTANCE, mixed
 
 JURISDICTIONS = sorted(policies())
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -327,3 +332,34 @@ def test_the_population_path_takes_every_readable_record_and_leaves_the_rest_to_
     covered = part.derived(part.normalise(table))
     assert covered is not None
     assert sorted(covered[0].tolist()) == [0, 1, 2, 3, 5]
+
+
+def test_batches_resolved_by_two_threads_at_once_trace_each_situation_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two batches of the same situations resolved at the same time: one traces while the other
+    waits, then takes the paths traced meanwhile (it traces none itself); both answer as one batch
+    resolved alone, with the same paths."""
+    records = mixed(3_000, seed=3)
+    alone = Partition("medical-assistance", carry=["record_id", "paid"])
+    expected = alone(records)
+    traced_alone = len(alone.paths.paths)
+    both = Partition("medical-assistance", carry=["record_id", "paid"])
+    trace = Population._trace
+    started = threading.Event()
+
+    tracers: set[int] = set()
+
+    def slow(self: Population, *args: Any) -> Any:
+        tracers.add(threading.get_ident())
+        started.set()
+        time.sleep(0.0005)  # the other thread arrives while this one traces
+        return trace(self, *args)
+
+    monkeypatch.setattr(Population, "_trace", slow)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(both, records)
+        started.wait(5)
+        second = pool.submit(both, records)
+        outs = [first.result(), second.result()]
+    assert all(out.equals(expected) for out in outs)
+    assert len(both.paths.paths) == traced_alone
+    assert len(tracers) == 1
