@@ -255,13 +255,16 @@ def group(table: pa.Table, schema: ma.Schema, defaults: dict[str, str]) -> Situa
 def _combine(keys: list[np.ndarray], n: int) -> tuple[np.ndarray, int]:
     """One code per row for the rows' codes in every key (in the keys' order), renumbered 0..k-1:
     the keys' codes are combined as they are while their product of ranges fits, and renumbered
-    first when it would not."""
+    first when it would not (or when a key's range is wider than it has rows)."""
     if n == 0:
         return np.zeros(0, np.int64), 0
     combined, count = np.zeros(n, np.int64), 1
     for codes in keys:
         low = int(codes.min())
         size = int(codes.max()) - low + 1
+        if size > n:
+            codes, size = _dense(codes)
+            low = 0
         if count * size >= 1 << 62:
             combined, count = _dense(combined)
             if count * size >= 1 << 62:

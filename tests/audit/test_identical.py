@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
+import numpy as np
 import pyarrow as pa
 import pytest
 from flask.testing import FlaskClient
@@ -29,6 +30,7 @@ from hypothesis import strategies as st
 from bingpin.api.audit.columns import wire_answer
 from bingpin.api.audit.partition import Partition
 from bingpin.api.audit.population import Population
+from bingpin.api.audit.situations import _combine
 from bingpin.api.resources.calculations import ENDPOINTS, Endpoint
 from bingpin.rules.core.categories import Category
 from bingpin.rules.registry import policies
@@ -363,3 +365,24 @@ def test_batches_resolved_by_two_threads_at_once_trace_each_situation_once(monke
     assert all(out.equals(expected) for out in outs)
     assert len(both.paths.paths) == traced_alone
     assert len(tracers) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 40).flatmap(
+        lambda n: st.lists(
+            st.lists(st.integers(-(2**62), 2**62), min_size=n, max_size=n)
+            | st.lists(st.integers(0, 3), min_size=n, max_size=n),
+            max_size=5,
+        ).map(lambda keys: (n, keys))
+    )
+)
+def test_situation_codes_number_the_distinct_rows_of_their_keys_in_order(drawn: tuple[int, list[list[int]]]) -> None:
+    """Rows with the same value in every key share a situation, rows that differ in one do not, and
+    situations are numbered 0..k-1 in the keys' order, whatever the keys' ranges."""
+    n, keys = drawn
+    codes, count = _combine([np.array(key, np.int64) for key in keys], n)
+    rows = list(zip(*keys, strict=True)) if keys else [()] * n
+    distinct = sorted(set(rows))
+    assert count == len(distinct)
+    assert codes.tolist() == [distinct.index(row) for row in rows]
