@@ -15,6 +15,7 @@ import contextlib
 import gc
 import signal
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -130,7 +131,18 @@ def main(args: argparse.Namespace) -> int:
         with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
             print(f"bingpin audit: interrupted ({stopped}); nothing written", file=sys.stderr)
         return 128 + stopped.signum
+    except Exception as error:  # a fault of bingpin's, not of the input: the run failed all the same
+        print(f"bingpin audit: {internal_error(error)}; nothing written", file=sys.stderr)
     return EXIT_FAILED
+
+
+def internal_error(error: BaseException) -> str:
+    """One line for an error of the program itself: what it was and where, to report."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    lines = str(error).strip().splitlines()
+    what = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+    return f"内部错误 / internal error ({what}{where}), please report it"
 
 
 def run(args: argparse.Namespace) -> int:

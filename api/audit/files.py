@@ -225,16 +225,17 @@ def guarded(column: pa.ChunkedArray | pa.Array, formulas: bool) -> pa.ChunkedArr
     return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
 
 
-def _leaves(name: str, kind: pa.DataType) -> Iterator[tuple[str, pa.DataType]]:
+def _leaves(name: str, kind: pa.DataType, nested: bool = False) -> Iterator[tuple[str, pa.DataType, bool]]:
     """The Parquet column paths of a field (a list's items are ``NAME.list.element``, a struct's
-    fields ``NAME.FIELD``) and their Arrow types: what the writer's per-column options name."""
+    fields ``NAME.FIELD``: what the writer's per-column options name), their Arrow types, and
+    whether each is inside a list or struct."""
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
-        yield from _leaves(f"{name}.list.element", kind.value_type)
+        yield from _leaves(f"{name}.list.element", kind.value_type, True)
     elif pa.types.is_struct(kind):
         for child in kind:
-            yield from _leaves(f"{name}.{child.name}", child.type)
+            yield from _leaves(f"{name}.{child.name}", child.type, True)
     else:
-        yield name, kind
+        yield name, kind, nested
 
 
 def parquet_options(schema: pa.Schema) -> dict[str, Any]:
@@ -242,11 +243,18 @@ def parquet_options(schema: pa.Schema) -> dict[str, Any]:
     not: trying costs more than the write); statistics (each row group's least and greatest
     value, what a reader skips row groups by) for ids, numbers, dates, flags and plain text, not
     for decimals (slow) nor labels (a pass over every row of every label column for little: a
-    reader looking for a label finds it in the dictionary page). Options name leaf columns: a
-    list of labels is dictionary-encoded as its items' column."""
+    reader looking for a label finds it in the dictionary page). Options name leaf columns, text
+    inside a list as its items' column; labels inside a list (``assumptions``) get plain pages:
+    with dictionary pages, a file of several row groups could not be read back whole by
+    ``ParquetFile.read`` or ``iter_batches`` (pyarrow reads nested labels row group by row group
+    only)."""
     leaves = [leaf for field in schema for leaf in _leaves(field.name, field.type)]
-    text = [path for path, kind in leaves if pa.types.is_dictionary(kind) or pa.types.is_string(kind)]
-    stats = [path for path, kind in leaves if not pa.types.is_decimal(kind) and not pa.types.is_dictionary(kind)]
+    text = [
+        path
+        for path, kind, nested in leaves
+        if pa.types.is_string(kind) or (pa.types.is_dictionary(kind) and not nested)
+    ]
+    stats = [path for path, kind, _ in leaves if not pa.types.is_decimal(kind) and not pa.types.is_dictionary(kind)]
     return {
         "compression": "snappy",
         "use_dictionary": text,

@@ -22,7 +22,7 @@ from bingpin.api.audit import replay
 from bingpin.api.audit.columns import MONEY, Column, answer_columns, answers_table
 from bingpin.api.audit.fen import money_array, to_fen
 from bingpin.api.audit.files import AuditError
-from bingpin.api.audit.population import Population, stable_order
+from bingpin.api.audit.population import Path, Population, stable_order
 from bingpin.api.audit.records import Bodies, normalise, unknown_message
 from bingpin.api.audit.situations import Situations, traced_fields
 from bingpin.api.runner import Answer, Runner, runner_for
@@ -126,14 +126,16 @@ class Partition:
         with the rows' own figures in the columns it traced."""
         population = self.paths
         path_of, found = population.resolve(table, self.bodies)
-        usable = np.array([not p.scalar and p.columnar for p in population.paths] + [False])
+        with population.lock:  # other threads' batches add paths meanwhile: these are the ones to read
+            known = list(population.paths)
+        usable = np.array([not p.scalar and p.columnar for p in known] + [False])
         covered = np.nonzero(usable[path_of])[0]
         if not len(covered):
             return None
         paths = path_of[covered]
-        rows = np.array([p.row for p in population.paths], np.int64)[paths]
+        rows = np.array([p.row for p in known], np.int64)[paths]
         prototypes = population.table()
-        figures = self._figures(found, covered, paths, prototypes.schema)
+        figures = self._figures(known, found, covered, paths, prototypes.schema)
         # the paths' prototypes in the order their records first appear: the labels' order too
         first = np.full(prototypes.num_rows, len(rows), np.int64)
         np.minimum.at(first, rows, np.arange(len(rows), dtype=np.int64))
@@ -151,21 +153,21 @@ class Partition:
                 columns.append(column.take(taken))
         return covered, pa.Table.from_arrays(columns, schema=prototypes.schema)
 
+    @staticmethod
     def _figures(
-        self, found: Situations, covered: np.ndarray, paths: np.ndarray, schema: pa.Schema
+        known: list[Path], found: Situations, covered: np.ndarray, paths: np.ndarray, schema: pa.Schema
     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """The rows' own figures (fen, or days) by output column, and which rows have one (the
-        others keep their prototype's value)."""
-        population = self.paths
+        others keep their prototype's value); ``paths`` are the rows' numbers in ``known``."""
         figures: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        names = {name for number in np.unique(paths).tolist() for name in population.paths[number].outputs}
+        names = {name for number in np.unique(paths).tolist() for name in known[number].outputs}
         for name in names:
             decimals = 2 if schema.field(name).type == MONEY else 0  # fen, or days
             # rows grouped by the form of their figure: paths of many situations share one
             forms: dict[int, replay.Compiled] = {}
             ids: dict[int, int] = {}
-            of_path = np.zeros(len(population.paths), np.int64)  # 0: the prototype's own value
-            for i, path in enumerate(population.paths):
+            of_path = np.zeros(len(known), np.int64)  # 0: the prototype's own value
+            for i, path in enumerate(known):
                 output = path.outputs.get(name)
                 if output is not None:
                     number = ids.setdefault(id(output[0]), len(ids) + 1)

@@ -172,7 +172,9 @@ def type_problem(name: str, field: ma.fields.Field, kind: pa.DataType) -> str | 
         )
     if _is_text(kind) or pa.types.is_null(kind) or test(kind):
         return None
-    return f"列（{name!r}）的类型为 {kind}，无法读取 / column {name!r} is {kind}: {name} takes {what} or text"
+    text = what == "text"
+    takes, hint = ("text: write the column as text", "，请将该列存为文本") if text else (f"{what} or text", "")
+    return f"列（{name!r}）的类型为 {kind}，无法读取{hint} / column {name!r} is {kind}: {name} takes {takes}"
 
 
 def _dates(column: pa.ChunkedArray) -> pa.ChunkedArray:

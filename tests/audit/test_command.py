@@ -213,6 +213,11 @@ def _records(tmp_path: Path) -> Path:
         (["indicators", "{records}", "--jurisdiction", "330400", "--compare", "paid"], "no single figure"),
         (["medical-assistance", "{records}", "--jurisdiction", "330400", "--out", "{records}"], "is the input itself"),
         (["medical-assistance", "{records}", "--jurisdiction", "330400", "--report", "{records}"], "is a file"),
+        (
+            ["medical-assistance", "{coded}", "--compare", "paid"],
+            "列（'jurisdiction'）的类型为 int64，无法读取，请将该列存为文本 / column 'jurisdiction' is int64: "
+            "jurisdiction takes text: write the column as text; nothing was audited",
+        ),
     ],
 )
 def test_a_run_that_cannot_go_on_ends_at_once_with_one_line_and_exit_2(
@@ -220,7 +225,9 @@ def test_a_run_that_cannot_go_on_ends_at_once_with_one_line_and_exit_2(
 ) -> None:
     garbage = tmp_path / "garbage.parquet"
     garbage.write_bytes(b"not parquet at all")
-    paths = {"records": _records(tmp_path), "missing": tmp_path / "missing.parquet", "garbage": garbage}
+    coded = tmp_path / "coded.parquet"  # a jurisdiction code stored as a number
+    pq.write_table(pq.read_table(_records(tmp_path)).append_column("jurisdiction", pa.array([330400])), coded)
+    paths = {"records": _records(tmp_path), "missing": tmp_path / "missing.parquet", "garbage": garbage, "coded": coded}
     out = tmp_path / "out.parquet"
     status = audit("--out", str(out), "--date", "2023-06-01", *[a.format(**paths) for a in arguments])
     err = capsys.readouterr().err

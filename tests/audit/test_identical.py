@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import json
 import re
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from typing import Any
 import marshmallow as ma
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
@@ -386,3 +388,27 @@ def test_situation_codes_number_the_distinct_rows_of_their_keys_in_order(drawn: 
     distinct = sorted(set(rows))
     assert count == len(distinct)
     assert codes.tolist() == [distinct.index(row) for row in rows]
+
+
+def test_a_batch_answered_while_another_traces_reads_the_paths_it_resolved() -> None:
+    """One thread answers a batch of situations already traced while another traces new ones: the
+    paths added meanwhile change nothing in the first thread's answers (it once read the list of
+    paths as it grew: an IndexError). The interpreter switches threads as often as it can, so
+    that the tracing thread adds paths in the middle of the other's work."""
+    records = mixed(3_000, seed=4)
+    north = pc.is_in(records.column("jurisdiction"), value_set=pa.array(["330400", "330300"]))
+    known, new = records.filter(north), records.filter(pc.invert(north))
+    part = Partition("medical-assistance", carry=["record_id", "paid"])
+    expected = part(known).to_pylist()
+    answers = []
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            tracing = pool.submit(part, new)
+            while not tracing.done() or not answers:
+                answers.append(part(known))
+            tracing.result()
+    finally:
+        sys.setswitchinterval(interval)
+    assert all(answer.to_pylist() == expected for answer in answers)

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
 from bingpin.api.audit import engines
+from bingpin.api.audit.partition import Partition
 from tests.audit.test_accounted import COMMON, one_line
 from tests.audit.test_command import SAMPLE, audit
 
@@ -134,22 +136,29 @@ def test_the_formula_guard_covers_dictionary_columns_from_parquet(tmp_path: Path
     assert _column(out, "settlement_id") == ["'=1+1", "ok"]
 
 
-def test_parquet_output_encodes_labels_as_dictionaries_and_keeps_amounts_exact(tmp_path: Path) -> None:
-    """Labels repeat: their pages are dictionaries, the labels inside a list too (the writer's options
-    name a list's items as NAME.list.element, not NAME); amounts are written as exact integers;
-    ids have statistics."""
-    out = tmp_path / "out.parquet"
-    assert audit("medical-assistance", str(SAMPLE), "--out", str(out), *COMMON) in (0, 1)
-    group = pq.ParquetFile(out).metadata.row_group(0)
+def test_parquet_output_encodes_labels_as_dictionaries_and_reads_back_whole(tmp_path: Path) -> None:
+    """Labels repeat: their pages are dictionaries; amounts are written as exact integers; ids and
+    dates have statistics. An output of several row groups (a batch each) reads back the same
+    whole, by ParquetFile.read and iter_batches too (labels inside a list get plain pages: with
+    dictionary pages pyarrow reads them row group by row group only)."""
+    records = pacsv.read_csv(SAMPLE, convert_options=pacsv.ConvertOptions(column_types={"settlement_id": pa.string()}))
+    source, out = tmp_path / "records.parquet", tmp_path / "out.parquet"
+    pq.write_table(records, source, row_group_size=4)
+    assert audit("medical-assistance", str(source), "--out", str(out), *COMMON) in (0, 1)
+    file = pq.ParquetFile(out)
+    assert file.metadata.num_row_groups == 3
+    group = file.metadata.row_group(0)
     chunks = {group.column(i).path_in_schema: group.column(i) for i in range(group.num_columns)}
-    for path in ("jurisdiction_code", "policy_title", "applied_rule", "assumptions.list.element"):
+    for path in ("jurisdiction_code", "policy_title", "applied_rule"):
         assert "RLE_DICTIONARY" in chunks[path].encodings, path
-    assert chunks["date"].statistics.has_min_max
     assert "RLE_DICTIONARY" not in chunks["amount"].encodings
     assert chunks["amount"].physical_type == "INT64"
-    table = pq.read_table(out)
-    assert table.schema.field("assumptions").type == pa.list_(pa.dictionary(pa.int32(), pa.string()))
-    assert any(table.column("assumptions").to_pylist())
+    assert chunks["date"].statistics.has_min_max
+    whole = pq.read_table(out)
+    assert file.read().equals(whole)
+    assert pa.Table.from_batches(list(file.iter_batches(batch_size=5))).to_pylist() == whole.to_pylist()
+    assert whole.schema.field("assumptions").type == pa.list_(pa.dictionary(pa.int32(), pa.string()))
+    assert any(whole.column("assumptions").to_pylist())
 
 
 def test_a_run_started_ignoring_sighup_keeps_ignoring_it() -> None:
@@ -167,3 +176,21 @@ def test_a_run_started_ignoring_sighup_keeps_ignoring_it() -> None:
         assert signal.getsignal(signal.SIGHUP) == signal.SIG_DFL
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+def test_a_fault_of_the_program_ends_the_run_with_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error of bingpin's own during the run (not of the input) is not "discrepancies" (exit 1)
+    nor a traceback: exit 2, one line saying what and where, nothing written."""
+
+    def broken(self: Any, table: Any) -> Any:
+        raise IndexError("index 287 is out of bounds for axis 0 with size 287")
+
+    monkeypatch.setattr(Partition, "__call__", broken)
+    out = tmp_path / "out.parquet"
+    assert audit("medical-assistance", str(SAMPLE), "--out", str(out), *COMMON) == 2
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith("bingpin audit: 内部错误 / internal error (IndexError: index 287 is out of bounds")
+    assert "test_output.py:" in line and line.endswith("nothing written")
+    assert sorted(tmp_path.iterdir()) == []
