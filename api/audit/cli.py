@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bingpin.api.audit.checks import check_arguments, check_columns, check_paths
-from bingpin.api.audit.files import AuditError, Output, Records
+from bingpin.api.audit.files import AuditError, Output, Records, first_line
 from bingpin.api.stopping import STOPPING, Watch, raising_on
 
 EXIT_FAILED = 2
@@ -140,8 +140,7 @@ def internal_error(error: BaseException) -> str:
     """One line for an error of the program itself: what it was and where, to report."""
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    lines = str(error).strip().splitlines()
-    what = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+    what = f"{type(error).__name__}: {first_line(error)}" if str(error).strip() else type(error).__name__
     return f"内部错误 / internal error ({what}{where}), please report it"
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from bingpin.api import stopping
-from bingpin.api.audit.files import AuditError
+from bingpin.api.audit.files import AuditError, first_line
 from bingpin.api.audit.partition import Partition
 from bingpin.api.stopping import Watch, watching
 
@@ -159,7 +159,7 @@ def connect(address: str, timeout: float) -> Any:
     try:
         who = asyncio.run(asyncio.wait_for(_identity(address, timeout), timeout))
     except Exception as error:  # whatever the far end did: one line, the run ends
-        reason = "no answer" if isinstance(error, TimeoutError) else f"{type(error).__name__}: {_first_line(error)}"
+        reason = "no answer" if isinstance(error, TimeoutError) else f"{type(error).__name__}: {first_line(error)}"
         raise AuditError(f"no Dask scheduler answered at {address} within {timeout:g} s ({reason})") from None
     if not isinstance(who, dict) or who.get("type") != "Scheduler":
         kind = who.get("type") if isinstance(who, dict) else type(who).__name__
@@ -169,7 +169,7 @@ def connect(address: str, timeout: float) -> Any:
         with dask.config.set({"distributed.comm.timeouts.connect": seconds}):
             return Client(address, timeout=seconds, set_as_default=False)
     except Exception as error:
-        reason = f"{type(error).__name__}: {_first_line(error)}"
+        reason = f"{type(error).__name__}: {first_line(error)}"
         raise AuditError(f"cannot use the Dask scheduler at {address}: {reason}") from None
 
 
@@ -231,11 +231,6 @@ class Workers:
         )
 
 
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__
-
-
 def dask(
     part: Partition,
     batches: Iterable[pa.Table],
@@ -272,7 +267,7 @@ def dask(
                 "is bingpin installed on every worker, and does each have the memory for a batch?"
             ) from None
         except Exception as error:
-            raise AuditError(f"a Dask worker failed on a batch: {type(error).__name__}: {_first_line(error)}") from None
+            raise AuditError(f"a Dask worker failed on a batch: {type(error).__name__}: {first_line(error)}") from None
         return records, audited, after(records, audited)
 
     try:

@@ -47,18 +47,22 @@ def _decimal_fen(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return low.copy(), fits
 
 
-def _canonical(array: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
-    """Text amounts that are all written as the wire writes them (``1234.50``: two decimals, no
-    sign, no leading zero), read by one cast and checked by writing them back; None when one is
-    written otherwise (read, or not, one by one against the pattern)."""
+def as_written(text: pa.Array, kind: pa.DataType) -> pa.Array | None:
+    """A text column read as ``kind`` by one cast, when every cell is written as Arrow writes that
+    value back (the wire's own form: ``1234.50``, ``2023-06-01``); None when one is written
+    otherwise, or cannot be read so (the caller then reads each cell against its pattern)."""
     try:
-        decimals = pc.cast(array, _TEXT_DECIMAL)
+        values = pc.cast(text, kind)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if pc.equal(pc.cast(decimals, array.type), array).false_count:
-        return None
-    fen, fits = _decimal_fen(decimals)
-    return fen, fits
+    return None if pc.equal(pc.cast(values, text.type), text).false_count else values
+
+
+def _canonical(array: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """Text amounts all written as the wire writes them (two decimals, no sign, no leading zero),
+    in fen; None when one is written otherwise."""
+    decimals = as_written(array, _TEXT_DECIMAL)
+    return None if decimals is None else _decimal_fen(decimals)
 
 
 def to_fen(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:

@@ -126,7 +126,7 @@ class Records:
                 self.names = list(self.schema.names)
                 self.rows = self.parquet.metadata.num_rows
         except (OSError, UnicodeDecodeError, csv.Error, pa.ArrowException) as error:
-            raise AuditError(f"cannot read {path}: {_reason(error)}") from None
+            raise AuditError(f"cannot read {path}: {first_line(error)}") from None
         twice = sorted({name for name in self.names if self.names.count(name) > 1})
         if twice:
             raise AuditError(
@@ -150,12 +150,12 @@ class Records:
                     for batch in reader:
                         yield pa.Table.from_batches([batch])
             else:
+                schema = self.parquet.schema_arrow
                 lists = [
                     f"{f.name}.list.element"
-                    for f in self.parquet.schema_arrow
+                    for f in schema
                     if pa.types.is_list(f.type) and pa.types.is_string(f.type.value_type)
                 ]
-                schema = self.parquet.schema_arrow
                 lists += [f.name for f in schema if f.name in self.labels and pa.types.is_string(f.type)]
                 parquet = pq.ParquetFile(self.path, read_dictionary=lists)  # codes repeat: no strings made
                 # row group by row group: a batch across two cannot hold dictionary-read lists
@@ -163,7 +163,7 @@ class Records:
                     for batch in parquet.iter_batches(batch_size=self.batch_rows, row_groups=[group]):
                         yield pa.Table.from_batches([batch])
         except (OSError, pa.ArrowException) as error:
-            raise AuditError(f"cannot read {self.path}: {_reason(error)}") from None
+            raise AuditError(f"cannot read {self.path}: {first_line(error)}") from None
 
 
 class _Counted(io.RawIOBase):
@@ -185,7 +185,8 @@ class _Counted(io.RawIOBase):
         super().close()
 
 
-def _reason(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
+    """An error's message in one line (its first), or its type's name when it has none."""
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
 
@@ -279,7 +280,7 @@ class Output:
             os.close(handle)
         except OSError as error:
             self._unmake()
-            raise AuditError(f"cannot write {path}: {_reason(error)}") from None
+            raise AuditError(f"cannot write {path}: {first_line(error)}") from None
         self.temporary = Path(name)
 
     def write(self, table: pa.Table) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bingpin.api.audit.fen import to_fen
+from bingpin.api.audit.fen import as_written, to_fen
 from bingpin.api.fields import Money
 
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -83,23 +83,13 @@ def _array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
-def _iso(column: pa.Array) -> pa.Array | None:
-    """Text dates that are all written as ISO days (``2023-06-01``, the wire's form), read by one
-    cast and checked by writing them back; None when one is written otherwise."""
-    try:
-        parsed = pc.cast(column, pa.date32())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    return None if pc.equal(pc.cast(parsed, column.type), column).false_count else parsed
-
-
 def days(column: pa.Array, default: str | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(days since 1970, read, given): a date column as the request reads it, the default
     (``--date``) where a cell is null."""
     flag = int((np.datetime64(default, "D") - _EPOCH).astype(np.int64)) if default else None
     given = _valid(column)
     if (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) and (
-        (iso_dates := _iso(column)) is not None
+        (iso_dates := as_written(column, pa.date32())) is not None
     ):
         values = np.asarray(pc.fill_null(pc.cast(iso_dates, pa.int32()), _ZERO32).to_numpy(False))
         read = given.copy()
@@ -254,8 +244,9 @@ def group(table: pa.Table, schema: ma.Schema, defaults: dict[str, str]) -> Situa
 
 def _combine(keys: list[np.ndarray], n: int) -> tuple[np.ndarray, int]:
     """One code per row for the rows' codes in every key (in the keys' order), renumbered 0..k-1:
-    the keys' codes are combined as they are while their product of ranges fits, and renumbered
-    first when it would not (or when a key's range is wider than it has rows)."""
+    the keys' codes are combined as they are while their product of ranges fits int64; a key whose
+    range is wider than it has rows is renumbered first, and the codes so far when the product
+    would not fit (then both are at most ``n``, and ``n * n`` fits)."""
     if n == 0:
         return np.zeros(0, np.int64), 0
     combined, count = np.zeros(n, np.int64), 1
@@ -267,9 +258,6 @@ def _combine(keys: list[np.ndarray], n: int) -> tuple[np.ndarray, int]:
             low = 0
         if count * size >= 1 << 62:
             combined, count = _dense(combined)
-            if count * size >= 1 << 62:
-                codes, size = _dense(codes)
-                low = 0
         combined = combined * size + (codes - low)
         count *= size
     return _dense(combined)
