@@ -14,6 +14,7 @@ Parquet output holds typed values and is never changed.
 
 from __future__ import annotations
 
+import base64
 import codecs
 import contextlib
 import csv
@@ -239,29 +240,55 @@ def _leaves(name: str, kind: pa.DataType, nested: bool = False) -> Iterator[tupl
         yield name, kind, nested
 
 
+def _whole_numbers(kind: pa.DataType) -> bool:
+    """Written as whole numbers: integers, dates, and decimals of at most 18 digits (as integers)."""
+    return pa.types.is_integer(kind) or pa.types.is_date32(kind) or (pa.types.is_decimal(kind) and kind.precision <= 18)
+
+
 def parquet_options(schema: pa.Schema) -> dict[str, Any]:
-    """Dictionary pages for labels and text (which repeat), none for ids and amounts (which do
-    not: trying costs more than the write); statistics (each row group's least and greatest
-    value, what a reader skips row groups by) for ids, numbers, dates, flags and plain text, not
-    for decimals (slow) nor labels (a pass over every row of every label column for little: a
-    reader looking for a label finds it in the dictionary page). Options name leaf columns, text
-    inside a list as its items' column; labels inside a list (``assumptions``) get plain pages:
-    with dictionary pages, a file of several row groups could not be read back whole by
-    ``ParquetFile.read`` or ``iter_batches`` (pyarrow reads nested labels row group by row group
-    only)."""
+    """Dictionary pages for labels and text (which repeat), inside lists too; delta pages for whole
+    numbers (ids, amounts as integers, dates: the differences are small, and a run of ids is
+    nearly nothing); statistics (each row group's least and greatest value, what a reader skips
+    row groups by) for ids, numbers, dates, flags and plain text, not for decimals (slow) nor
+    labels (a pass over every row of every label column for little: a reader looking for a label
+    finds it in the dictionary page). Options name leaf columns, text inside a list as its items'
+    column. :func:`parquet_writer` writes a file with them."""
     leaves = [leaf for field in schema for leaf in _leaves(field.name, field.type)]
-    text = [
-        path
-        for path, kind, nested in leaves
-        if pa.types.is_string(kind) or (pa.types.is_dictionary(kind) and not nested)
-    ]
+    text = [path for path, kind, _ in leaves if _is_text(kind) or pa.types.is_dictionary(kind)]
     stats = [path for path, kind, _ in leaves if not pa.types.is_decimal(kind) and not pa.types.is_dictionary(kind)]
     return {
         "compression": "snappy",
         "use_dictionary": text,
+        "column_encoding": {path: "DELTA_BINARY_PACKED" for path, kind, _ in leaves if _whole_numbers(kind)},
         "write_statistics": stats,
         "store_decimal_as_integer": True,
     }
+
+
+def plain_type(kind: pa.DataType) -> pa.DataType:
+    """``kind`` with its labels (Arrow dictionaries) as their values' type."""
+    if pa.types.is_dictionary(kind):
+        return kind.value_type
+    if pa.types.is_list(kind):
+        return pa.list_(plain_type(kind.value_type))
+    return kind
+
+
+def parquet_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """A Parquet writer with :func:`parquet_options`. The file declares labels inside a list
+    (``assumptions``) as text: its stored Arrow schema (``ARROW:schema``, what pyarrow reads
+    types back by) is ``schema`` with those lists plain. The pages are the same; read as
+    dictionaries, a file of several row groups could be read back only row group by row group
+    (pyarrow does not join nested dictionaries across row groups). Top-level labels are still
+    read back as dictionaries."""
+    writer = pq.ParquetWriter(str(path), schema, **parquet_options(schema))
+    declared = pa.schema(
+        [field.with_type(plain_type(field.type)) if pa.types.is_list(field.type) else field for field in schema],
+        schema.metadata,
+    )
+    if not declared.equals(schema):
+        writer.add_key_value_metadata({"ARROW:schema": base64.b64encode(declared.serialize().to_pybytes())})
+    return writer
 
 
 class Output:
@@ -293,7 +320,7 @@ class Output:
             if self.csv:
                 self.writer = pacsv.CSVWriter(str(self.temporary), table.schema)
             else:
-                self.writer = pq.ParquetWriter(str(self.temporary), table.schema, **parquet_options(table.schema))
+                self.writer = parquet_writer(self.temporary, table.schema)
         self.writer.write_table(table)
 
     def commit(self) -> None:

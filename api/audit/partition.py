@@ -21,8 +21,8 @@ import pyarrow.compute as pc
 from bingpin.api.audit import replay
 from bingpin.api.audit.columns import MONEY, Column, answer_columns, answers_table
 from bingpin.api.audit.fen import money_array, to_fen
-from bingpin.api.audit.files import AuditError
-from bingpin.api.audit.population import Path, Population, stable_order
+from bingpin.api.audit.files import AuditError, plain_type
+from bingpin.api.audit.population import Path, Population, ranges, stable_order
 from bingpin.api.audit.records import Bodies, normalise, unknown_message
 from bingpin.api.audit.situations import Situations, traced_fields
 from bingpin.api.runner import Answer, Runner, runner_for
@@ -149,6 +149,8 @@ class Partition:
                 columns.append(_filled(column, rows, *figures[field.name]))
             elif pa.types.is_dictionary(field.type):
                 columns.append(_first_seen(column, rows, seen))
+            elif pa.types.is_list(field.type) and pa.types.is_dictionary(field.type.value_type):
+                columns.append(_first_seen_items(column, rows, seen))
             else:
                 columns.append(column.take(taken))
         return covered, pa.Table.from_arrays(columns, schema=prototypes.schema)
@@ -231,20 +233,43 @@ class Partition:
         return pc.if_else(pa.array(different), money, pa.scalar(None, money.type)), pa.array(compared)
 
 
+def _in_order(column: pa.DictionaryArray, seen: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """Each entry of a label column renumbered to the labels the entries ``seen`` use, in that
+    order (-1: missing, or a label none of them uses), and those labels."""
+    valid = np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    indices = np.asarray(pc.fill_null(column.indices, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    order = np.array(list(dict.fromkeys(indices[seen][valid[seen]].tolist())), np.int64)
+    renumber = np.full(max(len(column.dictionary), 1), -1, np.int32)
+    renumber[order] = np.arange(len(order), dtype=np.int32)
+    return np.where(valid, renumber[indices], -1), column.dictionary.take(pa.array(order, pa.int64()))
+
+
+def _labels(codes: np.ndarray, dictionary: pa.Array) -> pa.DictionaryArray:
+    missing = codes < 0
+    return pa.DictionaryArray.from_arrays(
+        pa.array(codes, pa.int32(), mask=missing if missing.any() else None), dictionary
+    )
+
+
 def _first_seen(column: pa.DictionaryArray, rows: np.ndarray, seen: np.ndarray) -> pa.DictionaryArray:
     """A label column of the prototypes, taken for each record (``rows``: its prototype), with only
     the labels the records use, in the order they first appear (as the rule's own answers are
     written): what a batch writes depends on the batch, not on which paths the process traced
     before (another Dask worker, another thread's batches). ``seen`` are the prototypes in the
     order their records first appear."""
-    valid = np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-    indices = np.asarray(pc.fill_null(column.indices, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    order = np.array(list(dict.fromkeys(indices[seen][valid[seen]].tolist())), np.int64)
-    renumber = np.zeros(max(len(column.dictionary), 1), np.int32)
-    renumber[order] = np.arange(len(order), dtype=np.int32)
-    missing = None if valid[seen].all() else ~valid[rows]
-    kept = pa.array(renumber[indices][rows], pa.int32(), mask=missing)
-    return pa.DictionaryArray.from_arrays(kept, column.dictionary.take(pa.array(order, pa.int64())))
+    codes, dictionary = _in_order(column, seen)
+    return _labels(codes[rows], dictionary)
+
+
+def _first_seen_items(column: pa.ListArray, rows: np.ndarray, seen: np.ndarray) -> pa.ListArray:
+    """:func:`_first_seen` for a list of labels (``assumptions``): the items' labels renumbered on
+    the prototypes, then each record takes its prototype's list."""
+    offsets = np.asarray(column.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
+    lengths = offsets[seen + 1] - offsets[seen]
+    codes, dictionary = _in_order(column.values, ranges(offsets[seen], lengths, np.cumsum(lengths) - lengths))
+    missing = None if column.null_count == 0 else column.is_null()
+    items = pa.ListArray.from_arrays(column.offsets, _labels(codes, dictionary), mask=missing)
+    return items.take(pa.array(rows))
 
 
 def _filled(column: pa.Array, rows: np.ndarray, values: np.ndarray, given: np.ndarray) -> pa.Array:
@@ -277,15 +302,7 @@ def read_flags(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     return values, read
 
 
-def _plain_type(kind: pa.DataType) -> pa.DataType:
-    if pa.types.is_dictionary(kind):
-        return kind.value_type
-    if pa.types.is_list(kind):
-        return pa.list_(_plain_type(kind.value_type))
-    return kind
-
-
 def plain(table: pa.Table) -> pa.Table:
     """``table`` with labels decoded to strings (for engines without Arrow dictionaries, e.g. Spark)."""
-    schema = pa.schema([pa.field(f.name, _plain_type(f.type), f.nullable) for f in table.schema])
+    schema = pa.schema([pa.field(f.name, plain_type(f.type), f.nullable) for f in table.schema])
     return table.cast(schema)

@@ -63,7 +63,7 @@ _OPS = {op: number for number, op in enumerate(OPERATORS)}
 _HOLDS = np.array([[compare(sign, 0) for sign in (-1, 0, 1)] for compare in OPERATORS.values()], bool)
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+def ranges(starts: np.ndarray, lengths: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """``concatenate([arange(start, start + length) ...])``: ``offsets`` are the running sums of
     ``lengths`` before each."""
     return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
@@ -335,7 +335,7 @@ class Population:
                     begin, end = starts[unseen].tolist(), [ends[at] for at in unseen.tolist()]
                     again = self._known(ordered, begin, end, now, found.largest)
                     lengths = np.array(end, np.int64) - starts[unseen]
-                    rows = _ranges(starts[unseen], lengths, np.cumsum(lengths) - lengths)
+                    rows = ranges(starts[unseen], lengths, np.cumsum(lengths) - lengths)
                     chosen[rows] = again[rows]
                     unseen = self._unseen(chosen, starts)
                 for at in unseen.tolist():
@@ -372,7 +372,7 @@ class Population:
             return chosen
         first, lengths, numbers = (np.array(each, np.int64) for each in zip(*pairs, strict=True))
         offsets = np.cumsum(lengths) - lengths
-        rows = _ranges(first, lengths, offsets)  # each pair's rows, pair after pair
+        rows = ranges(first, lengths, offsets)  # each pair's rows, pair after pair
         failed = np.zeros(len(rows), bool)
         uses: dict[int, tuple[replay.Compiled, list[tuple[int, int, bool]]]] = {}
         for pair, number in enumerate(numbers.tolist()):
@@ -385,7 +385,7 @@ class Population:
                     failed[own] |= np.abs(columns[name][rows[own]]) > path.ceiling
         for check, checked in uses.values():
             which, ops, taken = (np.array(each) for each in zip(*checked, strict=True))
-            at = _ranges(offsets[which], lengths[which], np.cumsum(lengths[which]) - lengths[which])
+            at = ranges(offsets[which], lengths[which], np.cumsum(lengths[which]) - lengths[which])
             try:
                 values = check({name: columns[name][rows[at]] for name in check.columns}, len(at))
             except OverflowError:  # the paths that check it take no rows (as Path.holds)

@@ -137,10 +137,11 @@ def test_the_formula_guard_covers_dictionary_columns_from_parquet(tmp_path: Path
 
 
 def test_parquet_output_encodes_labels_as_dictionaries_and_reads_back_whole(tmp_path: Path) -> None:
-    """Labels repeat: their pages are dictionaries; amounts are written as exact integers; ids and
-    dates have statistics. An output of several row groups (a batch each) reads back the same
-    whole, by ParquetFile.read and iter_batches too (labels inside a list get plain pages: with
-    dictionary pages pyarrow reads them row group by row group only)."""
+    """Labels repeat: their pages are dictionaries, inside lists too; amounts are written as exact
+    integers, with dates and ids in delta pages; ids and dates have statistics. An output of
+    several row groups (a batch each) reads back the same whole, by ParquetFile.read and
+    iter_batches too (the file declares the labels inside a list as text: read as dictionaries,
+    pyarrow could read them row group by row group only)."""
     records = pacsv.read_csv(SAMPLE, convert_options=pacsv.ConvertOptions(column_types={"settlement_id": pa.string()}))
     source, out = tmp_path / "records.parquet", tmp_path / "out.parquet"
     pq.write_table(records, source, row_group_size=4)
@@ -149,15 +150,18 @@ def test_parquet_output_encodes_labels_as_dictionaries_and_reads_back_whole(tmp_
     assert file.metadata.num_row_groups == 3
     group = file.metadata.row_group(0)
     chunks = {group.column(i).path_in_schema: group.column(i) for i in range(group.num_columns)}
-    for path in ("jurisdiction_code", "policy_title", "applied_rule"):
+    for path in ("jurisdiction_code", "policy_title", "applied_rule", "assumptions.list.element"):
         assert "RLE_DICTIONARY" in chunks[path].encodings, path
-    assert "RLE_DICTIONARY" not in chunks["amount"].encodings
+    for path in ("amount", "date", "discrepancy"):
+        assert "RLE_DICTIONARY" not in chunks[path].encodings, path
+        assert "DELTA_BINARY_PACKED" in chunks[path].encodings, path
     assert chunks["amount"].physical_type == "INT64"
     assert chunks["date"].statistics.has_min_max
     whole = pq.read_table(out)
     assert file.read().equals(whole)
     assert pa.Table.from_batches(list(file.iter_batches(batch_size=5))).to_pylist() == whole.to_pylist()
-    assert whole.schema.field("assumptions").type == pa.list_(pa.dictionary(pa.int32(), pa.string()))
+    assert whole.schema.field("assumptions").type == pa.list_(pa.string())
+    assert whole.schema.field("policy_title").type == pa.dictionary(pa.int32(), pa.string())
     assert any(whole.column("assumptions").to_pylist())
 
 
@@ -194,3 +198,19 @@ def test_a_fault_of_the_program_ends_the_run_with_one_line_and_exit_2(
     assert line.startswith("bingpin audit: 内部错误 / internal error (IndexError: index 287 is out of bounds")
     assert "test_output.py:" in line and line.endswith("nothing written")
     assert sorted(tmp_path.iterdir()) == []
+
+
+def test_what_a_batch_writes_does_not_depend_on_what_was_traced_before() -> None:
+    """A batch's labels, top-level and inside ``assumptions``, are those its records use, in the
+    order they first appear: the same table, dictionaries included, whether the process answered
+    other records before (another thread's batches, a Dask worker's earlier partitions) or not."""
+    from tests.audit.synthetic import mixed
+
+    before, batch = mixed(3_000, seed=1), mixed(3_000, seed=2)
+    fresh = Partition("medical-assistance", compare="paid", carry=["record_id"])(batch)
+    used = Partition("medical-assistance", compare="paid", carry=["record_id"])
+    used(before)
+    again = used(batch)
+    assert again.equals(fresh)
+    items = again.column("assumptions").combine_chunks().values
+    assert len(items.dictionary) == len(set(items.to_pylist()))  # only the labels the batch uses

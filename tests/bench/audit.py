@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bingpin.api.audit.fen import money_array, to_fen
-from bingpin.api.audit.files import parquet_options
+from bingpin.api.audit.files import parquet_options, parquet_writer
 from bingpin.rules.registry import policies
 from tests.audit.synthetic import MEDICAL_ASSISTANCE, jiaxing, mixed
 
@@ -129,11 +129,15 @@ def audit(source: Path, target: Path, kind: str) -> tuple[float, float, float, s
 
 
 def output_write(audited: Path, target: Path) -> tuple[float, float]:
-    """Writing the audit's whole output (already in memory) with the same options: (wall, CPU)
-    seconds, the part of the gap to the floor that is the output's width (the floor writes 2 columns)."""
-    table = pq.read_table(audited)
+    """Writing the audit's whole output (already in memory, a row group at a time and with labels
+    as dictionaries, as the audit has it) with the same writer: (wall, CPU) seconds, the part of
+    the gap to the floor that is the output's width (the floor writes 2 columns)."""
+    file = pq.ParquetFile(audited, read_dictionary=["assumptions.list.element"])
+    groups = [file.read_row_group(i) for i in range(file.num_row_groups)]
     start, cpu = time.perf_counter(), time.process_time()
-    pq.write_table(table, target, **parquet_options(table.schema))
+    with parquet_writer(target, groups[0].schema) as writer:
+        for group in groups:
+            writer.write_table(group)
     return time.perf_counter() - start, time.process_time() - cpu
 
 
