@@ -10,7 +10,6 @@ those go to the rule one by one.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
 
@@ -113,8 +112,8 @@ def _apply(op: str, inner: list[tuple[Compiled, int]], columns: Columns, n: int)
     return np.minimum(*values) if op == "min" else np.maximum(*values)
 
 
-_COMPILED: dict[tuple[Any, ...], Compiled] = {}
-_CEILINGS: dict[tuple[Any, ...], int] = {}
+_COMPILED: dict[int, Compiled] = {}
+_CEILINGS: dict[int, int] = {}
 
 
 def compiled(form: Form) -> Compiled:

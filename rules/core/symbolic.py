@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
+import itertools
 import operator
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,6 +52,21 @@ def _hash(item: object, fields: tuple[Any, ...]) -> int:
     return found
 
 
+#: Each form and atom as written, by its number (:func:`_number`).
+_NUMBERS: dict[tuple[Any, ...], int] = {}
+_NEXT = itertools.count()
+
+
+def _number(written: tuple[Any, ...]) -> int:
+    """The one number of a form or atom as written (its parts by their numbers) in this process:
+    a key compared and hashed in one step however deep the form (threads may number the same
+    form at once: both get the number set first)."""
+    found = _NUMBERS.get(written)
+    if found is None:
+        found = _NUMBERS.setdefault(written, next(_NEXT))
+    return found
+
+
 @dataclass(frozen=True)
 class Atom:
     """An input column (``column``: its integer form at ``scale`` decimals), or ``op`` applied to
@@ -61,11 +78,11 @@ class Atom:
     args: tuple[Form, ...] = ()
 
     @property
-    def identity(self) -> tuple[Any, ...]:
-        found = self.__dict__.get("_identity")
+    def identity(self) -> int:
+        found: int | None = self.__dict__.get("_identity")
         if found is None:
             args = tuple(form.identity for form in self.args)
-            found = self.__dict__["_identity"] = (self.column, self.scale, self.op, args)
+            found = self.__dict__["_identity"] = _number((self.column, self.scale, self.op, args))
         return found
 
     def __hash__(self) -> int:
@@ -87,13 +104,13 @@ class Form:
         return Form(terms, self.constant + sign * other.constant)
 
     @property
-    def identity(self) -> tuple[Any, ...]:
+    def identity(self) -> int:
         """The form as written, exponents included (``0.80`` is not ``0.8``: equal values, but
-        not the same scale, so not the same evaluation); forms compare by value."""
-        found = self.__dict__.get("_identity")
+        not the same scale, so not the same evaluation), as a number; forms compare by value."""
+        found: int | None = self.__dict__.get("_identity")
         if found is None:
             terms = tuple((atom.identity, str(c)) for atom, c in self.terms)
-            found = self.__dict__["_identity"] = terms, str(self.constant)
+            found = self.__dict__["_identity"] = _number((terms, str(self.constant)))
         return found
 
     def __hash__(self) -> int:
@@ -107,7 +124,9 @@ def constant(value: Decimal | int) -> Form:
     return Form((), Decimal(value))
 
 
+@functools.cache
 def column(name: str, scale: int) -> Form:
+    """The form of an input column (one per column and scale: forms are never changed)."""
     return Form(((Atom(name, scale), Decimal(1)),))
 
 
