@@ -162,7 +162,8 @@ class Partition:
         """The rows' own figures (fen, or days) by output column, and which rows have one (the
         others keep their prototype's value); ``paths`` are the rows' numbers in ``known``."""
         figures: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        names = {name for number in np.unique(paths).tolist() for name in known[number].outputs}
+        present = np.flatnonzero(np.bincount(paths, minlength=len(known))).tolist()
+        names = {name for number in present for name in known[number].outputs}
         for name in names:
             decimals = 2 if schema.field(name).type == MONEY else 0  # fen, or days
             # rows grouped by the form of their figure: paths of many situations share one
@@ -175,16 +176,20 @@ class Partition:
                     number = ids.setdefault(id(output[0]), len(ids) + 1)
                     forms[number], of_path[i] = output[0], number
             which = of_path[paths]
-            order = stable_order(which, len(ids) + 1)
-            numbers, starts = np.unique(which[order], return_index=True)
-            ends = [*starts[1:].tolist(), len(order)]
+            counts = np.bincount(which, minlength=len(ids) + 1)
+            numbers = (np.flatnonzero(counts[1:]) + 1).tolist()  # the forms the rows use
+            groups: list[tuple[int, Any]]
+            if len(numbers) == 1 and counts[numbers[0]] == len(paths):
+                groups = [(numbers[0], slice(None))]  # one form for every row (the date, say)
+            else:
+                order = stable_order(which, len(ids) + 1)
+                ends = np.cumsum(counts)
+                groups = [(number, order[ends[number] - counts[number] : ends[number]]) for number in numbers]
             values, given = np.zeros(len(paths), np.int64), np.zeros(len(paths), bool)
-            for number, start, end in zip(numbers.tolist(), starts.tolist(), ends, strict=True):
-                if number == 0:
-                    continue
-                form, at = forms[number], order[start:end]  # positions in ``covered``
+            for number, at in groups:  # ``at``: positions in ``covered``
+                form = forms[number]
                 own = {column: found.traced[column][covered[at]] for column in form.columns}
-                values[at] = form(own, len(at)) * np.int64(10 ** (decimals - form.scale))
+                values[at] = form(own, len(covered[at])) * np.int64(10 ** (decimals - form.scale))
                 given[at] = True
             figures[name] = values, given
         return figures

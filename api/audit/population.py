@@ -395,9 +395,11 @@ class Population:
             failed[at] |= holds != np.repeat(taken, lengths[which])
         taking = np.flatnonzero(~failed)
         pair_of = np.repeat(np.arange(len(pairs)), lengths)[taking]
-        found, first_taken = np.unique(rows[taking], return_index=True)  # a row's first pair: its first path
+        first = np.full(total, len(pairs), np.int64)  # a row's first pair that holds: its first path
+        np.minimum.at(first, rows[taking], pair_of)
+        found = np.flatnonzero(first < len(pairs))
         scalar = np.array([self.paths[number].scalar for number in numbers.tolist()])
-        chosen[found] = np.where(scalar, -1, numbers)[pair_of[first_taken]]
+        chosen[found] = np.where(scalar, -1, numbers)[first[found]]
         return chosen
 
     def _situation(
