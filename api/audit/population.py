@@ -287,6 +287,10 @@ class Population:
 
     def __init__(self, runner: Runner, columns: list[Column], explain: bool = False) -> None:
         self.runner, self.columns, self.explain = runner, columns, explain
+        #: Each output column, where it sits in an answer, and the figure it takes from a marker:
+        #: an amount (``f``) in fen, a date (``date``) in days, or none.
+        kinds = {MONEY: ("f", 2), pa.date32(): ("date", 0)}
+        self.figures = [(each.name, each.path, kinds.get(each.type)) for each in columns]
         self.lock = threading.Lock()
         #: Held while a batch traces its situations not seen yet.
         self.tracing = threading.Lock()
@@ -539,15 +543,12 @@ class Population:
         _, result, error = template
         if marked(error):
             path.columnar = False
-        for each in self.columns:
-            value = _lookup(result, each.path)
+        for name, where, figure in self.figures:
+            value = _lookup(result, where)
             number = mark_index(value) if isinstance(value, str) else None
-            kind = marks[number].how if number is not None else None
-            decimals = (
-                2 if each.type == MONEY and kind == "f" else 0 if each.type == pa.date32() and kind == "date" else None
-            )
+            decimals = None if number is None or figure is None or marks[number].how != figure[0] else figure[1]
             if number is not None and decimals is not None and path.written[number].scale <= decimals:
-                path.outputs[each.name] = (path.written[number], decimals)
+                path.outputs[name] = (path.written[number], decimals)
             elif marked(value):
                 path.columnar = False
         return path

@@ -323,11 +323,14 @@ class Traced(_Compared):
 class TracedDate(_Compared):
     """A date standing for a column of dates (its form counts days since 1970)."""
 
-    __slots__ = ("form", "value")
+    __slots__ = ("_compared", "form", "value")
 
     def __init__(self, value: dt.date, form: Form) -> None:
         self.value = value
         self.form = form
+        #: The comparisons with constant dates made in one recording, and their branches (a rule
+        #: compares a case's date with the same period boundaries many times).
+        self._compared: tuple[Recording, dict[tuple[dt.date, str], bool]] | None = None
 
     def __repr__(self) -> str:
         return f"TracedDate({self.value!r})"
@@ -340,9 +343,20 @@ class TracedDate(_Compared):
         raise Untraceable(f"a date compared with {type(other).__name__}")
 
     def _compare(self, other: object, op: str) -> bool:
+        recording = _current()
+        if type(other) is dt.date:  # a constant: its guard is recorded once per recording
+            if self._compared is None or self._compared[0] is not recording:
+                self._compared = (recording, {})
+            found = self._compared[1].get((other, op))
+            if found is None:
+                found = self._compared[1][other, op] = self._guard(recording, other, op)
+            return found
+        return self._guard(recording, other, op)
+
+    def _guard(self, recording: Recording, other: object, op: str) -> bool:
         value, form = self._other(other)
         taken = OPERATORS[op](self.value, value)
-        return _current().guard(self.form.plus(form, -1), op, taken)
+        return recording.guard(self.form.plus(form, -1), op, taken)
 
     def __hash__(self) -> int:
         raise Untraceable("a date used as a key")
