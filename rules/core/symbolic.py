@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 EPOCH = dt.date(1970, 1, 1)
 _CENT = Decimal("0.01")
@@ -41,15 +41,6 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 
 class Untraceable(Exception):
     """The rule did something with a stand-in that a form cannot record."""
-
-
-def _hash(item: object, fields: tuple[Any, ...]) -> int:
-    """The hash of a frozen item's ``fields`` (as the dataclass's own), kept: forms nest, and are
-    hashed each time one is combined or recorded."""
-    found: int | None = item.__dict__.get("_hash")
-    if found is None:
-        found = item.__dict__["_hash"] = hash(fields)
-    return found
 
 
 #: Each form and atom as written, by its number (:func:`_number`).
@@ -67,39 +58,76 @@ def _number(written: tuple[Any, ...]) -> int:
     return found
 
 
-@dataclass(frozen=True)
 class Atom:
     """An input column (``column``: its integer form at ``scale`` decimals), or ``op`` applied to
-    ``args``: ``round`` (half up to the fen, ``scale`` 2), ``min`` or ``max`` (of two forms)."""
+    ``args``: ``round`` (half up to the fen, ``scale`` 2), ``min`` or ``max`` (of two forms).
+    Never changed once made; atoms compare by value."""
 
-    column: str | None
-    scale: int
-    op: str = "column"
-    args: tuple[Form, ...] = ()
+    __slots__ = ("_hash", "_identity", "args", "column", "op", "scale")
+
+    def __init__(self, column: str | None, scale: int, op: str = "column", args: tuple[Form, ...] = ()) -> None:
+        self.column, self.scale, self.op, self.args = column, scale, op, args
+        self._hash: int | None = None
+        self._identity: int | None = None
+
+    def _fields(self) -> tuple[Any, ...]:
+        return self.column, self.scale, self.op, self.args
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        return isinstance(other, Atom) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        # kept: forms nest, and are hashed each time one is combined or recorded
+        if self._hash is None:
+            self._hash = hash(self._fields())
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"Atom({self.column!r}, {self.scale!r}, {self.op!r}, {self.args!r})"
 
     @property
     def identity(self) -> int:
-        found: int | None = self.__dict__.get("_identity")
-        if found is None:
+        if self._identity is None:
             args = tuple(form.identity for form in self.args)
-            found = self.__dict__["_identity"] = _number((self.column, self.scale, self.op, args))
-        return found
+            self._identity = _number((self.column, self.scale, self.op, args))
+        return self._identity
+
+
+_ZERO = Decimal(0)
+
+
+class Form:
+    """``constant + sum(coefficient x atom)``, exactly (coefficients as written, e.g. ``0.90``).
+    Never changed once made; forms compare by value."""
+
+    __slots__ = ("_hash", "_identity", "constant", "terms")
+
+    def __init__(self, terms: tuple[tuple[Atom, Decimal], ...] = (), constant: Decimal = _ZERO) -> None:
+        self.terms, self.constant = terms, constant
+        self._hash: int | None = None
+        self._identity: int | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        return isinstance(other, Form) and self.terms == other.terms and self.constant == other.constant
 
     def __hash__(self) -> int:
-        return _hash(self, (self.column, self.scale, self.op, self.args))
+        if self._hash is None:
+            self._hash = hash((self.terms, self.constant))
+        return self._hash
 
-
-@dataclass(frozen=True)
-class Form:
-    """``constant + sum(coefficient x atom)``, exactly (coefficients as written, e.g. ``0.90``)."""
-
-    terms: tuple[tuple[Atom, Decimal], ...] = ()
-    constant: Decimal = Decimal(0)
+    def __repr__(self) -> str:
+        return f"Form({self.terms!r}, {self.constant!r})"
 
     def plus(self, other: Form, sign: int = 1) -> Form:
+        if not other.terms:
+            return Form(self.terms, self.constant + sign * other.constant)
         merged = dict(self.terms)
         for atom, coefficient in other.terms:
-            merged[atom] = merged.get(atom, Decimal(0)) + sign * coefficient
+            merged[atom] = merged.get(atom, _ZERO) + sign * coefficient
         terms = tuple((a, c) for a, c in merged.items() if c != 0)
         return Form(terms, self.constant + sign * other.constant)
 
@@ -107,14 +135,10 @@ class Form:
     def identity(self) -> int:
         """The form as written, exponents included (``0.80`` is not ``0.8``: equal values, but
         not the same scale, so not the same evaluation), as a number; forms compare by value."""
-        found: int | None = self.__dict__.get("_identity")
-        if found is None:
+        if self._identity is None:
             terms = tuple((atom.identity, str(c)) for atom, c in self.terms)
-            found = self.__dict__["_identity"] = _number((terms, str(self.constant)))
-        return found
-
-    def __hash__(self) -> int:
-        return _hash(self, (self.terms, self.constant))
+            self._identity = _number((terms, str(self.constant)))
+        return self._identity
 
     def times(self, factor: Decimal) -> Form:
         return Form(tuple((a, c * factor) for a, c in self.terms if c * factor != 0), self.constant * factor)
@@ -141,8 +165,7 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-@dataclass(frozen=True)
-class Guard:
+class Guard(NamedTuple):
     """``form OP 0`` held (``taken``) for the exemplar: the branch its records share."""
 
     form: Form
@@ -150,8 +173,7 @@ class Guard:
     taken: bool
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """What a marker in text stands for: ``form`` written as ``how`` (``f``: an amount, ``date``,
     ``int``), its form at ``scale`` decimals."""
 
