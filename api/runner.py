@@ -63,14 +63,22 @@ class Runner:
         """(status, result, error) exactly as the single endpoint answers ``body``; without
         ``detailed``, an invalid body's error leaves out its field messages (a batch past
         :data:`~api.schemas.batch.MAX_DETAILED_ERRORS` failed cases)."""
+        args, refused = self.read(body, detailed)
+        return self.answer(args, explain) if refused is None else refused
+
+    def read(self, body: Any, detailed: bool = True) -> tuple[Any, Answer | None]:
+        """``body`` read by the request schema (and None), or None and the answer refusing it."""
         try:
             try:
-                args = self.load(body)
+                return self.load(body), None
             except Fallback:
-                args = self._marshmallow_load(body)
+                return self._marshmallow_load(body), None
         except ma.ValidationError as error:
             messages = errors.flatten({"json": error.messages}) if detailed else {}
-            return 422, None, errors.payload(*errors.CODES[422], messages)
+            return None, (422, None, errors.payload(*errors.CODES[422], messages))
+
+    def answer(self, args: dict[str, Any], explain: bool) -> Answer:
+        """(status, result, error) for a body already read (:meth:`read`)."""
         try:
             case = self.endpoint.build(args)
             policy, outcome = calculate(self.endpoint.path, args["jurisdiction"], case, explain)

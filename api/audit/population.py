@@ -24,7 +24,6 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-import marshmallow as ma
 import numpy as np
 import orjson
 import pyarrow as pa
@@ -35,7 +34,6 @@ from bingpin.api.audit.columns import MONEY, Column, answers_table
 from bingpin.api.audit.fen import money_array
 from bingpin.api.audit.records import Bodies
 from bingpin.api.audit.situations import Situations, group
-from bingpin.api.compiled import Fallback
 from bingpin.api.resources.calculations import shape
 from bingpin.api.runner import Answer, Runner
 from bingpin.rules.core.errors import BingpinError
@@ -476,14 +474,10 @@ class Population:
 
     def _trace(self, body: dict[str, Any], values: dict[str, int], scales: dict[str, int]) -> Path:
         """The exemplar's path: its answer and, traced, its guards and the forms of its figures."""
-        answer = self.runner.one(body, self.explain)
-        try:
-            try:
-                args = self.runner.load(body)
-            except Fallback:
-                args = ma.Schema.load(self.runner.request, body)
-        except ma.ValidationError:
+        args, refused = self.runner.read(body)
+        if refused is not None:  # refused as the body is read: answered by the rule, one by one
             return Path(())
+        answer = self.runner.answer(args, self.explain)  # as Runner.one answers it
         standing = dict(args)
         for name, scale in scales.items():
             given = args.get(name)
