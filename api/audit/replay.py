@@ -10,6 +10,7 @@ those go to the rule one by one.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
@@ -79,36 +80,45 @@ class Compiled:
 
     def __init__(self, form: Form) -> None:
         self.scale = scale(form)
-        self.constant = _integer(form.constant, self.scale)
-        self.terms: list[tuple[str | tuple[str, list[tuple[Compiled, int]]], int]] = []
+        self.constant = _int64(_integer(form.constant, self.scale))
+        self.terms: list[tuple[str | tuple[str, list[tuple[Compiled, Any]]], Any]] = []
         self.columns = sorted(columns_of(form))
         for atom, coefficient in form.terms:
-            factor = _integer(coefficient, self.scale - atom.scale)
+            factor = _int64(_integer(coefficient, self.scale - atom.scale))
             if atom.op == "column":
                 assert atom.column is not None
                 self.terms.append((atom.column, factor))
             else:
                 inner = [(compiled(each), compiled(each).scale - atom.scale) for each in atom.args]
                 assert atom.op == "round" or all(digits <= 0 for _, digits in inner), "min/max at the larger scale"
+                if atom.op != "round":  # each brought up to the atom's scale
+                    inner = [(each, _int64(10 ** (-digits))) for each, digits in inner]
                 self.terms.append(((atom.op, inner), factor))
 
     def __call__(self, columns: Columns, n: int) -> np.ndarray:
         total: np.ndarray | None = None
         for source, factor in self.terms:
             values = columns[source] if isinstance(source, str) else _apply(*source, columns, n)
-            term = values if factor == 1 else values * np.int64(factor)
+            term = values if factor == 1 else values * factor
             total = term if total is None else total + term
         if total is None:
             return np.full(n, self.constant, dtype=np.int64)
-        return total + np.int64(self.constant) if self.constant else total
+        return total + self.constant if self.constant else total
 
 
-def _apply(op: str, inner: list[tuple[Compiled, int]], columns: Columns, n: int) -> np.ndarray:
-    """An atom's operation on its compiled forms (each brought to the atom's scale)."""
+def _int64(value: int) -> Any:
+    """``value`` as an int64 scalar, made once rather than at each evaluation; one out of int64's
+    range stays as it is, and an evaluation with it raises ``OverflowError`` (its rows take no path)."""
+    return np.int64(value) if -(2**63) <= value < 2**63 else value
+
+
+def _apply(op: str, inner: list[tuple[Compiled, Any]], columns: Columns, n: int) -> np.ndarray:
+    """An atom's operation on its compiled forms (rounding: the decimals to round away; the
+    smaller or larger: the factor bringing each to the atom's scale)."""
     if op == "round":
         form, digits = inner[0]
         return _round_half_up(form(columns, n), digits)
-    values = [form(columns, n) * np.int64(10 ** (-digits)) for form, digits in inner]  # digits <= 0
+    values = [form(columns, n) * factor for form, factor in inner]
     return np.minimum(*values) if op == "min" else np.maximum(*values)
 
 
