@@ -522,15 +522,12 @@ class Population:
         marks: tuple[Mark, ...],
         values: dict[str, int],
     ) -> Path:
-        # the exemplar's figures by the path's own compiled forms, on numbers (a row of one)
-        one = {name: np.array(value, np.int64) for name, value in values.items()}
+        one = {name: np.array([value], np.int64) for name, value in values.items()}
         path = Path(guards, scalar=False, answer=answer, template=template, marks=marks, columnar=True)
-        try:
-            with np.errstate(over="ignore"):  # as on columns: a figure out of range fails the check below
-                figures = [int(np.ravel(w(one, 1))[0]) for w in path.written]
+        try:  # the exemplar's figures by the path's own compiled forms (a column of one)
+            texts = [written(m.how, w.scale, int(w(one, 1)[0])) for m, w in zip(marks, path.written, strict=True)]
         except (KeyError, OverflowError):
             return Path(guards)
-        texts = [written(m.how, w.scale, figure) for m, w, figure in zip(marks, path.written, figures, strict=True)]
         if fill(template, texts) != answer:  # the trace must give the exemplar's own answer
             return Path(guards)
         path.texts = texts
