@@ -192,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
             output = Output(Path(args.out), part.carried(records.names), guard=not args.csv_raw)
             for _, audited, counted in pairs:
                 output.write(audited)
-                summary.merge(counted, summary.records)
+                summary.merge(counted(), summary.records)
                 progress.written = summary.records
         if summary.records == 0:
             raise AuditError(f"{source}: {NO_RECORDS}")

@@ -1,13 +1,16 @@
 """Where the partition function runs: here, batch after batch, or on a Dask distributed cluster.
 
-Both yield (records, audited) pairs in input order, with a bounded number of batches in flight,
-so memory stays bounded whatever the size of the input.
+Both yield (records, audited, counted) in input order, with a bounded number of batches in
+flight, so memory stays bounded whatever the size of the input; ``counted()`` gives what ``after``
+computed from the pair (the report's tallies), so that the caller writes a batch while it is
+computed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import socket
 import threading
@@ -25,7 +28,7 @@ from bingpin.api.audit.files import AuditError, first_line
 from bingpin.api.audit.partition import Partition
 from bingpin.api.stopping import Watch, watching
 
-Pair = tuple[pa.Table, pa.Table, Any]
+Pair = tuple[pa.Table, pa.Table, Callable[[], Any]]
 #: What else to compute from a batch and its audit where the audit ran (the report's tallies).
 After = Callable[[pa.Table, pa.Table], Any]
 
@@ -50,35 +53,46 @@ def local(
     threads = threads or min(4, os.cpu_count() or 1)
     watch = watch or Watch()
 
-    def job(batch: pa.Table) -> tuple[pa.Table, Any]:
+    def job(batch: pa.Table, audited: Future[pa.Table]) -> Any:
+        """The batch's audit, handed over as soon as it is done (the caller writes it meanwhile),
+        then what ``after`` computes from it."""
         with watching(watch):
-            stopping.check()  # a batch that starts after a stop is dropped before any work
-            before = stopping.counted()
-            audited = part(batch)
-            watch.count(max(batch.num_rows - (stopping.counted() - before), 0))  # rows no loop counted
-            return audited, after(batch, audited)
+            try:
+                stopping.check()  # a batch that starts after a stop is dropped before any work
+                before = stopping.counted()
+                table = part(batch)
+                watch.count(max(batch.num_rows - (stopping.counted() - before), 0))  # rows no loop counted
+            except BaseException as error:
+                audited.set_exception(error)
+                raise
+            audited.set_result(table)
+            return after(batch, table)
 
     if threads == 1:
         try:
             for batch in batches:
-                yield batch, *job(batch)
+                audited: Future[pa.Table] = Future()
+                counted: Future[Any] = Future()
+                counted.set_result(job(batch, audited))
+                yield batch, audited.result(), counted.result
         finally:
             watch.stop()
         return
     with ThreadPoolExecutor(threads, thread_name_prefix="bingpin-audit") as pool:
-        pending: deque[tuple[pa.Table, Future[tuple[pa.Table, Any]]]] = deque()
+        pending: deque[tuple[pa.Table, Future[pa.Table], Future[Any]]] = deque()
         try:
             for batch in prefetched(batches, threads):
-                pending.append((batch, pool.submit(job, batch)))
+                audited = Future()
+                pending.append((batch, audited, pool.submit(job, batch, audited)))
                 if len(pending) > threads:
-                    records, future = pending.popleft()
-                    yield records, *future.result()
+                    records, audited, future = pending.popleft()
+                    yield records, audited.result(), future.result
             while pending:
-                records, future = pending.popleft()
-                yield records, *future.result()
+                records, audited, future = pending.popleft()
+                yield records, audited.result(), future.result
         finally:  # on the way out early: call the work off, so that the pool's exit waits for nothing long
             watch.stop()
-            for _, future in pending:
+            for _, _, future in pending:
                 future.cancel()
 
 
@@ -268,7 +282,7 @@ def dask(
             ) from None
         except Exception as error:
             raise AuditError(f"a Dask worker failed on a batch: {type(error).__name__}: {first_line(error)}") from None
-        return records, audited, after(records, audited)
+        return records, audited, functools.partial(after, records, audited)
 
     try:
         watch = Workers(client, scheduler, timeout)
