@@ -240,26 +240,22 @@ def _leaves(name: str, kind: pa.DataType, nested: bool = False) -> Iterator[tupl
         yield name, kind, nested
 
 
-def _whole_numbers(kind: pa.DataType) -> bool:
-    """Written as whole numbers: integers, dates, and decimals of at most 18 digits (as integers)."""
-    return pa.types.is_integer(kind) or pa.types.is_date32(kind) or (pa.types.is_decimal(kind) and kind.precision <= 18)
-
-
 def parquet_options(schema: pa.Schema) -> dict[str, Any]:
-    """Dictionary pages for labels and text (which repeat), inside lists too; delta pages for whole
-    numbers (ids, amounts as integers, dates: the differences are small, and a run of ids is
-    nearly nothing); statistics (each row group's least and greatest value, what a reader skips
-    row groups by) for ids, numbers, dates, flags and plain text, not for decimals (slow) nor
-    labels (a pass over every row of every label column for little: a reader looking for a label
-    finds it in the dictionary page). Options name leaf columns, text inside a list as its items'
-    column. :func:`parquet_writer` writes a file with them."""
+    """Dictionary pages for labels and text (which repeat), inside lists too; plain pages for ids,
+    amounts (as integers) and dates (delta pages would be smaller and quicker to write, but
+    fastparquet's reader corrupts memory on a delta page without a value, such as a page of a
+    discrepancy column where every record agrees); statistics (each row group's least and
+    greatest value, what a reader skips row groups by) for ids, numbers, dates, flags and plain
+    text, not for decimals (slow) nor labels (a pass over every row of every label column for
+    little: a reader looking for a label finds it in the dictionary page). Options name leaf
+    columns, text inside a list as its items' column. :func:`parquet_writer` writes a file with
+    them."""
     leaves = [leaf for field in schema for leaf in _leaves(field.name, field.type)]
     text = [path for path, kind, _ in leaves if _is_text(kind) or pa.types.is_dictionary(kind)]
     stats = [path for path, kind, _ in leaves if not pa.types.is_decimal(kind) and not pa.types.is_dictionary(kind)]
     return {
         "compression": "snappy",
         "use_dictionary": text,
-        "column_encoding": {path: "DELTA_BINARY_PACKED" for path, kind, _ in leaves if _whole_numbers(kind)},
         "write_statistics": stats,
         "store_decimal_as_integer": True,
     }
