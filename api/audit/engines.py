@@ -64,6 +64,9 @@ def local(
                 watch.count(max(batch.num_rows - (stopping.counted() - before), 0))  # rows no loop counted
             except BaseException as error:
                 audited.set_exception(error)
+                # the error's traceback holds this frame: without the future in it, nothing it
+                # holds (the batch, the bodies read so far) waits for a collection to be freed
+                del audited
                 raise
             audited.set_result(table)
             return after(batch, table)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -297,6 +298,41 @@ def test_the_local_engine_gives_the_same_rows_on_one_thread_or_several(tmp_path:
     assert one.to_pylist() == several.to_pylist()
     scalar = Partition("medical-assistance", "330400", None, "paid", population=False, carry=["record_id"])(table)
     assert pc.all(pc.equal(one.column("amount"), scalar.column("amount"))).as_py()
+
+
+class _Held:
+    """What a batch's audit holds while it runs (the bodies it read, say)."""
+
+
+def test_a_batch_whose_audit_fails_is_let_go_without_waiting_for_a_collection() -> None:
+    """When the caller stops taking batches (Ctrl-C, an error) while another batch's audit failed
+    or was called off, what that work held is freed as the run lets go of it, not at a later
+    collection: a run of scalar rows stopped by Ctrl-C spent half a second at exit freeing the
+    bodies such a reference cycle kept."""
+    import gc
+    import weakref
+
+    held: list[weakref.ref[_Held]] = []
+    failed = threading.Event()
+
+    def audit(batch: pa.Table) -> pa.Table:
+        if batch.num_rows == 1:  # the second batch fails first
+            what = _Held()
+            held.append(weakref.ref(what))
+            failed.set()
+            raise RuntimeError("called off")
+        failed.wait(10)
+        return batch
+
+    gc.disable()
+    try:
+        run = engines.local(audit, [pa.table({"x": [1, 2]}), pa.table({"x": [3]})], threads=2)  # type: ignore[arg-type]
+        assert next(run)[1].num_rows == 2
+        run.close()  # the caller stops: the second batch's work is over by then
+        del run
+        assert len(held) == 1 and held[0]() is None
+    finally:
+        gc.enable()
 
 
 def test_a_csv_file_saved_with_a_byte_order_mark_is_read_by_its_names(tmp_path: Path) -> None:
