@@ -53,50 +53,73 @@ def local(
     threads = threads or min(4, os.cpu_count() or 1)
     watch = watch or Watch()
 
+    def audit(batch: pa.Table) -> pa.Table:
+        with watching(watch):
+            stopping.check()  # a batch that starts after a stop is dropped before any work
+            before = stopping.counted()
+            table = part(batch)
+            watch.count(max(batch.num_rows - (stopping.counted() - before), 0))  # rows no loop counted
+            return table
+
+    def tallied(batch: pa.Table, table: pa.Table) -> Any:
+        with watching(watch):
+            return after(batch, table)
+
     def job(batch: pa.Table, audited: Future[pa.Table]) -> Any:
         """The batch's audit, handed over as soon as it is done (the caller writes it meanwhile),
         then what ``after`` computes from it."""
-        with watching(watch):
-            try:
-                stopping.check()  # a batch that starts after a stop is dropped before any work
-                before = stopping.counted()
-                table = part(batch)
-                watch.count(max(batch.num_rows - (stopping.counted() - before), 0))  # rows no loop counted
-            except BaseException as error:
-                audited.set_exception(error)
-                # the error's traceback holds this frame: without the future in it, nothing it
-                # holds (the batch, the bodies read so far) waits for a collection to be freed
-                del audited
-                raise
-            audited.set_result(table)
-            return after(batch, table)
+        try:
+            table = audit(batch)
+        except BaseException as error:
+            audited.set_exception(error)
+            # the error's traceback holds this frame: without the future in it, nothing it holds
+            # (the batch, the bodies read so far) waits for a collection to be freed
+            del audited
+            raise
+        audited.set_result(table)
+        return tallied(batch, table)
 
     if threads == 1:
         try:
             for batch in batches:
-                audited: Future[pa.Table] = Future()
-                counted: Future[Any] = Future()
-                counted.set_result(job(batch, audited))
-                yield batch, audited.result(), counted.result
+                table = audit(batch)
+                yield batch, table, functools.partial(tallied, batch, table)
         finally:
             watch.stop()
         return
     with ThreadPoolExecutor(threads, thread_name_prefix="bingpin-audit") as pool:
-        pending: deque[tuple[pa.Table, Future[pa.Table], Future[Any]]] = deque()
+        pending: deque[_Running] = deque()
+
+        def submitted(batch: pa.Table) -> _Running:
+            audited: Future[pa.Table] = Future()
+            return batch, audited, pool.submit(job, batch, audited)
+
         try:
             for batch in prefetched(batches, threads):
-                audited = Future()
-                pending.append((batch, audited, pool.submit(job, batch, audited)))
+                pending.append(submitted(batch))
                 if len(pending) > threads:
-                    records, audited, future = pending.popleft()
-                    yield records, audited.result(), future.result
+                    yield _taken(pending.popleft())
             while pending:
-                records, audited, future = pending.popleft()
-                yield records, audited.result(), future.result
+                yield _taken(pending.popleft())
         finally:  # on the way out early: call the work off, so that the pool's exit waits for nothing long
             watch.stop()
             for _, _, future in pending:
                 future.cancel()
+
+
+#: A batch in the works: the batch, its audit (handed over first), what ``after`` computes from it.
+_Running = tuple[pa.Table, Future[pa.Table], Future[Any]]
+
+
+def _taken(running: _Running) -> Pair:
+    """A batch's pair once its audit is done; its error if it failed. No frame the error's
+    traceback holds keeps the futures that hold the error (nothing waits for a collection)."""
+    records, audited, future = running
+    try:
+        return records, audited.result(), future.result
+    except BaseException:
+        del records, audited, future, running
+        raise
 
 
 def prefetched(batches: Iterable[pa.Table], ahead: int) -> Iterator[pa.Table]:

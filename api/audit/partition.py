@@ -269,6 +269,8 @@ def _first_seen(column: pa.DictionaryArray, rows: np.ndarray, seen: np.ndarray) 
 def _first_seen_items(column: pa.ListArray, rows: np.ndarray, seen: np.ndarray) -> pa.ListArray:
     """:func:`_first_seen` for a list of labels (``assumptions``): the items' labels renumbered on
     the prototypes, then each record takes its prototype's list."""
+    if column.offset:  # a slice: the list with its own buffers (its nulls are read by offsets below)
+        column = pa.concat_arrays([column])
     offsets = np.asarray(column.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
     lengths = offsets[seen + 1] - offsets[seen]
     codes, dictionary = _in_order(column.values, ranges(offsets[seen], lengths, np.cumsum(lengths) - lengths))

@@ -76,26 +76,40 @@ def columns_of(form: Form) -> set[str]:
 class Compiled:
     """A form ready to evaluate many times: integer factors at its scale, its atoms compiled too."""
 
-    __slots__ = ("columns", "constant", "scale", "terms")
+    __slots__ = ("columns", "constant", "fits", "scale", "terms")
 
     def __init__(self, form: Form) -> None:
         self.scale = scale(form)
-        self.constant = _int64(_integer(form.constant, self.scale))
-        self.terms: list[tuple[str | tuple[str, list[tuple[Compiled, Any]]], Any]] = []
+        #: Whether every factor and the constant are within int64 (else evaluating it overflows).
+        self.fits = True
+        self.constant = self._int64(_integer(form.constant, self.scale))
+        self.terms: list[tuple[str | tuple[str, list[tuple[Compiled, Any]]], np.int64]] = []
         self.columns = sorted(columns_of(form))
         for atom, coefficient in form.terms:
-            factor = _int64(_integer(coefficient, self.scale - atom.scale))
+            factor = self._int64(_integer(coefficient, self.scale - atom.scale))
             if atom.op == "column":
                 assert atom.column is not None
                 self.terms.append((atom.column, factor))
             else:
-                inner = [(compiled(each), compiled(each).scale - atom.scale) for each in atom.args]
+                inner: list[tuple[Compiled, Any]] = [
+                    (compiled(each), compiled(each).scale - atom.scale) for each in atom.args
+                ]
                 assert atom.op == "round" or all(digits <= 0 for _, digits in inner), "min/max at the larger scale"
                 if atom.op != "round":  # each brought up to the atom's scale
-                    inner = [(each, _int64(10 ** (-digits))) for each, digits in inner]
+                    inner = [(each, self._int64(10 ** (-digits))) for each, digits in inner]
                 self.terms.append(((atom.op, inner), factor))
 
+    def _int64(self, value: int) -> np.int64:
+        """``value`` as an int64 scalar, made once rather than at each evaluation (one beyond int64:
+        the form does not fit, and evaluating it raises ``OverflowError``, on any NumPy)."""
+        if -(2**63) <= value < 2**63:
+            return np.int64(value)
+        self.fits = False
+        return np.int64(0)
+
     def __call__(self, columns: Columns, n: int) -> np.ndarray:
+        if not self.fits:
+            raise OverflowError("a factor of the form is beyond int64")
         total: np.ndarray | None = None
         for source, factor in self.terms:
             values = columns[source] if isinstance(source, str) else _apply(*source, columns, n)
@@ -104,12 +118,6 @@ class Compiled:
         if total is None:
             return np.full(n, self.constant, dtype=np.int64)
         return total + self.constant if self.constant else total
-
-
-def _int64(value: int) -> Any:
-    """``value`` as an int64 scalar, made once rather than at each evaluation; one out of int64's
-    range stays as it is, and an evaluation with it raises ``OverflowError`` (its rows take no path)."""
-    return np.int64(value) if -(2**63) <= value < 2**63 else value
 
 
 def _apply(op: str, inner: list[tuple[Compiled, Any]], columns: Columns, n: int) -> np.ndarray:

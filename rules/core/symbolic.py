@@ -87,6 +87,9 @@ class Atom:
     def __repr__(self) -> str:
         return f"Atom({self.column!r}, {self.scale!r}, {self.op!r}, {self.args!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:  # its number is this process's: another numbers it again
+        return Atom, self._fields()
+
     @property
     def identity(self) -> int:
         if self._identity is None:
@@ -121,6 +124,9 @@ class Form:
 
     def __repr__(self) -> str:
         return f"Form({self.terms!r}, {self.constant!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:  # its number is this process's: another numbers it again
+        return Form, (self.terms, self.constant)
 
     def plus(self, other: Form, sign: int = 1) -> Form:
         if not other.terms:

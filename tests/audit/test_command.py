@@ -331,6 +331,12 @@ def test_a_batch_whose_audit_fails_is_let_go_without_waiting_for_a_collection() 
         run.close()  # the caller stops: the second batch's work is over by then
         del run
         assert len(held) == 1 and held[0]() is None
+        for threads in (1, 2):  # the error reaching the caller, one thread or several
+            held.clear()
+            with pytest.raises(RuntimeError, match="called off"):
+                for _ in engines.local(audit, [pa.table({"x": [3]})], threads=threads):  # type: ignore[arg-type]
+                    pass
+            assert len(held) == 1 and held[0]() is None, threads
     finally:
         gc.enable()
 

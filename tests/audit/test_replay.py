@@ -5,10 +5,12 @@ overflow."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -93,3 +95,37 @@ def test_a_stand_in_date_on_the_edge_of_its_year_or_month_gives_them() -> None:
             stand_in = TracedDate(day, column("date", 0))
             assert (stand_in.year, stand_in.month) == (day.year, day.month)
         assert len(found.guards) >= 2, day
+
+
+def test_a_form_with_a_factor_beyond_int64_leaves_its_rows_to_the_rule() -> None:
+    """Evaluating it raises OverflowError (its rows take no path), whatever NumPy's casting rules."""
+    form = column("x", 2).times(Decimal("1.00000000000000000001"))
+    with pytest.raises(OverflowError):
+        replay.compiled(form)({"x": np.array([100], np.int64)}, 1)
+
+
+def test_forms_equal_in_value_but_not_as_written_are_compiled_apart() -> None:
+    """``x * 0.8`` and ``x * 0.80`` are equal forms, but one more decimal is kept for the second."""
+    tight, wide = column("x", 2).times(Decimal("0.8")), column("x", 2).times(Decimal("0.80"))
+    assert tight == wide and hash(tight) == hash(wide) and tight.identity != wide.identity
+    assert replay.compiled(tight) is not replay.compiled(wide)
+    assert replay.compiled(wide).scale == replay.compiled(tight).scale + 1
+
+
+def test_a_form_sent_to_another_process_is_numbered_there() -> None:
+    """A form's number is this process's own: a pickled form carries its value, not its number."""
+    form = column("x", 2).times(Decimal("0.7")).plus(column("y", 2))
+    number = form.identity
+    copy = pickle.loads(pickle.dumps(form))
+    assert copy == form and copy._identity is None and copy.identity == number
+
+
+def test_a_date_compared_again_in_another_run_records_its_guard_there_too() -> None:
+    """A stand-in date's comparisons with a constant are kept for one recording only."""
+    day = TracedDate(dt.date(2023, 6, 1), column("date", 0))
+    boundary = dt.date(2023, 1, 1)
+    with recording() as first:
+        assert day >= boundary and day >= boundary
+    with recording() as second:
+        assert day >= boundary
+    assert len(first.guards) == 1 and len(second.guards) == 1
