@@ -29,6 +29,8 @@ from bingpin.api.audit.partition import Partition
 from bingpin.api.stopping import Watch, watching
 
 Pair = tuple[pa.Table, pa.Table, Callable[[], Any]]
+#: Seconds a stopped run waits for its reader to finish the batch it is decoding.
+READER_GRACE = 5.0
 #: What else to compute from a batch and its audit where the audit ran (the report's tallies).
 After = Callable[[pa.Table, pa.Table], Any]
 
@@ -161,8 +163,11 @@ def prefetched(batches: Iterable[pa.Table], ahead: int) -> Iterator[pa.Table]:
             yield item
     finally:
         stop.set()
-        # stopped early: the reader ends at its next batch (a row group can take a while to decode)
-        reader.join(None if finished else 0.05)
+        # stopped early: the reader ends once the batch it is decoding is done (well under a second).
+        # It is waited for: a thread still inside Arrow when the interpreter exits is ended there by
+        # the interpreter, and the process aborts ("terminate called without an active exception").
+        # Past READER_GRACE seconds (a stalled disk) the run ends all the same.
+        reader.join(None if finished else READER_GRACE)
 
 
 def scheduler_address(address: str) -> tuple[str, str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -339,6 +340,25 @@ def test_a_batch_whose_audit_fails_is_let_go_without_waiting_for_a_collection() 
             assert len(held) == 1 and held[0]() is None, threads
     finally:
         gc.enable()
+
+
+def test_a_stopped_run_waits_for_its_reader_to_finish_the_batch_it_decodes() -> None:
+    """A reader thread still inside Arrow when the interpreter exits is ended there, and the
+    process aborts ("terminate called without an active exception", exit -6 instead of 130 after
+    Ctrl-C): the consumer that stops waits for the batch being decoded (here a 0.3 s one)."""
+    decoding = threading.Event()
+
+    def slow() -> Any:
+        yield pa.table({"x": [1]})
+        decoding.set()
+        time.sleep(0.3)  # decoding the next batch
+        yield pa.table({"x": [2]})
+
+    batches = engines.prefetched(slow(), 1)
+    next(batches)
+    decoding.wait(5)
+    batches.close()
+    assert not [t for t in threading.enumerate() if t.name == "bingpin-audit-reader" and t.is_alive()]
 
 
 def test_a_csv_file_saved_with_a_byte_order_mark_is_read_by_its_names(tmp_path: Path) -> None:
