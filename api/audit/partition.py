@@ -135,7 +135,7 @@ class Partition:
         paths = path_of[covered]
         rows = np.array([p.row for p in known], np.int64)[paths]
         prototypes = population.table()
-        figures = self._figures(known, found, covered, paths, prototypes.schema)
+        figures = self._figures(known, found, covered, paths)
         # the paths' prototypes in the order their records first appear: the labels' order too
         first = np.full(prototypes.num_rows, len(rows), np.int64)
         np.minimum.at(first, rows, np.arange(len(rows), dtype=np.int64))
@@ -157,7 +157,7 @@ class Partition:
 
     @staticmethod
     def _figures(
-        known: list[Path], found: Situations, covered: np.ndarray, paths: np.ndarray, schema: pa.Schema
+        known: list[Path], found: Situations, covered: np.ndarray, paths: np.ndarray
     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """The rows' own figures (fen, or days) by output column, and which rows have one (the
         others keep their prototype's value); ``paths`` are the rows' numbers in ``known``."""
@@ -165,16 +165,16 @@ class Partition:
         present = np.flatnonzero(np.bincount(paths, minlength=len(known))).tolist()
         names = {name for number in present for name in known[number].outputs}
         for name in names:
-            decimals = 2 if schema.field(name).type == MONEY else 0  # fen, or days
-            # rows grouped by the form of their figure: paths of many situations share one
-            forms: dict[int, replay.Compiled] = {}
+            # rows grouped by the form of their figure (paths of many situations share one), and
+            # the decimals the column takes it at (fen, or days)
+            forms: dict[int, tuple[replay.Compiled, int]] = {}
             ids: dict[int, int] = {}
             of_path = np.zeros(len(known), np.int64)  # 0: the prototype's own value
             for i, path in enumerate(known):
                 output = path.outputs.get(name)
                 if output is not None:
                     number = ids.setdefault(id(output[0]), len(ids) + 1)
-                    forms[number], of_path[i] = output[0], number
+                    forms[number], of_path[i] = output, number
             which = of_path[paths]
             counts = np.bincount(which, minlength=len(ids) + 1)
             numbers = (np.flatnonzero(counts[1:]) + 1).tolist()  # the forms the rows use
@@ -187,7 +187,7 @@ class Partition:
                 groups = [(number, order[ends[number] - counts[number] : ends[number]]) for number in numbers]
             values, given = np.zeros(len(paths), np.int64), np.zeros(len(paths), bool)
             for number, at in groups:  # ``at``: positions in ``covered``
-                form = forms[number]
+                form, decimals = forms[number]
                 own = {column: found.traced[column][covered[at]] for column in form.columns}
                 values[at] = form(own, len(covered[at])) * np.int64(10 ** (decimals - form.scale))
                 given[at] = True
@@ -272,8 +272,7 @@ def _first_seen_items(column: pa.ListArray, rows: np.ndarray, seen: np.ndarray) 
     if column.offset:  # a slice: the list with its own buffers (its nulls are read by offsets below)
         column = pa.concat_arrays([column])
     offsets = np.asarray(column.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
-    lengths = offsets[seen + 1] - offsets[seen]
-    codes, dictionary = _in_order(column.values, ranges(offsets[seen], lengths, np.cumsum(lengths) - lengths))
+    codes, dictionary = _in_order(column.values, ranges(offsets[seen], offsets[seen + 1] - offsets[seen]))
     missing = None if column.null_count == 0 else column.is_null()
     items = pa.ListArray.from_arrays(column.offsets, _labels(codes, dictionary), mask=missing)
     return items.take(pa.array(rows))

@@ -61,9 +61,9 @@ _OPS = {op: number for number, op in enumerate(OPERATORS)}
 _HOLDS = np.array([[compare(sign, 0) for sign in (-1, 0, 1)] for compare in OPERATORS.values()], bool)
 
 
-def ranges(starts: np.ndarray, lengths: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """``concatenate([arange(start, start + length) ...])``: ``offsets`` are the running sums of
-    ``lengths`` before each."""
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(start, start + length) ...])``."""
+    offsets = np.cumsum(lengths) - lengths  # where each range begins in the result
     return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
@@ -337,7 +337,7 @@ class Population:
                     begin, end = starts[unseen].tolist(), [ends[at] for at in unseen.tolist()]
                     again = self._known(ordered, begin, end, now, found.largest)
                     lengths = np.array(end, np.int64) - starts[unseen]
-                    rows = ranges(starts[unseen], lengths, np.cumsum(lengths) - lengths)
+                    rows = ranges(starts[unseen], lengths)
                     chosen[rows] = again[rows]
                     unseen = self._unseen(chosen, starts)
                 for at in unseen.tolist():
@@ -374,7 +374,7 @@ class Population:
             return chosen
         first, lengths, numbers = (np.array(each, np.int64) for each in zip(*pairs, strict=True))
         offsets = np.cumsum(lengths) - lengths
-        rows = ranges(first, lengths, offsets)  # each pair's rows, pair after pair
+        rows = ranges(first, lengths)  # each pair's rows, pair after pair
         failed = np.zeros(len(rows), bool)
         uses: dict[int, tuple[replay.Compiled, list[tuple[int, int, bool]]]] = {}
         for pair, number in enumerate(numbers.tolist()):
@@ -387,7 +387,7 @@ class Population:
                     failed[own] |= np.abs(columns[name][rows[own]]) > path.ceiling
         for check, checked in uses.values():
             which, ops, taken = (np.array(each) for each in zip(*checked, strict=True))
-            at = ranges(offsets[which], lengths[which], np.cumsum(lengths[which]) - lengths[which])
+            at = ranges(offsets[which], lengths[which])
             try:
                 values = check({name: columns[name][rows[at]] for name in check.columns}, len(at))
             except OverflowError:  # the paths that check it take no rows (as Path.holds)
