@@ -110,12 +110,12 @@ class Partition:
         n = table.num_rows
         covered = self.derived(table) if self.population and n else None
         if covered is None:
-            return answers_table(self.columns, map(self._one, self.bodies.rows(table)))
+            return answers_table(self.columns, map(self._one, self.bodies.each(table)))
         indices, fast = covered
         if len(indices) == n:
             return fast
         rest = np.setdiff1d(np.arange(n), indices, assume_unique=True)
-        slow = answers_table(self.columns, map(self._one, self.bodies.rows(table, rest.tolist())))
+        slow = answers_table(self.columns, map(self._one, self.bodies.each(table, rest.tolist())))
         both = pa.concat_tables([fast, slow]).unify_dictionaries().combine_chunks()
         order = np.empty(n, np.int64)
         order[np.concatenate([indices, rest])] = np.arange(n)

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from bingpin.api.audit import progress as shown
+from bingpin.api.audit import records as records_module
 from bingpin.api.audit.files import Records
+from bingpin.api.audit.partition import Partition
 from bingpin.api.audit.progress import Progress
 from bingpin.api.stopping import Watch, checked, watching
+from tests.audit.synthetic import jiaxing
 from tests.audit.test_command import SAMPLE
 
 
@@ -69,3 +72,32 @@ def test_quiet_is_quiet() -> None:
     stream = io.StringIO()
     lines_while(Progress(Watch(), 100, quiet=True, stream=stream), 0.2)
     assert stream.getvalue() == ""
+
+
+def test_rows_answered_one_by_one_are_counted_as_they_are_answered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--scalar``: a batch's bodies are read a chunk at a time, so the first answers count (the
+    first progress line has a rate) before the rest of the batch is read, not after."""
+    monkeypatch.setattr(records_module, "CHUNK", 64)
+    part = Partition("medical-assistance", compare="paid", population=False, carry=["record_id"])
+    table = jiaxing(600)
+    read_so_far, seen = [0], []
+    reader = part.bodies.fields["eligible_self_pay"]
+
+    def read(value: object) -> object:
+        read_so_far[0] += 1
+        return reader(value)
+
+    monkeypatch.setitem(part.bodies.fields, "eligible_self_pay", read)
+    one = part._one
+    watch = Watch()
+
+    def answered(body: dict[str, object]) -> object:
+        seen.append((watch.done, read_so_far[0]))
+        return one(body)
+
+    monkeypatch.setattr(part, "_one", answered)
+    with watching(watch):
+        out = part(table)
+    assert out.num_rows == 600 and watch.done == 600
+    counted = [read for done, read in seen if done]
+    assert counted and counted[0] <= 256 + 64  # counted after 256 answers, 320 rows read at most
