@@ -23,8 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from orjson import Fragment
 
-from bingpin.api.audit.columns import answer_columns
-from bingpin.api.audit.population import Path, Population, written_array
+from bingpin.api.audit.population import Path, Population, shared, written_array
 from bingpin.api.audit.records import Bodies
 from bingpin.api.fields import Flag, Money
 from bingpin.api.runner import Answer, Runner
@@ -33,15 +32,6 @@ from bingpin.api.runner import Answer, Runner
 MIN_CASES = 16
 #: Arrow scalars made once (a Python value in a compute call is converted on every call).
 _INDEX, _NOTHING = pa.scalar('{"index":'), pa.scalar("")
-
-
-@cache
-def population(calculation: str, explain: bool) -> Population:
-    """One population per calculation and explanation setting in this process: paths are kept."""
-    from bingpin.api.runner import runner_for
-
-    runner = runner_for(calculation)
-    return Population(runner, answer_columns(runner.endpoint), explain)
 
 
 def _kind(field: ma.fields.Field) -> tuple[pa.DataType, type] | None:
@@ -122,7 +112,7 @@ def run(runner: Runner, envelope: dict[str, Any], explain: bool) -> dict[str, An
         table = pa.Table.from_pylist([bodies[index] for index in plain.tolist()], schema=schema)
     if not len(plain):
         return runner.report(runner.answers(bodies, explain))
-    known, items = derived(population(calculation, explain), table, [bodies[index] for index in plain.tolist()])
+    known, items = derived(shared(calculation, explain), table, [bodies[index] for index in plain.tolist()])
     answers: list[Answer | None] = [None] * len(bodies)
     for row, answer in known.items():
         answers[plain[row]] = answer

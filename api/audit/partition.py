@@ -22,7 +22,7 @@ from bingpin.api.audit import replay
 from bingpin.api.audit.columns import MONEY, Column, answer_columns, answers_table
 from bingpin.api.audit.fen import money_array, to_fen
 from bingpin.api.audit.files import AuditError, plain_type
-from bingpin.api.audit.population import Path, Population, ranges, stable_order
+from bingpin.api.audit.population import Path, Population, ranges, shared, stable_order
 from bingpin.api.audit.records import Bodies, normalise, unknown_message
 from bingpin.api.audit.situations import Situations, traced_fields
 from bingpin.api.runner import Answer, Runner, runner_for
@@ -78,8 +78,9 @@ class Partition:
 
     @cached_property
     def paths(self) -> Population:
-        """The traced paths, kept for the life of this partition function in this process."""
-        return Population(self.runner, self.columns)
+        """The traced paths: this process's, for the calculation (kept for the life of the process,
+        shared by every copy of this partition function in it, and by the batch endpoint)."""
+        return shared(self.calculation)
 
     def carried(self, names: list[str]) -> list[str]:
         """The input columns carried through, in the input's order: those declared (``carry``) and

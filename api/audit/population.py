@@ -16,6 +16,7 @@ rows whose cells are not read exactly. Paths are kept for the life of the proces
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import threading
 from collections.abc import Callable
@@ -30,12 +31,12 @@ import pyarrow as pa
 
 from bingpin.api import errors
 from bingpin.api.audit import replay
-from bingpin.api.audit.columns import MONEY, Column, answers_table
+from bingpin.api.audit.columns import MONEY, Column, answer_columns, answers_table
 from bingpin.api.audit.fen import money_array
 from bingpin.api.audit.records import Bodies
 from bingpin.api.audit.situations import Situations, group
 from bingpin.api.resources.calculations import shape
-from bingpin.api.runner import Answer, Runner
+from bingpin.api.runner import Answer, Runner, runner_for
 from bingpin.rules.core.errors import BingpinError
 from bingpin.rules.core.symbolic import (
     EPOCH,
@@ -54,6 +55,11 @@ from bingpin.rules.registry import calculate
 
 #: Paths traced for one situation at most; its other records go to the rule one by one.
 MAX_PATHS = 64
+#: Paths traced by one population at most (each holds its answer, template and forms: about 7 KiB;
+#: a year of mixed records across four policies has about 1,000). Beyond them, the records of a
+#: situation not traced yet go to the rule one by one: the memory a process's paths take is
+#: bounded, whatever the situations its batches bring (a server's batches, a worker's files).
+MAX_TRACED = 10_000
 #: A row no known path takes (yet).
 UNSEEN = -2
 #: Each operator's row of :data:`_HOLDS`: whether ``value OP 0`` holds for a negative, zero, positive value.
@@ -280,6 +286,16 @@ def fill(template: Any, texts: list[str]) -> Any:
     return template
 
 
+@functools.cache
+def shared(calculation: str, explain: bool = False) -> Population:
+    """The population of ``calculation`` in this process, with or without explanations: the batch
+    endpoint's, and every audit partition function's. A Dask worker unpickles the partition
+    function anew for each batch it runs: its paths are the process's, not the copy's, so a
+    situation is traced once per worker, not once per batch."""
+    runner = runner_for(calculation)
+    return Population(runner, answer_columns(runner.endpoint), explain)
+
+
 class Population:
     """The traced paths of one calculation in this process, with or without explanations."""
 
@@ -417,7 +433,7 @@ class Population:
         left = np.ones(len(rows), bool)
         key = situation_key(first, found.scales)
         with self.lock:
-            known = list(self.by_situation.setdefault(key, []))
+            known = list(self.by_situation.get(key, ()))
         for number in known:
             self._take(number, columns, left, chosen, found.largest)
             if not left.any():
@@ -427,9 +443,10 @@ class Population:
             i = int(np.argmax(left))
             traced = False
             with self.lock:
-                paths = self.by_situation[key]
+                paths = self.by_situation.get(key, [])
                 others = [number for number in paths if number not in tried]  # traced meanwhile (threads)
-                if not others and len(paths) < MAX_PATHS:
+                if not others and len(paths) < MAX_PATHS and len(self.paths) < MAX_TRACED:
+                    paths = self.by_situation.setdefault(key, paths)
                     own = {name: int(values[i]) for name, values in columns.items()}
                     body = first if i == 0 else exemplar(first, own, found.scales)
                     others, traced = [self._add(paths, self._trace(body, own, found.scales))], True

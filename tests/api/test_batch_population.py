@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bingpin.api.audit import batch as fast
-from bingpin.api.audit.population import encoder, fill, interleave
+from bingpin.api.audit.population import encoder, fill, interleave, shared
 from bingpin.api.resources import batch as batch_resource
 from bingpin.api.runner import runner_for
 from bingpin.api.schemas.calculations import MedicalAssistanceRequestSchema
@@ -79,7 +79,7 @@ def test_the_batch_endpoint_answers_plain_records_through_the_population_path(ht
     response = http.post(f"/v1/calculations/{MEDICAL}/batch?explain=false", json=envelope)
     assert response.status_code == 200
     assert response.data == orjson.dumps(runner.run(envelope, False), option=orjson.OPT_APPEND_NEWLINE)
-    traced = [path for path in fast.population(MEDICAL, False).paths if not path.scalar]
+    traced = [path for path in shared(MEDICAL, False).paths if not path.scalar]
     assert traced, "the population path answered some of the cases"
 
 

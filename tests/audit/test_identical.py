@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import pickle
 import re
 import sys
 import threading
@@ -29,9 +30,10 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bingpin.api.audit import population as population_module
 from bingpin.api.audit.columns import wire_answer
 from bingpin.api.audit.partition import Partition
-from bingpin.api.audit.population import Population
+from bingpin.api.audit.population import Population, shared
 from bingpin.api.audit.situations import _combine
 from bingpin.api.resources.calculations import ENDPOINTS, Endpoint
 from bingpin.rules.core.categories import Category
@@ -338,7 +340,17 @@ def test_the_population_path_takes_every_readable_record_and_leaves_the_rest_to_
     assert sorted(covered[0].tolist()) == [0, 1, 2, 3, 5]
 
 
-def test_batches_resolved_by_two_threads_at_once_trace_each_situation_once(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def untraced() -> Any:
+    """This process's populations, none traced yet (and none left traced with a test's settings)."""
+    shared.cache_clear()
+    yield
+    shared.cache_clear()
+
+
+def test_batches_resolved_by_two_threads_at_once_trace_each_situation_once(
+    monkeypatch: pytest.MonkeyPatch, untraced: None
+) -> None:
     """Two batches of the same situations resolved at the same time: one traces while the other
     waits, then takes the paths traced meanwhile (it traces none itself); both answer as one batch
     resolved alone, with the same paths."""
@@ -346,6 +358,7 @@ def test_batches_resolved_by_two_threads_at_once_trace_each_situation_once(monke
     alone = Partition("medical-assistance", carry=["record_id", "paid"])
     expected = alone(records)
     traced_alone = len(alone.paths.paths)
+    shared.cache_clear()  # the process's paths: none traced yet for the second
     both = Partition("medical-assistance", carry=["record_id", "paid"])
     trace = Population._trace
     started = threading.Event()
@@ -412,3 +425,40 @@ def test_a_batch_answered_while_another_traces_reads_the_paths_it_resolved() -> 
     finally:
         sys.setswitchinterval(interval)
     assert all(answer.to_pylist() == expected for answer in answers)
+
+
+def test_every_copy_of_a_partition_function_uses_the_paths_its_process_traced(
+    monkeypatch: pytest.MonkeyPatch, untraced: None
+) -> None:
+    """A Dask worker unpickles the partition function for each batch: the copy traces no situation
+    the process traced already (it traced each batch's situations again before)."""
+    records = mixed(2_000, seed=5)
+    part = Partition("medical-assistance", carry=["record_id", "paid"])
+    expected = part(records)
+    traced = len(part.paths.paths)
+    assert traced > 10
+    calls: list[int] = []
+    trace = Population._trace
+
+    def counted(self: Population, *args: Any) -> Any:
+        calls.append(1)
+        return trace(self, *args)
+
+    monkeypatch.setattr(Population, "_trace", counted)
+    copy = pickle.loads(pickle.dumps(part))
+    assert copy(records).equals(expected)
+    assert calls == [] and len(copy.paths.paths) == traced
+
+
+def test_a_process_traces_a_bounded_number_of_paths_and_answers_the_rest_by_the_rule(
+    monkeypatch: pytest.MonkeyPatch, untraced: None
+) -> None:
+    """Past MAX_TRACED paths, the records of a situation not traced yet are answered one by one
+    by the rule: the same answers, and memory that new situations do not grow."""
+    records = mixed(2_000, seed=7)
+    expected = Partition("medical-assistance", carry=["record_id", "paid"], population=False)(records)
+    monkeypatch.setattr(population_module, "MAX_TRACED", 5)
+    part = Partition("medical-assistance", carry=["record_id", "paid"])
+    assert part(records).to_pylist() == expected.to_pylist()
+    assert part(mixed(2_000, seed=8)).num_rows == 2_000
+    assert len(part.paths.paths) <= 5 and len(part.paths.by_situation) <= 5
