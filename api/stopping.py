@@ -73,24 +73,29 @@ def check() -> None:
         raise Stopped
 
 
-def checked(items: Iterable[T], every: int = EVERY) -> Iterator[T]:
+def checked(items: Iterable[T], every: int = EVERY, counting: bool = True) -> Iterator[T]:
     """``items``, raising :class:`Stopped` (looked at every ``every`` items) once a stop was
-    requested, and counting them into this thread's :class:`Watch` (see :func:`watching`)."""
-    watch: Watch | None = getattr(_local, "watch", None)
+    requested, and counting them into this thread's :class:`Watch` (see :func:`watching`) unless
+    they are not records (``counting=False``)."""
     pending = 0
     for item in items:
         if pending == every:
-            if REQUESTED.is_set() or (watch is not None and watch.called_off.is_set()):
-                raise Stopped
-            if watch is not None:
-                watch.count(pending)
-                _local.counted = counted() + pending
+            check()
+            if counting:
+                advance(pending)
             pending = 0
         pending += 1
         yield item
-    if watch is not None and pending:
-        watch.count(pending)
-        _local.counted = counted() + pending
+    if counting:
+        advance(pending)
+
+
+def advance(items: int) -> None:
+    """Count ``items`` records done into this thread's :class:`Watch`, if it has one."""
+    watch: Watch | None = getattr(_local, "watch", None)
+    if watch is not None and items:
+        watch.count(items)
+        _local.counted = counted() + items
 
 
 #: The signals that stop a command: Ctrl-C, ``kill``, a closed terminal or dropped ssh session

@@ -11,6 +11,7 @@ as ``?explain=false`` does.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -111,10 +112,27 @@ def _lookup(result: dict[str, Any] | None, path: tuple[str, ...]) -> Any:
     return value
 
 
-def answers_table(columns: list[Column], answers: Iterable[Answer]) -> pa.Table:
+#: Answers made into columns at a time (:func:`answers_table`).
+CHUNK = 4096
+
+
+def answers_table(columns: list[Column], answers: Iterable[Answer], records: bool = True) -> pa.Table:
     """The answer columns and status columns of ``answers`` (one row each). Computing them is the
-    long part of a batch of scalar rows: it ends within milliseconds of a stop (``api.stopping``)."""
-    answers = list(checked(answers))
+    long part of a batch of scalar rows: it ends within milliseconds of a stop (``api.stopping``),
+    and counts the answers as records done unless they are not records' (``records=False``). The
+    answers are made into columns :data:`CHUNK` at a time: a batch holds its answers as columns,
+    not as a quarter of a million answers' dictionaries at once."""
+    schema = pa.schema([pa.field(c.name, c.type) for c in columns] + status_fields())
+    each = checked(answers, counting=records)
+    tables = []
+    while chunk := list(itertools.islice(each, CHUNK)):
+        tables.append(_answers_chunk(columns, chunk, schema))
+    if len(tables) <= 1:
+        return tables[0] if tables else _answers_chunk(columns, [], schema)
+    return pa.concat_tables(tables).unify_dictionaries().combine_chunks()
+
+
+def _answers_chunk(columns: list[Column], answers: list[Answer], schema: pa.Schema) -> pa.Table:
     arrays: list[pa.Array] = []
     for column in columns:
         values = [column.read(_lookup(result, column.path)) for _, result, _ in answers]
@@ -128,7 +146,6 @@ def answers_table(columns: list[Column], answers: Iterable[Answer]) -> pa.Table:
             [json.dumps(e["errors"], ensure_ascii=False) if "errors" in e else None for e in errors], type=pa.string()
         )
     )
-    schema = pa.schema([pa.field(c.name, c.type) for c in columns] + status_fields())
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

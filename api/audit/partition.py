@@ -120,7 +120,7 @@ class Partition:
         both = pa.concat_tables([fast, slow]).unify_dictionaries().combine_chunks()
         order = np.empty(n, np.int64)
         order[np.concatenate([indices, rest])] = np.arange(n)
-        return both.take(pa.array(order))
+        return _in_row_order(both.take(pa.array(order)))
 
     def derived(self, table: pa.Table) -> tuple[np.ndarray, pa.Table] | None:
         """The rows the population path answers, and their answer columns: each path's prototype
@@ -277,6 +277,28 @@ def _first_seen_items(column: pa.ListArray, rows: np.ndarray, seen: np.ndarray) 
     missing = None if column.null_count == 0 else column.is_null()
     items = pa.ListArray.from_arrays(column.offsets, _labels(codes, dictionary), mask=missing)
     return items.take(pa.array(rows))
+
+
+def _in_row_order(table: pa.Table) -> pa.Table:
+    """The labels of every label column (inside lists too) numbered in the order the rows first
+    give them, as the population path and the rule each number their own: what a batch writes does
+    not depend on which of its records the population path answered (which depends on the paths
+    the process traced before)."""
+    columns = []
+    for chunked in table.columns:
+        column = chunked.combine_chunks()
+        if pa.types.is_dictionary(column.type):
+            column = pc.dictionary_encode(column.dictionary_decode())
+        elif pa.types.is_list(column.type) and pa.types.is_dictionary(column.type.value_type):
+            if column.offset:  # a slice: the list with its own buffers
+                column = pa.concat_arrays([column])
+            items = column.values.slice(0, column.offsets[-1].as_py())
+            missing = None if column.null_count == 0 else column.is_null()
+            column = pa.ListArray.from_arrays(
+                column.offsets, pc.dictionary_encode(items.dictionary_decode()), mask=missing
+            )
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def _filled(column: pa.Array, rows: np.ndarray, values: np.ndarray, given: np.ndarray) -> pa.Array:

@@ -29,7 +29,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
-from bingpin.api import errors
+from bingpin.api import errors, stopping
 from bingpin.api.audit import replay
 from bingpin.api.audit.columns import MONEY, Column, answer_columns, answers_table
 from bingpin.api.audit.fen import money_array
@@ -60,6 +60,15 @@ MAX_PATHS = 64
 #: situation not traced yet go to the rule one by one: the memory a process's paths take is
 #: bounded, whatever the situations its batches bring (a server's batches, a worker's files).
 MAX_TRACED = 10_000
+#: A batch with at most this many situations of fewer than :data:`MIN_ROWS` records takes them
+#: through the population path with the others; a batch with more answers their records by the
+#: rule (a file whose records are nearly each a situation of its own, such as one with a
+#: recognition date per person, would spend more on traces, and on reading each situation's first
+#: record, than on answering its records by the rule).
+SMALL_SITUATIONS = 256
+#: A trace costs about what answering four records by the rule costs: traced, a situation of eight
+#: records or more pays for its trace in the batch that traces it.
+MIN_ROWS = 8
 #: A row no known path takes (yet).
 UNSEEN = -2
 #: Each operator's row of :data:`_HOLDS`: whether ``value OP 0`` holds for a negative, zero, positive value.
@@ -318,7 +327,7 @@ class Population:
         with self.lock:
             done = 0 if self._table is None else self._table.num_rows
             if self._table is None or done != len(self.prototypes):
-                table = answers_table(self.columns, self.prototypes[done:])
+                table = answers_table(self.columns, self.prototypes[done:], records=False)  # paths'
                 if self._table is not None:
                     table = pa.concat_tables([self._table, table]).unify_dictionaries()
                 # one chunk per column: taking from a chunked column costs several times more
@@ -333,18 +342,27 @@ class Population:
         order = stable_order(found.situation, found.count)
         order = order[~found.scalar[order]]
         situation = found.situation[order]
-        starts = np.flatnonzero(np.r_[True, situation[1:] != situation[:-1]]) if len(order) else np.zeros(0, int)
-        ends = [*starts[1:].tolist(), len(order)][: len(starts)]
+        starts = np.flatnonzero(np.r_[True, situation[1:] != situation[:-1]]) if len(order) else np.zeros(0, np.int64)
+        sizes = np.diff(np.r_[starts, len(order)])
+        # a batch of many small situations: their records go to the rule (SMALL_SITUATIONS), read no further
+        small = sizes < MIN_ROWS
+        if np.count_nonzero(small) <= SMALL_SITUATIONS:
+            small[:] = False
+        left = ranges(starts[small], sizes[small])
+        starts, sizes = starts[~small], sizes[~small]
+        ends = (starts + sizes).tolist()
         firsts = bodies.rows(table, order[starts].tolist())
         ordered = {name: values[order] for name, values in found.traced.items()}  # a situation's rows: a slice
         keys = [situation_key(first, found.scales) for first in firsts]
         with self.lock:
             known = [list(self.by_situation.get(key, ())) for key in keys]
         chosen = self._known(ordered, starts.tolist(), ends, known, found.largest)
+        chosen[left] = -1
         # the situations with a row no known path takes (a situation or branch not traced yet): one by one,
         # by one thread at a time (the others wait without taking turns at the interpreter, and find most
         # of their situations traced when their turn comes)
         unseen = self._unseen(chosen, starts)
+        counted = 0
         if len(unseen):
             with self.tracing:
                 with self.lock:
@@ -355,13 +373,32 @@ class Population:
                     lengths = np.array(end, np.int64) - starts[unseen]
                     rows = ranges(starts[unseen], lengths)
                     chosen[rows] = again[rows]
-                    unseen = self._unseen(chosen, starts)
+                    unseen = np.intersect1d(self._unseen(chosen, starts), unseen)
                 for at in unseen.tolist():
+                    stopping.check()  # a stopped run does not trace on
                     start, end, first = int(starts[at]), ends[at], firsts[at]
                     columns = {name: values[start:end] for name, values in ordered.items()}
                     chosen[start:end] = self._situation(table, bodies, found, order[start:end], columns, first)
+                    answered = self._answered(chosen[start:end])
+                    stopping.advance(answered)  # progress while tracing
+                    counted += answered
+        chosen[chosen == UNSEEN] = -1  # situations not traced: the rule, one by one
         path_of[order] = chosen
+        # the records the path answers are done (the rule's are counted as it answers them)
+        stopping.advance(self._answered(chosen) - counted)
         return path_of, found
+
+    def _answered(self, chosen: np.ndarray) -> int:
+        """How many of the rows with paths ``chosen`` the population path answers (a path that is
+        not columnar leaves its rows to the rule, as a scalar one does)."""
+        taken = chosen[chosen >= 0]
+        if not len(taken):
+            return 0
+        counts = np.bincount(taken)
+        numbers = np.flatnonzero(counts)
+        with self.lock:
+            columnar = np.array([self.paths[number].columnar for number in numbers.tolist()], bool)
+        return int(counts[numbers[columnar]].sum())
 
     @staticmethod
     def _unseen(chosen: np.ndarray, starts: np.ndarray) -> np.ndarray:

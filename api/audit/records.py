@@ -230,9 +230,10 @@ class Bodies:
             table = table.take(pa.array(indices, type=pa.int64()))
         for start in range(0, table.num_rows, CHUNK):
             check()  # a stopped run does not finish a batch
-            chunk = table.slice(start, CHUNK)
+            size = min(CHUNK, table.num_rows - start)  # a table of no column does not shorten a slice
+            chunk = table.slice(start, size)
             columns = [(self.fields[name], name, chunk.column(name).to_pylist()) for name in names]
-            for i in range(chunk.num_rows):
+            for i in range(size):
                 body = dict(self.defaults)
                 for read, name, values in columns:
                     value = values[i]

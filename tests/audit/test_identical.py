@@ -30,6 +30,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bingpin.api.audit import columns as columns_module
 from bingpin.api.audit import population as population_module
 from bingpin.api.audit.columns import wire_answer
 from bingpin.api.audit.partition import Partition
@@ -462,3 +463,43 @@ def test_a_process_traces_a_bounded_number_of_paths_and_answers_the_rest_by_the_
     assert part(records).to_pylist() == expected.to_pylist()
     assert part(mixed(2_000, seed=8)).num_rows == 2_000
     assert len(part.paths.paths) <= 5 and len(part.paths.by_situation) <= 5
+
+
+def test_a_batch_of_many_small_situations_traces_only_those_worth_a_trace(
+    monkeypatch: pytest.MonkeyPatch, untraced: None
+) -> None:
+    """A batch with more than SMALL_SITUATIONS situations of fewer than MIN_ROWS records: their
+    records are answered by the rule (a trace costs what a few records cost by the rule), the
+    others' through their paths. The answers are the same either way."""
+    records = mixed(3_000, seed=11)
+    # half the records without a recognition date (large situations), half each with its own
+    days = [None if i % 2 else dt.date(2022, 1, 1) + dt.timedelta(days=i) for i in range(records.num_rows)]
+    table = records.append_column("recognized_on", pa.array(days, pa.date32()))
+    expected = Partition("medical-assistance", carry=["record_id", "paid"], population=False)(table)
+    monkeypatch.setattr(population_module, "SMALL_SITUATIONS", 10)
+    part = Partition("medical-assistance", carry=["record_id", "paid"])
+    assert part(table).to_pylist() == expected.to_pylist()
+    keys = [dict(key) for key in part.paths.by_situation]
+    assert len(keys) > 10
+    assert all("recognized_on" not in key for key in keys)  # the records with a date of their own: by the rule
+
+
+def test_answers_made_into_columns_a_chunk_at_a_time_make_the_same_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule's answers are made into columns CHUNK at a time (a batch does not hold a quarter of
+    a million answers' dictionaries at once): the same table, labels in the same order."""
+    part = Partition("medical-assistance", carry=["record_id", "paid"], population=False)
+    table = mixed(200, seed=2)
+    whole = part(table)
+    monkeypatch.setattr(columns_module, "CHUNK", 7)
+    chunked = part(table)
+    assert chunked.schema == whole.schema
+    assert chunked.equals(whole)
+
+
+def test_records_that_give_no_field_of_the_request_are_each_answered() -> None:
+    """Records with nothing but a carried column, answered by the rule: each answered (a refusal
+    naming what is missing), one row each (a table of no request column is not sliced short)."""
+    table = pa.table({"record_id": pa.array([1, 2, 3], pa.int64())})
+    out = Partition("medical-assistance", "330400", carry=["record_id"], population=False)(table)
+    assert out.column("record_id").to_pylist() == [1, 2, 3]
+    assert set(out.column("status").to_pylist()) == {422}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,15 +14,24 @@ from bingpin.api.audit import progress as shown
 from bingpin.api.audit import records as records_module
 from bingpin.api.audit.files import Records
 from bingpin.api.audit.partition import Partition
+from bingpin.api.audit.population import Population, shared
 from bingpin.api.audit.progress import Progress
-from bingpin.api.stopping import Watch, checked, watching
-from tests.audit.synthetic import jiaxing
+from bingpin.api.stopping import Stopped, Watch, checked, watching
+from tests.audit.synthetic import jiaxing, mixed
 from tests.audit.test_command import SAMPLE
 
 
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
+
+
+@pytest.fixture
+def untraced() -> Any:
+    """This process's populations, none traced yet (and none left traced with a test's settings)."""
+    shared.cache_clear()
+    yield
+    shared.cache_clear()
 
 
 def lines_while(progress: Progress, seconds: float) -> None:
@@ -101,3 +111,47 @@ def test_rows_answered_one_by_one_are_counted_as_they_are_answered(monkeypatch: 
     assert out.num_rows == 600 and watch.done == 600
     counted = [read for done, read in seen if done]
     assert counted and counted[0] <= 256 + 64  # counted after 256 answers, 320 rows read at most
+
+
+def test_every_record_is_counted_once_whichever_way_it_is_answered(untraced: None) -> None:
+    """The paths' own answers (one per traced path) are not records: a batch counts its records,
+    whether the population path or the rule answers them (the progress line went past 100%)."""
+    part = Partition("medical-assistance", compare="paid", carry=["record_id"])
+    table = mixed(1_500, seed=11)
+    watch = Watch()
+    with watching(watch):
+        part(table)
+    assert len(part.paths.paths) > 100
+    assert watch.done == 1_500
+
+
+def test_records_are_counted_while_situations_are_traced(monkeypatch: pytest.MonkeyPatch, untraced: None) -> None:
+    """The first batch of a file with many situations traces for seconds: its records count as
+    their situations are traced, so progress has a rate from the first second."""
+    watch, seen = Watch(), []
+    situation = Population._situation
+
+    def spied(self: Population, *args: Any) -> Any:
+        seen.append(watch.done)
+        return situation(self, *args)
+
+    monkeypatch.setattr(Population, "_situation", spied)
+    with watching(watch):
+        Partition("medical-assistance", compare="paid", carry=["record_id"])(mixed(3_000, seed=12))
+    assert len(seen) > 20 and seen[0] == 0 and 0 < seen[len(seen) // 2] < seen[-1] < 3_000
+
+
+def test_a_stop_ends_the_tracing_of_a_batch(monkeypatch: pytest.MonkeyPatch, untraced: None) -> None:
+    watch, traced = Watch(), []
+    trace = Population._trace
+
+    def spied(self: Population, *args: Any) -> Any:
+        traced.append(1)
+        if len(traced) == 5:
+            watch.stop()  # Ctrl-C, as the command's handler calls the work off
+        return trace(self, *args)
+
+    monkeypatch.setattr(Population, "_trace", spied)
+    with watching(watch), pytest.raises(Stopped):
+        Partition("medical-assistance", compare="paid", carry=["record_id"])(mixed(3_000, seed=13))
+    assert len(traced) == 5
