@@ -16,13 +16,20 @@ _LOW = 1 << 26
 
 
 def bincount(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Sums of non-negative integer ``values`` by code, exactly: np.bincount sums in float64, so
-    each value is split into parts whose sums stay far below 2**53 (high and low 26 bits)."""
+    """Sums of non-negative integer ``values`` by code, exactly, as Python integers (an object
+    array): np.bincount sums in float64, so each value is split into parts whose sums stay far below
+    2**53 (high and low 26 bits), and the parts are put together beyond int64 (a group's amounts can
+    pass it: 92,000 records of the largest amount)."""
     if values.max(initial=0) <= 1:
         return np.bincount(codes[values.astype(bool)], minlength=size).astype(np.int64)
-    high = np.bincount(codes, weights=values >> 26, minlength=size).astype(np.int64)
-    low = np.bincount(codes, weights=values & (_LOW - 1), minlength=size).astype(np.int64)
+    high = np.bincount(codes, weights=values >> 26, minlength=size).astype(np.int64).astype(object)
+    low = np.bincount(codes, weights=values & (_LOW - 1), minlength=size).astype(np.int64).astype(object)
     return high * _LOW + low
+
+
+def exact_sum(values: np.ndarray) -> int:
+    """The sum of int64 ``values`` as a Python integer, exactly (NumPy's sum wraps past int64)."""
+    return int((values >> 31).sum()) * (1 << 31) + int((values & ((1 << 31) - 1)).sum())
 
 
 def labelled(out: pa.Table, name: str) -> tuple[np.ndarray, list[str]]:

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from bingpin.api.audit.keys import exact_sum
+
 #: How many such records the report lists one by one (the rest are counted and summed).
 LISTED = 200
 
@@ -56,7 +58,7 @@ class RefusedPaid:
         codes = out.column("error_code").take(pa.array(rows)).to_pylist()
         amounts = paid[rows]
         self.records += len(rows)
-        self.audited += int(amounts.sum())
+        self.audited += exact_sum(amounts)
         for code, amount in zip(codes, amounts.tolist(), strict=True):
             self.by_reason[code] += 1
             self.audited_by_reason[code] += amount

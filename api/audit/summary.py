@@ -120,16 +120,16 @@ class Summary:
                     records=n,
                     compared=int(compared.sum()),
                     discrepancies=int((diff[compared] != 0).sum()),
-                    reference=int(reference[compared].sum()),
-                    audited=int(audited[compared].sum()),
-                    discrepancy=int(over.sum()) - int(under.sum()),
-                    absolute=int(over.sum()) + int(under.sum()),
+                    reference=keys.exact_sum(reference[compared]),
+                    audited=keys.exact_sum(audited[compared]),
+                    discrepancy=keys.exact_sum(over) - keys.exact_sum(under),
+                    absolute=keys.exact_sum(over) + keys.exact_sum(under),
                     not_compared=int((~compared).sum()),
-                    not_compared_audited=int(unpaid.sum()),
+                    not_compared_audited=keys.exact_sum(unpaid),
                     overpaid_records=int((over > 0).sum()),
-                    overpaid=int(over.sum()),
+                    overpaid=keys.exact_sum(over),
                     underpaid_records=int((under > 0).sum()),
-                    underpaid=int(under.sum()),
+                    underpaid=keys.exact_sum(under),
                 )
             )
             return

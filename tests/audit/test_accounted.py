@@ -10,12 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
+from bingpin.api.audit.keys import bincount, exact_sum
 from tests.audit.test_command import SAMPLE, audit
 
 TEXT = pacsv.ConvertOptions(column_types={"date": pa.string()}, strings_can_be_null=True)
@@ -225,3 +227,40 @@ def test_a_zoned_timestamp_is_dated_in_its_own_zone(tmp_path: Path) -> None:
     status, out = run(tmp_path, table, *COMMON)
     assert status == 0
     assert pq.read_table(out).column("date").to_pylist() == [dt.date(2023, 1, 1)]
+
+
+@pytest.mark.parametrize("report", [False, True])
+def test_sums_past_int64_are_exact(tmp_path: Path, capsys: pytest.CaptureFixture[str], report: bool) -> None:
+    """100,000 records paid the largest amount a record can say (999,999,999,999.99): their sums
+    pass int64 fen (92,000 such records do) and are still exact, on the console and in the report
+    (they wrapped around to negative figures)."""
+    n, most = 100_000, Decimal("999999999999.99")
+    table = pa.table(
+        {
+            "settlement_id": pa.array(range(n), pa.int64()),
+            "date": pa.array([dt.date(2023, 6, 1)] * n, pa.date32()),
+            "categories": pa.array([["subsistence_allowance"]] * n, pa.list_(pa.string())),
+            "eligible_self_pay": pa.array([most] * n, pa.decimal128(18, 2)),
+            "paid": pa.array([most] * n, pa.decimal128(18, 2)),
+        }
+    )
+    status, out = run(tmp_path, table, *COMMON, *(["--report", str(tmp_path / "report")] if report else []))
+    assert status == 1
+    amount = Decimal(pq.read_table(out, columns=["amount"]).column("amount")[0].as_py())
+    assert set(pq.read_table(out, columns=["amount"]).column("amount").to_pylist()) == {amount}
+    over = (most - amount) * n
+    printed = capsys.readouterr().out
+    assert f"audited minus reference {over:.2f} (absolute {over:.2f})" in printed
+    if not report:
+        return
+    totals = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))["totals"]
+    assert totals["overpaid"] == f"{over:.2f}" and totals["audited"] == f"{most * n:.2f}"
+    assert totals["reference"] == f"{amount * n:.2f}"
+
+
+def test_an_exact_sum_does_not_wrap() -> None:
+    values = np.array([99_999_999_999_999] * 100_000 + [-5, 3], np.int64)
+    assert exact_sum(values) == 99_999_999_999_999 * 100_000 - 2
+    codes = np.array([0, 1] * 50_000 + [0, 0], np.int64)
+    sums = bincount(codes, np.abs(values), 2)
+    assert [int(v) for v in sums] == [99_999_999_999_999 * 50_000 + 8, 99_999_999_999_999 * 50_000]
