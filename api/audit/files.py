@@ -344,10 +344,21 @@ def _readable(path: Path) -> None:
     os.chmod(path, 0o666 & ~umask)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """``path`` with ``text``, replaced in one step."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    _readable(Path(name))
-    os.replace(name, path)
+def write_atomically(files: dict[Path, str]) -> None:
+    """Each of ``files`` with its text, or none changed: every text is written beside its file
+    first (a hidden ``.partial`` file, removed if anything fails), then each replaces its file in
+    one step."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in files.items():
+            handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+            staged.append((Path(partial), path))
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            _readable(Path(partial))
+        for written, path in staged:
+            os.replace(written, path)
+    except BaseException:
+        for written, _ in staged:
+            written.unlink(missing_ok=True)
+        raise

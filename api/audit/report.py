@@ -3,6 +3,7 @@ summary printed at the end of a run."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shlex
 from pathlib import Path
@@ -157,9 +158,22 @@ def verdict(summary: Summary) -> str:
 
 
 def write_report(directory: Path, data: dict[str, Any]) -> Path:
-    """``report.json`` and ``index.html`` in ``directory``; the path of the HTML page."""
-    directory.mkdir(parents=True, exist_ok=True)
-    write_atomically(directory / "report.json", json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """``report.json`` and ``index.html`` in ``directory``, both or neither (a run whose report
+    cannot be written leaves the directory as it was: no new data beside an old page, no partial
+    file, no directory it made); the path of the HTML page."""
+    made = [d for d in [directory, *directory.parents] if not d.exists()]
     index = directory / "index.html"
-    write_atomically(index, page(data))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        write_atomically(
+            {
+                directory / "report.json": json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n",
+                index: page(data),
+            }
+        )
+    except BaseException:
+        for each in made:  # deepest first
+            with contextlib.suppress(OSError):
+                each.rmdir()
+        raise
     return index

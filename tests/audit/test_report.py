@@ -11,7 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bingpin.api import create_app
+from bingpin.api.audit import report as report_module
 from bingpin.rules.core.categories import Category
 from bingpin.rules.registry import policies
 from tests.audit.test_command import SAMPLE, audit
@@ -122,3 +125,36 @@ def test_record_text_is_escaped_and_the_page_loads_nothing_from_elsewhere(tmp_pa
     assert html.escape(HOSTILE) in page
     assert any(item["carried"]["settlement_id"] == HOSTILE for item in data["worst"])
     assert not re.search(r"(src|href)\s*=|@import|url\(|https?://(?!127\.0\.0\.1:8000/v1/)", page)
+
+
+def _report_run(tmp_path: Path, report: Path) -> int:
+    return audit(
+        "medical-assistance", str(SAMPLE), "--out", str(tmp_path / "out.csv"), "--jurisdiction", "330400",
+        "--compare", "paid", "--carry", "settlement_id", "--report", str(report),
+    )  # fmt: skip
+
+
+def test_a_report_that_cannot_be_written_leaves_the_old_one_whole_and_nothing_else(tmp_path: Path) -> None:
+    """Both files or neither: a run that cannot write the page does not put its data beside the old
+    page, leaves no partial file, and writes no output (exit 2)."""
+    report = tmp_path / "report"
+    assert _report_run(tmp_path, report) == 1
+    (tmp_path / "out.csv").unlink()
+    before = (report / "report.json").read_bytes()
+    (report / "index.html").unlink()
+    (report / "index.html").mkdir()  # the page cannot replace a directory
+    assert _report_run(tmp_path, report) == 2
+    assert (report / "report.json").read_bytes() == before
+    assert sorted(p.name for p in report.iterdir()) == ["index.html", "report.json"]
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_report_directory_made_for_a_run_that_fails_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(data: dict[str, Any]) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(report_module, "page", failing)
+    assert _report_run(tmp_path, tmp_path / "new" / "report") == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
