@@ -295,6 +295,7 @@ class Output:
         self.csv = output_format(path) == "CSV"
         self.carried, self.guard = set(carried), guard
         self.writer: Any = None
+        self.sink: pa.NativeFile | None = None
         #: Directories made for OUTPUT, removed again if the run fails (deepest first).
         self.made = [p for p in [path.parent, *path.parent.parents] if not p.exists()]
         try:
@@ -313,21 +314,26 @@ class Output:
                 columns = {name: guarded(column, name in self.carried) for name, column in columns.items()}
             table = pa.table(columns)
         if self.writer is None:
-            if self.csv:
-                self.writer = pacsv.CSVWriter(str(self.temporary), table.schema)
+            if self.csv:  # with a byte order mark: Excel on a Chinese Windows reads UTF-8 text by it
+                self.sink = pa.OSFile(str(self.temporary), "wb")
+                self.sink.write(codecs.BOM_UTF8)
+                self.writer = pacsv.CSVWriter(self.sink, table.schema)
             else:
                 self.writer = parquet_writer(self.temporary, table.schema)
         self.writer.write_table(table)
 
     def commit(self) -> None:
         self.writer.close()
+        if self.sink is not None:
+            self.sink.close()
         _readable(self.temporary)
         os.replace(self.temporary, self.path)
 
     def discard(self) -> None:
-        if self.writer is not None:
-            with contextlib.suppress(Exception):  # the run has failed already: only the file matters now
-                self.writer.close()
+        for each in (self.writer, self.sink):
+            if each is not None:
+                with contextlib.suppress(Exception):  # the run has failed already: only the file matters now
+                    each.close()
         self.temporary.unlink(missing_ok=True)
         self._unmake()
 

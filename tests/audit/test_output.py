@@ -3,6 +3,7 @@ and CSV cells that a spreadsheet would run as formulas neutralised."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import signal
 from pathlib import Path
@@ -99,7 +100,7 @@ def _records(tmp_path: Path) -> Path:
 
 
 def _column(path: Path, name: str) -> list[str]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return [row[name] for row in csv.DictReader(handle)]
 
 
@@ -214,3 +215,14 @@ def test_what_a_batch_writes_does_not_depend_on_what_was_traced_before() -> None
     assert again.equals(fresh)
     items = again.column("assumptions").combine_chunks().values
     assert len(items.dictionary) == len(set(items.to_pylist()))  # only the labels the batch uses
+
+
+def test_csv_output_starts_with_a_byte_order_mark_for_excel(tmp_path: Path) -> None:
+    """Excel on a Chinese Windows reads a CSV file without one as GBK: every place, title and
+    message would be garbled. Readers that know the mark (pyarrow, pandas, utf-8-sig) skip it."""
+    source, out = _records(tmp_path), tmp_path / "out.csv"
+    assert audit("medical-assistance", str(source), "--out", str(out), *COMMON, "--carry", "note") == 0
+    data = out.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8 + b'"settlement_id"') and data.count(codecs.BOM_UTF8) == 1
+    assert pacsv.read_csv(out).column_names[0] == "settlement_id"
+    assert "嘉兴市" in data.decode("utf-8-sig")
