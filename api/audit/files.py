@@ -18,6 +18,7 @@ import base64
 import codecs
 import contextlib
 import csv
+import errno
 import io
 import json
 import os
@@ -353,9 +354,13 @@ def _readable(path: Path) -> None:
 def write_atomically(files: dict[Path, str]) -> None:
     """Each of ``files`` with its text, or none changed: every text is written beside its file
     first (a hidden ``.partial`` file, removed if anything fails), then each replaces its file in
-    one step."""
+    one step (a rename in the same directory, once every text is written and no file's place is
+    a directory)."""
     staged: list[tuple[Path, Path]] = []
     try:
+        for path in files:  # nothing can take a file's place but a file: found out before any is replaced
+            if path.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", str(path))
         for path, text in files.items():
             handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
             staged.append((Path(partial), path))

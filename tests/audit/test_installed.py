@@ -101,3 +101,24 @@ def test_a_stopped_audit_leaves_no_partial_file(installed: Installed, tmp_path: 
     assert f"bingpin audit: interrupted ({stop.name}); nothing written" in said
     assert "Traceback" not in said
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records.parquet"]
+
+
+@pytest.mark.parametrize("after", [0.2, 0.4, 0.6, 0.8])
+def test_a_ctrl_c_while_the_command_loads_ends_it_without_a_traceback(
+    installed: Installed, tmp_path: Path, after: float
+) -> None:
+    """Before: a Ctrl-C in the first second (the imports, before the command handles signals)
+    printed a KeyboardInterrupt traceback. Whenever it comes: exit 130 (or killed by SIGINT, before
+    Python handles it: the shell's 130 too), one line at most, nothing written."""
+    pq.write_table(jiaxing(50_000, seed=3), tmp_path / "records.parquet")
+    process = subprocess.Popen(
+        [str(installed.bingpin), "audit", "medical-assistance", "records.parquet", "--out", "out.parquet",
+         "--jurisdiction", "330400", "--compare", "paid", "--carry", "record_id"],
+        cwd=tmp_path, env=installed.environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(after)
+    process.send_signal(signal.SIGINT)
+    _, said = process.communicate(timeout=60)
+    assert process.returncode in (130, -signal.SIGINT), said
+    assert "Traceback" not in said and len(said.strip().splitlines()) <= 1, said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.parquet"]

@@ -127,9 +127,9 @@ def test_record_text_is_escaped_and_the_page_loads_nothing_from_elsewhere(tmp_pa
     assert not re.search(r"(src|href)\s*=|@import|url\(|https?://(?!127\.0\.0\.1:8000/v1/)", page)
 
 
-def _report_run(tmp_path: Path, report: Path) -> int:
+def _report_run(tmp_path: Path, report: Path, out: str = "out.csv") -> int:
     return audit(
-        "medical-assistance", str(SAMPLE), "--out", str(tmp_path / "out.csv"), "--jurisdiction", "330400",
+        "medical-assistance", str(SAMPLE), "--out", str(tmp_path / out), "--jurisdiction", "330400",
         "--compare", "paid", "--carry", "settlement_id", "--report", str(report),
     )  # fmt: skip
 
@@ -143,10 +143,13 @@ def test_a_report_that_cannot_be_written_leaves_the_old_one_whole_and_nothing_el
     before = (report / "report.json").read_bytes()
     (report / "index.html").unlink()
     (report / "index.html").mkdir()  # the page cannot replace a directory
-    assert _report_run(tmp_path, report) == 2
+    assert _report_run(tmp_path, report, out="other.csv") == 2  # its report.json would name other.csv
     assert (report / "report.json").read_bytes() == before
     assert sorted(p.name for p in report.iterdir()) == ["index.html", "report.json"]
-    assert not (tmp_path / "out.csv").exists()
+    assert not (tmp_path / "out.csv").exists() and not (tmp_path / "other.csv").exists()
+    (report / "report.json").unlink()
+    assert _report_run(tmp_path, report) == 2
+    assert sorted(p.name for p in report.iterdir()) == ["index.html"]
 
 
 def test_a_report_directory_made_for_a_run_that_fails_is_removed(
