@@ -197,6 +197,7 @@ def run(args: argparse.Namespace) -> int:
         if summary.records == 0:
             raise AuditError(f"{source}: {NO_RECORDS}")
         lines = summary_lines(summary, meta)
+        output.finish()  # a full disk fails here, before the report is written
         if report is not None:  # before the output appears: a run whose report fails writes nothing
             index = write_report(report, report_data(summary, part, meta))
             lines.append(f"  report {index}")

@@ -323,11 +323,16 @@ class Output:
                 self.writer = parquet_writer(self.temporary, table.schema)
         self.writer.write_table(table)
 
-    def commit(self) -> None:
+    def finish(self) -> None:
+        """Write the rest of the file (Parquet's footer) beside OUTPUT: what can fail (a full disk)
+        fails here, before :meth:`commit` and before a report is written."""
         self.writer.close()
         if self.sink is not None:
             self.sink.close()
         _readable(self.temporary)
+
+    def commit(self) -> None:
+        """OUTPUT, in one step (the file :meth:`finish` wrote)."""
         os.replace(self.temporary, self.path)
 
     def discard(self) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bingpin.api import create_app
+from bingpin.api.audit import files as files_module
 from bingpin.api.audit import report as report_module
 from bingpin.rules.core.categories import Category
 from bingpin.rules.registry import policies
@@ -160,4 +161,19 @@ def test_a_report_directory_made_for_a_run_that_fails_is_removed(
 
     monkeypatch.setattr(report_module, "page", failing)
     assert _report_run(tmp_path, tmp_path / "new" / "report") == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_output_that_cannot_be_finished_leaves_no_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The output's last steps (Parquet's footer, its permissions) fail before the report is
+    written: no report describes an output that was never made."""
+    readable = files_module._readable
+
+    def failing(path: Path) -> None:
+        if path.name.startswith(".out.parquet."):
+            raise OSError(28, "No space left on device")
+        readable(path)
+
+    monkeypatch.setattr(files_module, "_readable", failing)
+    assert _report_run(tmp_path, tmp_path / "report", out="out.parquet") == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == []
