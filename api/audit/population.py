@@ -327,7 +327,7 @@ class Population:
         with self.lock:
             done = 0 if self._table is None else self._table.num_rows
             if self._table is None or done != len(self.prototypes):
-                table = answers_table(self.columns, self.prototypes[done:], records=False)  # paths'
+                table = answers_table(self.columns, self.prototypes[done:], records=False)  # not records
                 if self._table is not None:
                     table = pa.concat_tables([self._table, table]).unify_dictionaries()
                 # one chunk per column: taking from a chunked column costs several times more
@@ -373,7 +373,7 @@ class Population:
                     lengths = np.array(end, np.int64) - starts[unseen]
                     rows = ranges(starts[unseen], lengths)
                     chosen[rows] = again[rows]
-                    unseen = np.intersect1d(self._unseen(chosen, starts), unseen)
+                    unseen = self._unseen(chosen, starts)
                 for at in unseen.tolist():
                     stopping.check()  # a stopped run does not trace on
                     start, end, first = int(starts[at]), ends[at], firsts[at]
