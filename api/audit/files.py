@@ -298,13 +298,13 @@ class Output:
         self.writer: Any = None
         self.sink: pa.NativeFile | None = None
         #: Directories made for OUTPUT, removed again if the run fails (deepest first).
-        self.made = [p for p in [path.parent, *path.parent.parents] if not p.exists()]
+        self.made = missing_directories(path.parent)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
             os.close(handle)
         except OSError as error:
-            self._unmake()
+            remove_directories(self.made)
             raise AuditError(f"cannot write {path}: {first_line(error)}") from None
         self.temporary = Path(name)
 
@@ -341,12 +341,19 @@ class Output:
                 with contextlib.suppress(Exception):  # the run has failed already: only the file matters now
                     each.close()
         self.temporary.unlink(missing_ok=True)
-        self._unmake()
+        remove_directories(self.made)
 
-    def _unmake(self) -> None:
-        for directory in self.made:
-            with contextlib.suppress(OSError):  # not empty (someone else's file): left alone
-                directory.rmdir()
+
+def missing_directories(directory: Path) -> list[Path]:
+    """``directory`` and its parents that do not exist yet (deepest first): those a run makes."""
+    return [d for d in [directory, *directory.parents] if not d.exists()]
+
+
+def remove_directories(made: list[Path]) -> None:
+    """Remove the directories a failed run made (deepest first), those still empty."""
+    for directory in made:
+        with contextlib.suppress(OSError):  # not empty (someone else's file): left alone
+            directory.rmdir()
 
 
 def _readable(path: Path) -> None:

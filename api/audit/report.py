@@ -3,13 +3,12 @@ summary printed at the end of a run."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shlex
 from pathlib import Path
 from typing import Any
 
-from bingpin.api.audit.files import write_atomically
+from bingpin.api.audit.files import missing_directories, remove_directories, write_atomically
 from bingpin.api.audit.page import page
 from bingpin.api.audit.partition import Partition
 from bingpin.api.audit.summary import Group, Summary
@@ -161,7 +160,7 @@ def write_report(directory: Path, data: dict[str, Any]) -> Path:
     """``report.json`` and ``index.html`` in ``directory``, both or neither (a run whose report
     cannot be written leaves the directory as it was: no new data beside an old page, no partial
     file, no directory it made); the path of the HTML page."""
-    made = [d for d in [directory, *directory.parents] if not d.exists()]
+    made = missing_directories(directory)
     index = directory / "index.html"
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -172,8 +171,6 @@ def write_report(directory: Path, data: dict[str, Any]) -> Path:
             }
         )
     except BaseException:
-        for each in made:  # deepest first
-            with contextlib.suppress(OSError):
-                each.rmdir()
+        remove_directories(made)
         raise
     return index

@@ -115,6 +115,7 @@ class Summary:
         unpaid = np.where(~compared & read, paid, 0)
         if not self.detailed:
             over, under = np.maximum(diff, 0)[compared], np.maximum(-diff, 0)[compared]
+            overpaid, underpaid = keys.exact_sum(over), keys.exact_sum(under)
             self.totals.add(
                 Group(
                     records=n,
@@ -122,14 +123,14 @@ class Summary:
                     discrepancies=int((diff[compared] != 0).sum()),
                     reference=keys.exact_sum(reference[compared]),
                     audited=keys.exact_sum(audited[compared]),
-                    discrepancy=keys.exact_sum(over) - keys.exact_sum(under),
-                    absolute=keys.exact_sum(over) + keys.exact_sum(under),
+                    discrepancy=overpaid - underpaid,
+                    absolute=overpaid + underpaid,
                     not_compared=int((~compared).sum()),
                     not_compared_audited=keys.exact_sum(unpaid),
                     overpaid_records=int((over > 0).sum()),
-                    overpaid=keys.exact_sum(over),
+                    overpaid=overpaid,
                     underpaid_records=int((under > 0).sum()),
-                    underpaid=keys.exact_sum(under),
+                    underpaid=underpaid,
                 )
             )
             return
