@@ -55,6 +55,8 @@ from bingpin.rules.registry import calculate
 
 #: Paths traced for one situation at most; its other records go to the rule one by one.
 MAX_PATHS = 64
+#: Situations traced in one round (their rows then take their paths a form at a time, together).
+TRACE_CHUNK = 64
 #: Paths traced by one population at most (each holds its answer, template and forms: about 7 KiB;
 #: a year of mixed records across four policies has about 1,000). Beyond them, the records of a
 #: situation not traced yet go to the rule one by one: the memory a process's paths take is
@@ -120,17 +122,6 @@ class Path:
         """The template's result and error, compiled to take a record's texts (batches)."""
         _, result, error = self.template or (None, None, None)
         return filler(result), filler(error)
-
-    def holds(self, columns: dict[str, np.ndarray], n: int, largest: dict[str, int]) -> np.ndarray:
-        """Where every guard takes the exemplar's branch and every form stays within int64."""
-        ok = np.ones(n, bool)
-        for name in self.uses:
-            if largest[name] > self.ceiling:
-                ok &= np.abs(columns[name]) <= self.ceiling
-        for check, op, taken in self.checks:
-            found = op(check(columns, n), 0)
-            ok &= found if taken else ~found
-        return ok
 
 
 def stable_order(codes: np.ndarray, count: int) -> np.ndarray:
@@ -365,23 +356,12 @@ class Population:
         counted = 0
         if len(unseen):
             with self.tracing:
-                with self.lock:
-                    now = [list(self.by_situation.get(keys[at], ())) for at in unseen.tolist()]
-                if any(len(paths) > len(known[at]) for paths, at in zip(now, unseen.tolist(), strict=True)):
-                    begin, end = starts[unseen].tolist(), [ends[at] for at in unseen.tolist()]
-                    again = self._known(ordered, begin, end, now, found.largest)
-                    lengths = np.array(end, np.int64) - starts[unseen]
-                    rows = ranges(starts[unseen], lengths)
-                    chosen[rows] = again[rows]
+                with self.lock:  # traced meanwhile by another batch
+                    grown = [at for at in unseen.tolist() if len(self.by_situation.get(keys[at], ())) > len(known[at])]
+                if grown:
+                    self._retaken(ordered, starts, ends, keys, grown, chosen, found.largest)
                     unseen = self._unseen(chosen, starts)
-                for at in unseen.tolist():
-                    stopping.check()  # a stopped run does not trace on
-                    start, end, first = int(starts[at]), ends[at], firsts[at]
-                    columns = {name: values[start:end] for name, values in ordered.items()}
-                    chosen[start:end] = self._situation(table, bodies, found, order[start:end], columns, first)
-                    answered = self._answered(chosen[start:end])
-                    stopping.advance(answered)  # progress while tracing
-                    counted += answered
+                counted = self._traced(unseen, starts, ends, keys, firsts, ordered, found, chosen)
         chosen[chosen == UNSEEN] = -1  # situations not traced: the rule, one by one
         path_of[order] = chosen
         # the records the path answers are done (the rule's are counted as it answers them)
@@ -413,11 +393,11 @@ class Population:
         known: list[list[int]],
         largest: dict[str, int],
     ) -> np.ndarray:
-        """Each row's first known path of its situation that holds for it (as :meth:`_situation`
-        takes them, in the order traced): its number, -1 for a scalar path, :data:`UNSEEN` for
-        none. The rows of every situation are a slice of ``columns``; the guards are evaluated a
-        form at a time over the rows of every (situation, path) pair that checks it, not a
-        situation at a time (a batch has hundreds of situations of a few rows each)."""
+        """Each row's first known path of its situation that holds for it (in the order traced):
+        its number, -1 for a scalar path, :data:`UNSEEN` for none. The rows of every situation are
+        a slice of ``columns``; the guards are evaluated a form at a time over the rows of every
+        (situation, path) pair that checks it, not a situation at a time (a batch has hundreds of
+        situations of a few rows each)."""
         total = len(next(iter(columns.values()))) if columns else (ends[-1] if ends else 0)
         chosen = np.full(total, UNSEEN, np.int64)
         pairs = [
@@ -457,44 +437,79 @@ class Population:
         chosen[found] = np.where(scalar, -1, numbers)[first[found]]
         return chosen
 
-    def _situation(
+    def _retaken(
         self,
-        table: pa.Table,
-        bodies: Bodies,
-        found: Situations,
-        rows: np.ndarray,
         columns: dict[str, np.ndarray],
-        first: dict[str, Any],
-    ) -> np.ndarray:
-        chosen = np.full(len(rows), -1, np.int64)
-        left = np.ones(len(rows), bool)
-        key = situation_key(first, found.scales)
+        starts: np.ndarray,
+        ends: list[int],
+        keys: list[tuple[Any, ...]],
+        situations: list[int],
+        chosen: np.ndarray,
+        largest: dict[str, int],
+    ) -> None:
+        """The rows of ``situations`` that no path took yet take their situation's first path that
+        holds for them among its paths now (:meth:`_known`); the others keep theirs (a path is
+        only ever added after its situation's others, so a row's first path stays first)."""
         with self.lock:
-            known = list(self.by_situation.get(key, ()))
-        for number in known:
-            self._take(number, columns, left, chosen, found.largest)
-            if not left.any():
-                return chosen
-        tried = set(known)
-        while left.any():
-            i = int(np.argmax(left))
-            traced = False
-            with self.lock:
-                paths = self.by_situation.get(key, [])
-                others = [number for number in paths if number not in tried]  # traced meanwhile (threads)
-                if not others and len(paths) < MAX_PATHS and len(self.paths) < MAX_TRACED:
-                    paths = self.by_situation.setdefault(key, paths)
-                    own = {name: int(values[i]) for name, values in columns.items()}
-                    body = first if i == 0 else exemplar(first, own, found.scales)
-                    others, traced = [self._add(paths, self._trace(body, own, found.scales))], True
-            if not others:
-                break
-            for number in others:
-                tried.add(number)
-                self._take(number, columns, left, chosen, found.largest)
-            if traced and left[i]:  # the exemplar does not take its own branch: answered by the rule
-                left[i] = False
-        return chosen
+            known = [list(self.by_situation.get(keys[at], ())) for at in situations]
+        begin = starts[situations]
+        end = [ends[at] for at in situations]
+        found = self._known(columns, begin.tolist(), end, known, largest)
+        rows = ranges(begin, np.array(end, np.int64) - begin)
+        left = rows[chosen[rows] == UNSEEN]
+        chosen[left] = found[left]
+
+    def _traced(
+        self,
+        unseen: np.ndarray,
+        starts: np.ndarray,
+        ends: list[int],
+        keys: list[tuple[Any, ...]],
+        firsts: list[dict[str, Any]],
+        columns: dict[str, np.ndarray],
+        found: Situations,
+        chosen: np.ndarray,
+    ) -> int:
+        """Trace the situations ``unseen`` (under :attr:`tracing`), :data:`TRACE_CHUNK` at a time,
+        in rounds: each traces the exemplar of its first row that no path takes, then the rows of
+        all of them take their first path that holds (:meth:`_retaken`, a form at a time over every
+        situation of the round, not a situation at a time); a situation with rows left goes round
+        again. An exemplar that does not take its own branch is answered by the rule, and so are a
+        situation's rows left once it has :data:`MAX_PATHS` paths, or the population
+        :data:`MAX_TRACED`. How many rows the population path answers (counted as done, chunk by
+        chunk: progress while tracing)."""
+        counted = 0
+        for begin in range(0, len(unseen), TRACE_CHUNK):
+            chunk = unseen[begin : begin + TRACE_CHUNK].tolist()
+            todo = chunk
+            while todo:
+                exemplars: list[tuple[int, int]] = []
+                for at in todo:
+                    stopping.check()  # a stopped run does not trace on
+                    start = int(starts[at])
+                    row = start + int(np.argmax(chosen[start : ends[at]] == UNSEEN))  # its first row left
+                    with self.lock:
+                        if len(self.by_situation.get(keys[at], ())) >= MAX_PATHS or len(self.paths) >= MAX_TRACED:
+                            continue
+                    own = {name: int(values[row]) for name, values in columns.items()}
+                    body = firsts[at] if row == start else exemplar(firsts[at], own, found.scales)
+                    path = self._trace(body, own, found.scales)
+                    with self.lock:
+                        self._add(self.by_situation.setdefault(keys[at], []), path)
+                    exemplars.append((at, row))
+                if not exemplars:
+                    break
+                traced = [at for at, _ in exemplars]
+                self._retaken(columns, starts, ends, keys, traced, chosen, found.largest)
+                for _, row in exemplars:
+                    if chosen[row] == UNSEEN:  # the exemplar does not take its own branch: the rule answers it
+                        chosen[row] = -1
+                todo = [at for at in traced if (chosen[int(starts[at]) : ends[at]] == UNSEEN).any()]
+            lengths = np.array([ends[at] for at in chunk], np.int64) - starts[chunk]
+            answered = self._answered(chosen[ranges(starts[chunk], lengths)])
+            stopping.advance(answered)  # progress while tracing
+            counted += answered
+        return counted
 
     def _add(self, paths: list[int], path: Path) -> int:
         """Keep a new path (under the lock): its number, and its prototype row."""
@@ -505,26 +520,6 @@ class Population:
             path.row = len(self.prototypes)
             self.prototypes.append(path.answer)
         return number
-
-    def _take(
-        self,
-        number: int,
-        columns: dict[str, np.ndarray],
-        left: np.ndarray,
-        chosen: np.ndarray,
-        largest: dict[str, int],
-    ) -> None:
-        path = self.paths[number]
-        every = bool(left.all())
-        index = np.arange(len(left)) if every else np.flatnonzero(left)
-        sub = columns if every else {name: values[index] for name, values in columns.items()}
-        try:
-            ok = path.holds(sub, len(index), largest)
-        except OverflowError:
-            return
-        taken = index[ok]
-        chosen[taken] = -1 if path.scalar else number
-        left[taken] = False
 
     def _trace(self, body: dict[str, Any], values: dict[str, int], scales: dict[str, int]) -> Path:
         """The exemplar's path: its answer and, traced, its guards and the forms of its figures."""

@@ -129,13 +129,13 @@ def test_records_are_counted_while_situations_are_traced(monkeypatch: pytest.Mon
     """The first batch of a file with many situations traces for seconds: its records count as
     their situations are traced, so progress has a rate from the first second."""
     watch, seen = Watch(), []
-    situation = Population._situation
+    trace = Population._trace
 
     def spied(self: Population, *args: Any) -> Any:
         seen.append(watch.done)
-        return situation(self, *args)
+        return trace(self, *args)
 
-    monkeypatch.setattr(Population, "_situation", spied)
+    monkeypatch.setattr(Population, "_trace", spied)
     with watching(watch):
         Partition("medical-assistance", compare="paid", carry=["record_id"])(mixed(3_000, seed=12))
     assert len(seen) > 20 and seen[0] == 0 and 0 < seen[len(seen) // 2] < seen[-1] < 3_000
