@@ -6,7 +6,8 @@ answered, inside the batches in flight (``api.stopping.Watch``), not only when a
 written, so the first line, at one second, already has a rate (a Dask cluster's records count when
 their batch comes back: no line until one has). On a terminal one line is
 rewritten in place and cleared at the end; elsewhere (a log, a pipe) a line is written every few
-seconds. ``--quiet``: nothing.
+seconds, and one more when the records are all done (a log's last line is not a tick's 90%).
+``--quiet``: nothing.
 """
 
 from __future__ import annotations
@@ -51,12 +52,14 @@ class Progress:
             self._thread.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         self._done.set()
         if self._thread is not None:
             self._thread.join()
         if self.terminal and self._shown:
             self._write("\r\x1b[K")  # the summary follows on a clean line
+        elif self._shown and kind is None:  # a log's last line: where the run ended, not the last tick
+            self._write(self.line() + "\n")
 
     def line(self) -> str:
         """``bingpin audit: 120,000 of 1,000,000 records (12%), 45,000 records/s, 2.7 s``."""

@@ -4,6 +4,7 @@ the share of a CSV file read), and the rate."""
 from __future__ import annotations
 
 import io
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,27 @@ def test_a_terminal_gets_one_line_rewritten_and_cleared_at_the_end() -> None:
     text = stream.getvalue()
     assert text.count("\r") >= 2 and "\n" not in text
     assert text.endswith("\r\x1b[K")
+
+
+def test_a_log_ends_with_a_line_for_the_whole_run_and_none_after_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tick's line can say 90% when the run ends; a log's last line says where it ended."""
+    watch, stream = Watch(), io.StringIO()
+    progress = Progress(watch, 100, stream=stream)
+    with progress:
+        watch.count(90)
+        time.sleep(0.2)
+        watch.count(10)
+    lines = stream.getvalue().splitlines()
+    assert any("90 of 100 records (90%)" in line for line in lines[:-1])
+    assert lines[-1].startswith("bingpin audit: 100 of 100 records (100%), ")
+    # a run that fails: the ticks' lines only, none written as it ends
+    failed = Progress(watch, 200, stream=io.StringIO())
+    line, writers = failed.line, []
+    monkeypatch.setattr(failed, "line", lambda: writers.append(threading.current_thread()) or line())
+    with pytest.raises(KeyError), failed:
+        time.sleep(0.2)
+        raise KeyError("the run failed")
+    assert writers and threading.main_thread() not in writers
 
 
 def test_quiet_is_quiet() -> None:
