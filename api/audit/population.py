@@ -102,6 +102,8 @@ class Path:
     row: int = -1
     #: The exemplar's own figures as written, one per marker.
     texts: list[str] = field(default_factory=list)
+    #: The exemplar's values (fen, days ...) until its figures are checked (:meth:`Population._checked`).
+    exemplar: dict[str, int] | None = None
 
     def __post_init__(self) -> None:
         forms = [g.form for g in self.guards] + [m.form for m in self.marks]
@@ -484,27 +486,31 @@ class Population:
             todo = chunk
             while todo:
                 exemplars: list[tuple[int, int]] = []
+                traced: list[Path] = []
                 for at in todo:
                     stopping.check()  # a stopped run does not trace on
                     start = int(starts[at])
                     row = start + int(np.argmax(chosen[start : ends[at]] == UNSEEN))  # its first row left
                     with self.lock:
-                        if len(self.by_situation.get(keys[at], ())) >= MAX_PATHS or len(self.paths) >= MAX_TRACED:
+                        full = len(self.paths) + len(traced) >= MAX_TRACED
+                        if full or len(self.by_situation.get(keys[at], ())) >= MAX_PATHS:
                             continue
                     own = {name: int(values[row]) for name, values in columns.items()}
                     body = firsts[at] if row == start else exemplar(firsts[at], own, found.scales)
-                    path = self._trace(body, own, found.scales)
-                    with self.lock:
-                        self._add(self.by_situation.setdefault(keys[at], []), path)
+                    traced.append(self._trace(body, own, found.scales))
                     exemplars.append((at, row))
                 if not exemplars:
                     break
-                traced = [at for at, _ in exemplars]
-                self._retaken(columns, starts, ends, keys, traced, chosen, found.largest)
+                checked = self._checked(traced)
+                with self.lock:
+                    for (at, _), path in zip(exemplars, checked, strict=True):
+                        self._add(self.by_situation.setdefault(keys[at], []), path)
+                situations = [at for at, _ in exemplars]
+                self._retaken(columns, starts, ends, keys, situations, chosen, found.largest)
                 for _, row in exemplars:
                     if chosen[row] == UNSEEN:  # the exemplar does not take its own branch: the rule answers it
                         chosen[row] = -1
-                todo = [at for at in traced if (chosen[int(starts[at]) : ends[at]] == UNSEEN).any()]
+                todo = [at for at in situations if (chosen[int(starts[at]) : ends[at]] == UNSEEN).any()]
             lengths = np.array([ends[at] for at in chunk], np.int64) - starts[chunk]
             answered = self._answered(chosen[ranges(starts[chunk], lengths)])
             stopping.advance(answered)  # progress while tracing
@@ -571,15 +577,49 @@ class Population:
         marks: tuple[Mark, ...],
         values: dict[str, int],
     ) -> Path:
-        one = {name: np.array([value], np.int64) for name, value in values.items()}
-        path = Path(guards, scalar=False, answer=answer, template=template, marks=marks, columnar=True)
-        try:  # the exemplar's figures by the path's own compiled forms (a column of one)
-            texts = [written(m.how, w.scale, int(w(one, 1)[0])) for m, w in zip(marks, path.written, strict=True)]
-        except (KeyError, OverflowError):
-            return Path(guards)
-        if fill(template, texts) != answer:  # the trace must give the exemplar's own answer
-            return Path(guards)
-        path.texts = texts
+        """The traced path, its figures to be checked against its exemplar's (:meth:`_checked`)."""
+        return Path(guards, scalar=False, answer=answer, template=template, marks=marks, exemplar=values)
+
+    def _checked(self, traced: list[Path]) -> list[Path]:
+        """The ``traced`` paths, each checked: its exemplar's figures written by the path's own
+        compiled forms must give the exemplar's own answer back, or the path's records are left to
+        the rule. Each form is evaluated once, over the exemplars of every path that writes it (a
+        round's paths share most of their forms; a column of one per figure cost more than the
+        trace's own arithmetic)."""
+        uses: dict[int, tuple[replay.Compiled, list[tuple[int, int]]]] = {}
+        for p, path in enumerate(traced):
+            for k, form in enumerate(path.written if path.exemplar is not None else ()):
+                uses.setdefault(id(form), (form, []))[1].append((p, k))
+        exemplars = [path.exemplar or {} for path in traced]
+        texts = [[""] * len(path.written) for path in traced]
+        failed: set[int] = set()
+        for form, places in uses.values():
+            given = [(p, k) for p, k in places if all(name in exemplars[p] for name in form.columns)]
+            failed.update(p for p, k in places if (p, k) not in given)  # a figure of a column it lacks
+            if not given:
+                continue
+            own = {name: np.array([exemplars[p][name] for p, _ in given], np.int64) for name in form.columns}
+            try:
+                values = form(own, len(given)).tolist()
+            except OverflowError:
+                failed.update(p for p, _ in given)
+                continue
+            for (p, k), value in zip(given, values, strict=True):
+                texts[p][k] = written(traced[p].marks[k].how, form.scale, value)
+        return [
+            path if path.exemplar is None else self._finished(path, own, p in failed)
+            for p, (path, own) in enumerate(zip(traced, texts, strict=True))
+        ]
+
+    def _finished(self, path: Path, texts: list[str], failed: bool) -> Path:
+        """``path`` with its exemplar's figures ``texts``, and the output columns it fills with
+        each record's own; its guards alone (the rule answers) if they do not give the exemplar's
+        answer back."""
+        assert path.template is not None
+        template, marks = path.template, path.marks
+        if failed or fill(template, texts) != path.answer:  # the trace must give the exemplar's own answer
+            return Path(path.guards)
+        path.texts, path.exemplar, path.columnar = texts, None, True
         _, result, error = template
         if marked(error):
             path.columnar = False

@@ -465,6 +465,25 @@ def test_a_process_traces_a_bounded_number_of_paths_and_answers_the_rest_by_the_
     assert len(part.paths.paths) <= 5 and len(part.paths.by_situation) <= 5
 
 
+def test_a_path_whose_figures_do_not_give_its_exemplars_answer_back_is_left_to_the_rule(
+    monkeypatch: pytest.MonkeyPatch, untraced: None
+) -> None:
+    """Each traced path's compiled forms write its exemplar's figures, which must give the
+    exemplar's own answer back: here every amount is written a fen off, so no path with an amount
+    is used, and the rule answers their records."""
+    records = mixed(1_000, seed=9)
+    expected = Partition("medical-assistance", carry=["record_id", "paid"], population=False)(records)
+    written = population_module.written
+    monkeypatch.setattr(
+        population_module, "written", lambda how, scale, value: written(how, scale, value + (how == "f"))
+    )
+    part = Partition("medical-assistance", carry=["record_id", "paid"])
+    assert part(records).to_pylist() == expected.to_pylist()
+    paths = part.paths.paths
+    assert len(paths) > 50
+    assert not [p for p in paths if not p.scalar and any(m.how == "f" for m in p.marks)]
+
+
 def test_a_batch_of_many_small_situations_traces_only_those_worth_a_trace(
     monkeypatch: pytest.MonkeyPatch, untraced: None
 ) -> None:
