@@ -56,7 +56,7 @@ from bingpin.rules.registry import calculate
 #: Paths traced for one situation at most; its other records go to the rule one by one.
 MAX_PATHS = 64
 #: Situations traced in one round (their rows then take their paths a form at a time, together).
-TRACE_CHUNK = 64
+TRACE_CHUNK = 256
 #: Paths traced by one population at most (each holds its answer, template and forms: about 7 KiB;
 #: a year of mixed records across four policies has about 1,000). Beyond them, the records of a
 #: situation not traced yet go to the rule one by one: the memory a process's paths take is
@@ -483,14 +483,13 @@ class Population:
         counted = 0
         for begin in range(0, len(unseen), TRACE_CHUNK):
             chunk = unseen[begin : begin + TRACE_CHUNK].tolist()
-            todo = chunk
+            todo = self._left(chosen, starts, ends, chunk)
             while todo:
                 exemplars: list[tuple[int, int]] = []
                 traced: list[Path] = []
-                for at in todo:
+                for at, row in todo:
                     stopping.check()  # a stopped run does not trace on
                     start = int(starts[at])
-                    row = start + int(np.argmax(chosen[start : ends[at]] == UNSEEN))  # its first row left
                     with self.lock:
                         full = len(self.paths) + len(traced) >= MAX_TRACED
                         if full or len(self.by_situation.get(keys[at], ())) >= MAX_PATHS:
@@ -510,12 +509,23 @@ class Population:
                 for _, row in exemplars:
                     if chosen[row] == UNSEEN:  # the exemplar does not take its own branch: the rule answers it
                         chosen[row] = -1
-                todo = [at for at in situations if (chosen[int(starts[at]) : ends[at]] == UNSEEN).any()]
+                todo = self._left(chosen, starts, ends, situations)
             lengths = np.array([ends[at] for at in chunk], np.int64) - starts[chunk]
             answered = self._answered(chosen[ranges(starts[chunk], lengths)])
             stopping.advance(answered)  # progress while tracing
             counted += answered
         return counted
+
+    @staticmethod
+    def _left(chosen: np.ndarray, starts: np.ndarray, ends: list[int], situations: list[int]) -> list[tuple[int, int]]:
+        """Those of ``situations`` with a row no path takes, each with the first such row."""
+        begin = starts[situations]
+        lengths = np.array([ends[at] for at in situations], np.int64) - begin
+        rows = ranges(begin, lengths)
+        left = np.flatnonzero(chosen[rows] == UNSEEN)
+        which = np.searchsorted(np.cumsum(lengths), left, side="right")  # each such row's situation
+        found, first = np.unique(which, return_index=True)
+        return list(zip(np.asarray(situations)[found].tolist(), rows[left[first]].tolist(), strict=True))
 
     def _add(self, paths: list[int], path: Path) -> int:
         """Keep a new path (under the lock): its number, and its prototype row."""

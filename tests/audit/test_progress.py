@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bingpin.api.audit import population as population_module
 from bingpin.api.audit import progress as shown
 from bingpin.api.audit import records as records_module
 from bingpin.api.audit.files import Records
@@ -149,7 +150,9 @@ def test_every_record_is_counted_once_whichever_way_it_is_answered(untraced: Non
 
 def test_records_are_counted_while_situations_are_traced(monkeypatch: pytest.MonkeyPatch, untraced: None) -> None:
     """The first batch of a file with many situations traces for seconds: its records count as
-    their situations are traced, so progress has a rate from the first second."""
+    their situations are traced (a chunk of TRACE_CHUNK situations at a time), so progress has a
+    rate from the first second."""
+    monkeypatch.setattr(population_module, "TRACE_CHUNK", 16)
     watch, seen = Watch(), []
     trace = Population._trace
 
