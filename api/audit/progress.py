@@ -45,6 +45,8 @@ class Progress:
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
         self._shown = False
+        #: The records done as the last line said.
+        self._done_shown = 0
 
     def __enter__(self) -> Progress:
         if not self.quiet:
@@ -58,13 +60,16 @@ class Progress:
             self._thread.join()
         if self.terminal and self._shown:
             self._write("\r\x1b[K")  # the summary follows on a clean line
-        elif self._shown and kind is None:  # a log's last line: where the run ended, not the last tick
+        elif self._shown and kind is None and self._done_shown != self.done():  # where the run ended
             self._write(self.line() + "\n")
+
+    def done(self) -> int:
+        return max(self.watch.done, self.written)
 
     def line(self) -> str:
         """``bingpin audit: 120,000 of 1,000,000 records (12%), 45,000 records/s, 2.7 s``."""
         elapsed = time.monotonic() - self.start
-        done = max(self.watch.done, self.written)
+        done = self._done_shown = self.done()
         rate = done / elapsed if elapsed > 0 else 0.0
         if self.rows:
             part = f"{done:,} of {self.rows:,} records ({done / self.rows:.0%})"
@@ -79,7 +84,7 @@ class Progress:
     def _run(self) -> None:
         wait = FIRST
         while not self._done.wait(wait):
-            if not max(self.watch.done, self.written):
+            if not self.done():
                 continue  # nothing done yet (connecting to a cluster): no line saying so every second
             if self.terminal:
                 self._write(f"\r{self.line()}\x1b[K")

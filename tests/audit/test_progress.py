@@ -91,6 +91,13 @@ def test_a_log_ends_with_a_line_for_the_whole_run_and_none_after_a_failure(monke
     lines = stream.getvalue().splitlines()
     assert any("90 of 100 records (90%)" in line for line in lines[:-1])
     assert lines[-1].startswith("bingpin audit: 100 of 100 records (100%), ")
+    # a tick that already said where the run ended: no second line saying it again
+    again = Progress(watch, 100, stream=io.StringIO())
+    line, writers = again.line, []
+    monkeypatch.setattr(again, "line", lambda: writers.append(threading.current_thread()) or line())
+    with again:
+        time.sleep(0.2)
+    assert writers and threading.main_thread() not in writers
     # a run that fails: the ticks' lines only, none written as it ends
     failed = Progress(watch, 200, stream=io.StringIO())
     line, writers = failed.line, []
