@@ -123,9 +123,33 @@ def raising_on(signals: tuple[int, ...], exception: Callable[[int], BaseExceptio
         raise exception(signum)
 
     previous = {each: signal.signal(each, stop) for each in signals}
+    _HANDLED[:] = signals
+    _SETTLED.clear()
     try:
         yield
     finally:
-        for each, handler in previous.items():
-            signal.signal(each, handler)
+        _HANDLED.clear()
+        if not (_SETTLED and ENDS_WITH_COMMAND):
+            for each, handler in previous.items():
+                signal.signal(each, handler)
+        _SETTLED.clear()
         REQUESTED.clear()
+
+
+#: The signals :func:`raising_on` handles now (main thread), and whether the command has settled.
+_HANDLED: list[int] = []
+_SETTLED: list[bool] = []
+#: The process ends when its command returns (the ``bingpin`` console script): a settled command's
+#: signals stay ignored to the end, where a handler given back would make a traceback at exit.
+ENDS_WITH_COMMAND = False
+
+
+def settle() -> None:
+    """From here on the command finishes whatever comes: inside :func:`raising_on`, its signals
+    are ignored (until it gives back the handlers it found, unless the process ends with the
+    command). For a command past the point where stopping would undo what it has done: an output
+    about to be put in place, a summary of it."""
+    if threading.current_thread() is threading.main_thread():
+        for each in _HANDLED:
+            signal.signal(each, signal.SIG_IGN)
+        _SETTLED[:] = [True]

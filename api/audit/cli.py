@@ -23,7 +23,7 @@ from typing import Any
 
 from bingpin.api.audit.checks import check_arguments, check_columns, check_paths
 from bingpin.api.audit.files import AuditError, Output, Records, first_line
-from bingpin.api.stopping import STOPPING, Watch, raising_on
+from bingpin.api.stopping import STOPPING, Watch, raising_on, settle
 
 EXIT_FAILED = 2
 #: An input without records: exit 0 would say "every record agrees" of nothing at all.
@@ -196,6 +196,9 @@ def run(args: argparse.Namespace) -> int:
                 progress.written = summary.records
         if summary.records == 0:
             raise AuditError(f"{source}: {NO_RECORDS}")
+        # every record is answered and written: a signal from here on would leave a report without its
+        # output, or an output in place with "nothing written" said. The run finishes (an error still undoes it).
+        settle()
         lines = summary_lines(summary, meta)
         output.finish()  # a full disk fails here, before the report is written
         if report is not None:  # before the output appears: a run whose report fails writes nothing

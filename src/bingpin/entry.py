@@ -1,6 +1,8 @@
 """The ``bingpin`` command's entry point, light enough to be loaded first: a Ctrl-C while the
 command is still loading (about a second of imports) ends it as it ends once running, with one
-line and exit 130, not a traceback."""
+line and exit 130, not a traceback. A command that has settled (``api.stopping.settle``: its work
+done, its output in place) ignores a signal to the end of the process, as it has said how it
+ended."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ import sys
 
 def main() -> int:
     try:
+        from bingpin.api import stopping
         from bingpin.api.cli import main as command
 
+        stopping.ENDS_WITH_COMMAND = True
         return command()
     except KeyboardInterrupt:  # before the command handles signals itself
         sys.stderr.write("bingpin: interrupted (SIGINT)\n")

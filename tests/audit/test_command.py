@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
 import threading
 import time
 from decimal import Decimal
@@ -18,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 from flask.testing import FlaskClient
 
-from bingpin.api.audit import engines
+from bingpin.api.audit import engines, files
 from bingpin.api.audit.fen import MONEY, money_array, to_fen
 from bingpin.api.cli import main
 from tests.audit.synthetic import CODES, masked_money
@@ -405,3 +407,31 @@ def test_a_household_calculation_reads_nested_members_from_csv_and_writes_them_b
     assert audited.column("status").to_pylist() == [200, 422]
     assert json.loads(audited.column("members")[0].as_py()) == single["members"]
     assert f"{audited.column('relief')[0].as_py():.2f}" == single["relief"]
+
+
+@pytest.mark.parametrize("moment", ["finish", "commit"])
+def test_a_signal_once_every_record_is_written_lets_the_run_finish(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    """Before: a Ctrl-C as the output was put in place (or as its summary was printed) said
+    "interrupted; nothing written" with exit 130, and the whole output was there. Once the output
+    is written, the run finishes: its report, its output, its summary and its exit status."""
+    report = tmp_path / "report"
+    real = getattr(files.Output, moment)
+
+    def signalled(self: files.Output) -> None:
+        if moment == "commit":
+            os.kill(os.getpid(), signal.SIGINT)  # Python runs the handler at the next instruction
+        real(self)
+        if moment == "finish":
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(files.Output, moment, signalled)
+    status = audit("medical-assistance", str(SAMPLE), "--out", str(tmp_path / "out.parquet"), "--jurisdiction",
+                   "330400", "--compare", "paid", "--carry", "settlement_id", "--report", str(report))  # fmt: skip
+    said = capsys.readouterr()
+    assert status == 1, said.err
+    assert "interrupted" not in said.err and "wrote" in said.out
+    assert pq.read_table(tmp_path / "out.parquet").num_rows == 12
+    assert (report / "index.html").is_file() and (report / "report.json").is_file()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers given back

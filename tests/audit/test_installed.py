@@ -122,3 +122,27 @@ def test_a_ctrl_c_while_the_command_loads_ends_it_without_a_traceback(
     assert process.returncode in (130, -signal.SIGINT), said
     assert "Traceback" not in said and len(said.strip().splitlines()) <= 1, said
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records.parquet"]
+
+
+def test_a_ctrl_c_once_the_summary_is_printed_leaves_the_run_as_it_said(installed: Installed, tmp_path: Path) -> None:
+    """Before: a Ctrl-C as the summary came (the output in place, "wrote ..." on the screen) ended
+    the process with "interrupted (SIGINT); nothing written" and exit 130, or a traceback at exit,
+    and the output stayed. The run has finished: its exit status is the summary's."""
+    pq.write_table(jiaxing(100_000, seed=5), tmp_path / "records.parquet")
+    process = subprocess.Popen(
+        [str(installed.bingpin), "audit", "medical-assistance", "records.parquet", "--out", "out.parquet",
+         "--jurisdiction", "330400", "--compare", "paid", "--carry", "record_id", "--quiet"],
+        cwd=tmp_path, env=installed.environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    printed = []
+    for line in process.stdout:
+        printed.append(line)
+        if "wrote" in line:
+            process.send_signal(signal.SIGINT)
+            break
+    rest, said = process.communicate(timeout=60)
+    assert process.returncode == 1, said  # discrepancies: as the summary says
+    assert "interrupted" not in said and "Traceback" not in said, said
+    assert "NOT every record was compared and agrees" in "".join(printed) + rest
+    assert pq.read_metadata(tmp_path / "out.parquet").num_rows == 100_000
