@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from bingpin.api.audit import engines, files
 from bingpin.api.audit.fen import MONEY, money_array, to_fen
 from bingpin.api.cli import main
-from tests.audit.synthetic import CODES, masked_money
+from tests.audit.synthetic import CODES, masked_money, mixed
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "docs" / "audit" / "settlements.csv"
@@ -435,3 +435,26 @@ def test_a_signal_once_every_record_is_written_lets_the_run_finish(
     assert pq.read_table(tmp_path / "out.parquet").num_rows == 12
     assert (report / "index.html").is_file() and (report / "report.json").is_file()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers given back
+
+
+def test_small_row_groups_are_read_in_batches_of_the_usual_size(tmp_path: Path) -> None:
+    """Before: each row group was a batch of its own, so a file written 10,000 rows a group was
+    audited at a tenth of the speed (1,000,000 mixed records: 15 s, against 4.6 s in one group).
+    Row groups are now joined into batches, their dictionaries (labels, lists of codes) unified;
+    the answers are the same as from the same records in one row group."""
+    table = mixed(50_000, seed=21)
+    pq.write_table(table, tmp_path / "small.parquet", row_group_size=5_000)
+    pq.write_table(table, tmp_path / "one.parquet")
+    records = files.Records(tmp_path / "small.parquet", batch_rows=12_000)
+    records.labels = {"jurisdiction"}
+    batches = list(records.batches())
+    assert [b.num_rows for b in batches] == [15_000, 15_000, 15_000, 5_000]
+    assert all(c.num_chunks == 1 for b in batches for c in b.columns)
+    joined = pa.concat_tables(batches)
+    for name in table.column_names:  # labels read as dictionaries: the same values
+        assert joined.column(name).to_pylist() == table.column(name).to_pylist(), name
+    common = ["--compare", "paid", "--carry", "record_id"]
+    for name in ("small", "one"):
+        source, out = str(tmp_path / f"{name}.parquet"), str(tmp_path / f"{name}.out.parquet")
+        assert audit("medical-assistance", source, "--out", out, *common) == 1
+    assert pq.read_table(tmp_path / "small.out.parquet").equals(pq.read_table(tmp_path / "one.out.parquet"))

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from bingpin.api.audit import files
 from bingpin.api.audit.partition import Partition
 from bingpin.api.cli import main
 from tests.audit.synthetic import jiaxing
@@ -40,7 +41,10 @@ def scheduler() -> Iterator[str]:
         yield cluster.scheduler_address
 
 
-def test_the_dask_engine_writes_what_the_local_engine_writes(scheduler: str, tmp_path: Path) -> None:
+def test_the_dask_engine_writes_what_the_local_engine_writes(
+    scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files, "BATCH_ROWS", 7_000)  # several batches, a row group each
     source = tmp_path / "records.parquet"
     table = jiaxing(30_000, seed=7)
     # some rows for the scalar rules too (a recognition date)
