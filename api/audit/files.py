@@ -22,6 +22,7 @@ import errno
 import io
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -352,11 +353,16 @@ class Output:
         os.replace(self.temporary, self.path)
 
     def discard(self) -> None:
+        """Remove what the run wrote; what cannot be removed (a directory made read-only meanwhile)
+        is named on stderr, and the run's own error stays the one reported."""
         for each in (self.writer, self.sink):
             if each is not None:
                 with contextlib.suppress(Exception):  # the run has failed already: only the file matters now
                     each.close()
-        self.temporary.unlink(missing_ok=True)
+        try:
+            self.temporary.unlink(missing_ok=True)
+        except OSError as error:
+            print(f"bingpin audit: could not remove {self.temporary}: {first_line(error)}", file=sys.stderr)
         remove_directories(self.made)
 
 

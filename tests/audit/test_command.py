@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import signal
@@ -458,3 +459,34 @@ def test_small_row_groups_are_read_in_batches_of_the_usual_size(tmp_path: Path) 
         source, out = str(tmp_path / f"{name}.parquet"), str(tmp_path / f"{name}.out.parquet")
         assert audit("medical-assistance", source, "--out", out, *common) == 1
     assert pq.read_table(tmp_path / "small.out.parquet").equals(pq.read_table(tmp_path / "one.out.parquet"))
+
+
+def test_a_partial_file_that_cannot_be_removed_is_named_and_the_runs_own_error_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: when the output's directory became read-only during a run, the error removing the
+    partial file replaced the run's own, and "nothing written" was said with the file left."""
+
+    def refused(self: files.Output) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(self.path))
+
+    unlink = Path.unlink
+
+    def kept(self: Path, missing_ok: bool = False) -> None:
+        if self.name.endswith(".partial"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(files.Output, "commit", refused)
+    monkeypatch.setattr(Path, "unlink", kept)
+    out = tmp_path / "out.parquet"
+    status = audit("medical-assistance", str(SAMPLE), "--out", str(out), "--jurisdiction", "330400", "--compare",
+                   "paid", "--carry", "settlement_id")  # fmt: skip
+    err = capsys.readouterr().err.splitlines()
+    assert status == 2
+    left = list(tmp_path.glob(".out.parquet.*.partial"))
+    assert (
+        len(left) == 1
+        and err[0] == f"bingpin audit: could not remove {left[0]}: [Errno 13] Permission denied: '{left[0]}'"
+    )
+    assert err[1] == f"bingpin audit: [Errno 13] Permission denied: '{out}'; nothing written" and len(err) == 2
