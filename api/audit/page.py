@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +39,10 @@ def e(value: Any) -> str:
     return html.escape(value)
 
 
+#: A figure as the report writes it: a sign, digits, and decimals.
+_FIGURE = re.compile(r"(-?)(\d+)(\.\d+)?")
+
+
 class Words:
     """The page's words for the figures of one calculation: money (元) or yes/no flags (条)."""
 
@@ -56,7 +61,17 @@ class Words:
             )
 
     def amount(self, value: str) -> str:
-        return f"{e(value)}{self.unit}"
+        return f"{e(grouped(value))}{self.unit}"
+
+
+def grouped(figure: str) -> str:
+    """A figure as written (``-13640557952.86``) with its thousands marked (``-13,640,557,952.86``),
+    exactly: the text regrouped, never a float; anything else as it is."""
+    found = _FIGURE.fullmatch(figure)
+    if found is None:
+        return figure
+    sign, digits, decimals = found.groups()
+    return f"{sign}{int(digits):,}{decimals or ''}"
 
 
 def _table(head: list[str], rows: list[list[str]], numeric: frozenset[int] | set[int] = frozenset()) -> str:

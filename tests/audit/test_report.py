@@ -16,6 +16,7 @@ import pytest
 from bingpin.api import create_app
 from bingpin.api.audit import files as files_module
 from bingpin.api.audit import report as report_module
+from bingpin.api.audit.page import grouped
 from bingpin.rules.core.categories import Category
 from bingpin.rules.registry import policies
 from tests.audit.test_command import SAMPLE, audit
@@ -74,8 +75,8 @@ def test_the_money_at_stake_comes_first_and_every_refused_record_paid_on_is_list
     totals = data["totals"]
     first = seen.index("涉及金额")
     assert first < seen.index("记录核对情况") < seen.index("差异最大的")
-    assert f"多付（实付高于政策应付） {totals['overpaid_records']} 条 {totals['overpaid']} 元" in seen
-    assert f"少付（实付低于政策应付） {totals['underpaid_records']} 条 {totals['underpaid']} 元" in seen
+    assert f"多付（实付高于政策应付） {totals['overpaid_records']} 条 {grouped(totals['overpaid'])} 元" in seen
+    assert f"少付（实付低于政策应付） {totals['underpaid_records']} 条 {grouped(totals['underpaid'])} 元" in seen
     found = data["refused_paid"]
     # the record before the policy took effect (900.00) and the 嵊州 record (4500.00): both paid on
     assert [item["carried"]["settlement_id"] for item in found["listed"]] == ["JX-2023-000012", "SZ-2023-000001"]
@@ -85,7 +86,7 @@ def test_the_money_at_stake_comes_first_and_every_refused_record_paid_on_is_list
         "not_defined_by_policy": "4500.00",
     }
     listed = seen[seen.index("政策拒绝但被审系统已支付的记录") :]
-    assert "SZ-2023-000001" in listed and "4500.00 元" in listed
+    assert "SZ-2023-000001" in listed and "4,500.00 元" in listed  # thousands marked, as a supervisor reads
     assert "未规定医疗救助" in listed  # the refusal's own reason, as the single endpoint gives it
 
 
@@ -93,7 +94,9 @@ def test_sums_say_what_they_cover_and_a_group_without_comparable_records_is_not_
     index, data = mixed_report(tmp_path)
     seen = text(index.read_text(encoding="utf-8"))
     compared = data["totals"]["compared"]
-    assert f"政策应付医疗救助金额合计（仅含可比对的 {compared} 条记录） {data['totals']['reference']} 元" in seen
+    assert (
+        f"政策应付医疗救助金额合计（仅含可比对的 {compared} 条记录） {grouped(data['totals']['reference'])} 元" in seen
+    )
     wenzhou = next(g for g in data["by_jurisdiction"] if g["key"] == "330300")
     assert (wenzhou["records"], wenzhou["compared"]) == (1, 0)
     page = index.read_text(encoding="utf-8")
@@ -177,3 +180,12 @@ def test_an_output_that_cannot_be_finished_leaves_no_report(tmp_path: Path, monk
     monkeypatch.setattr(files_module, "_readable", failing)
     assert _report_run(tmp_path, tmp_path / "report", out="out.parquet") == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("13640557952.86", "13,640,557,952.86"), ("-21780025.94", "-21,780,025.94"), ("999.00", "999.00"),
+     ("0.00", "0.00"), ("-0.01", "-0.01"), ("1234", "1,234"), ("—", "—")],
+)  # fmt: skip
+def test_amounts_on_the_page_have_their_thousands_marked_exactly(written: str, shown: str) -> None:
+    assert grouped(written) == shown
