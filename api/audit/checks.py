@@ -68,18 +68,23 @@ def check_columns(args: argparse.Namespace, records: Records, part: Any) -> None
     flags = {"jurisdiction": args.jurisdiction, "date": args.date}
     for name, field in request.items():
         if field.required and name not in names and flags.get(name) is None:
-            hint = f" (or give --{name})" if name in flags else ""
+            hint, given = (f" (or give --{name})", f"，或用 --{name} 给出") if name in flags else ("", "")
             raise AuditError(
-                f"{records.path} has no column {name!r}, which {args.calculation} requires{hint}"
+                f"{records.path}: 缺少列 {name!r}（{args.calculation} 必需{given}） / "
+                f"has no column {name!r}, which {args.calculation} requires{hint}"
                 + _near_column(name, [n for n in records.names if n not in request])
             )
     if args.compare is not None and args.compare not in names:
         raise AuditError(
-            f"{records.path} has no column {args.compare!r} (--compare)" + _near_column(args.compare, records.names)
+            f"{records.path}: 缺少列 {args.compare!r}（--compare） / has no column {args.compare!r} (--compare)"
+            + _near_column(args.compare, records.names)
         )
     for name in args.carry:
         if name not in names:
-            raise AuditError(f"{records.path} has no column {name!r} (--carry)" + _near_column(name, records.names))
+            raise AuditError(
+                f"{records.path}: 缺少列 {name!r}（--carry） / has no column {name!r} (--carry)"
+                + _near_column(name, records.names)
+            )
     unknown = part.unknown(records.names)
     if unknown:
         raise AuditError(f"{records.path}: {unknown_message(unknown, list(request), args.calculation)}")

@@ -52,6 +52,7 @@ def test_a_required_column_named_with_a_space_or_another_case_is_named(
     line = one_line(capsys.readouterr().err)
     assert status == 2
     assert line.endswith(
+        "缺少列 'date'（medical-assistance 必需，或用 --date 给出） / "
         f"has no column 'date', which medical-assistance requires (or give --date); did you mean its column {wrong!r}?"
     )
 
