@@ -15,11 +15,13 @@ rows whose cells are not read exactly. Paths are kept for the life of the proces
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import itertools
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -298,6 +300,42 @@ def shared(calculation: str, explain: bool = False) -> Population:
     return Population(runner, answer_columns(runner.endpoint), explain)
 
 
+class Turns:
+    """Batches trace in the order they began resolving: one that began later waits until each that
+    began before it has either taken the tracing lock or found nothing to trace. The first batch of
+    a file is the first written: its situations are traced first, not after those of the batch
+    that reached the lock before it (which then traced nearly all of them, while the first waited)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._open: set[int] = set()  # the batches that began and have not said yet
+        self._next = itertools.count()
+
+    @contextlib.contextmanager
+    def ticket(self) -> Iterator[int]:
+        """A batch's place in the order, given up when it says or ends (an error, a stop)."""
+        with self._changed:
+            number = next(self._next)
+            self._open.add(number)
+        try:
+            yield number
+        finally:
+            self.said(number)
+
+    def said(self, number: int) -> None:
+        with self._changed:
+            if number in self._open:
+                self._open.discard(number)
+                self._changed.notify_all()
+
+    def wait(self, number: int) -> None:
+        """Until every batch that began before ``number`` has said (a stopped run stops waiting)."""
+        with self._changed:
+            while any(other < number for other in self._open):
+                self._changed.wait(0.1)
+                stopping.check()
+
+
 class Population:
     """The traced paths of one calculation in this process, with or without explanations."""
 
@@ -308,8 +346,9 @@ class Population:
         kinds = {MONEY: ("f", 2), pa.date32(): ("date", 0)}
         self.figures = [(each.name, each.path, kinds.get(each.type)) for each in columns]
         self.lock = threading.Lock()
-        #: Held while a batch traces its situations not seen yet.
+        #: Held while a batch traces its situations not seen yet, taken in :attr:`turns`.
         self.tracing = threading.Lock()
+        self.turns = Turns()
         self.paths: list[Path] = []
         self.by_situation: dict[tuple[Any, ...], list[int]] = {}
         self.prototypes: list[Answer] = []
@@ -329,6 +368,10 @@ class Population:
 
     def resolve(self, table: pa.Table, bodies: Bodies) -> tuple[np.ndarray, Situations]:
         """Each row's path (its index in :attr:`paths`; -1: the rule, one by one)."""
+        with self.turns.ticket() as ticket:
+            return self._resolve(table, bodies, ticket)
+
+    def _resolve(self, table: pa.Table, bodies: Bodies, ticket: int) -> tuple[np.ndarray, Situations]:
         found = group(table, self.runner.request, bodies.defaults)
         n = table.num_rows
         path_of = np.full(n, -1, np.int64)
@@ -352,12 +395,14 @@ class Population:
         chosen = self._known(ordered, starts.tolist(), ends, known, found.largest)
         chosen[left] = -1
         # the situations with a row no known path takes (a situation or branch not traced yet): one by one,
-        # by one thread at a time (the others wait without taking turns at the interpreter, and find most
-        # of their situations traced when their turn comes)
+        # by one thread at a time, in the order the batches began (the others wait without taking turns at
+        # the interpreter, and find most of their situations traced when their turn comes)
         unseen = self._unseen(chosen, starts)
         counted = 0
         if len(unseen):
+            self.turns.wait(ticket)
             with self.tracing:
+                self.turns.said(ticket)
                 with self.lock:  # traced meanwhile by another batch
                     grown = [at for at in unseen.tolist() if len(self.by_situation.get(keys[at], ())) > len(known[at])]
                 if grown:

@@ -383,6 +383,36 @@ def test_batches_resolved_by_two_threads_at_once_trace_each_situation_once(
     assert len(tracers) == 1
 
 
+def test_the_batch_that_began_first_traces_first(monkeypatch: pytest.MonkeyPatch, untraced: None) -> None:
+    """The first batch of a file is written first: its situations are traced first, even when
+    the next batch reaches the tracing lock before it (before, that one traced nearly every
+    situation while the first waited, then the first traced its own few and was written last)."""
+    records = mixed(2_000, seed=4)
+    part = Partition("medical-assistance", carry=["record_id", "paid"])
+    grouped, trace = population_module.group, Population._trace
+    began, tracers = threading.Event(), []
+
+    def slow_first(*args: Any) -> Any:
+        if not began.is_set():
+            began.set()
+            time.sleep(0.3)  # the first batch is slow to group: the second reaches the lock first
+        return grouped(*args)
+
+    def traced(self: Population, *args: Any) -> Any:
+        tracers.append(threading.current_thread().name)
+        return trace(self, *args)
+
+    monkeypatch.setattr(population_module, "group", slow_first)
+    monkeypatch.setattr(Population, "_trace", traced)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(lambda: (threading.current_thread().name, part(records)))
+        began.wait(5)
+        second = pool.submit(lambda: (threading.current_thread().name, part(records)))
+        (name, out), (_, again) = first.result(), second.result()
+    assert out.equals(again)
+    assert tracers and set(tracers) == {name}  # the first traced them all; the second found them traced
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.integers(0, 40).flatmap(
