@@ -69,16 +69,22 @@ def test_the_installed_command_refuses_a_misspelt_column_and_reads_a_timestamp_d
     assert "not compared: 2 records (refused 2" in done.stdout
 
 
+def started(installed: Installed, cwd: Path, out: str, *flags: str) -> subprocess.Popen[str]:
+    """``bingpin audit`` of ``records.parquet`` (嘉兴's records, compared with what was paid) from
+    the installed wheel, started in ``cwd``, its output and messages read as text through pipes."""
+    return subprocess.Popen(
+        [str(installed.bingpin), "audit", "medical-assistance", "records.parquet", "--out", out,
+         "--jurisdiction", "330400", "--compare", "paid", "--carry", "record_id", *flags],
+        cwd=cwd, env=installed.environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_a_stopped_audit_leaves_no_partial_file(installed: Installed, tmp_path: Path, stop: signal.Signals) -> None:
     """Before: SIGTERM left a 114 MB ``.partial`` beside OUTPUT, and so did SIGHUP (the terminal or
     ssh session closed), with exit 129."""
     pq.write_table(jiaxing(300_000, seed=11), tmp_path / "records.parquet", row_group_size=20_000)
-    process = subprocess.Popen(
-        [str(installed.bingpin), "audit", "medical-assistance", "records.parquet", "--out", "out/results.csv",
-         "--jurisdiction", "330400", "--compare", "paid", "--carry", "record_id", "--no-kernels"],
-        cwd=tmp_path, env=installed.environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    process = started(installed, tmp_path, "out/results.csv", "--no-kernels")
     assert process.stderr is not None
     seen = []
     sent = None
@@ -111,11 +117,7 @@ def test_a_ctrl_c_while_the_command_loads_ends_it_without_a_traceback(
     printed a KeyboardInterrupt traceback. Whenever it comes: exit 130 (or killed by SIGINT, before
     Python handles it: the shell's 130 too), one line at most, nothing written."""
     pq.write_table(jiaxing(50_000, seed=3), tmp_path / "records.parquet")
-    process = subprocess.Popen(
-        [str(installed.bingpin), "audit", "medical-assistance", "records.parquet", "--out", "out.parquet",
-         "--jurisdiction", "330400", "--compare", "paid", "--carry", "record_id", "--scalar"],
-        cwd=tmp_path, env=installed.environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    process = started(installed, tmp_path, "out.parquet", "--scalar")
     time.sleep(after)  # --scalar: seconds of work, still going when the signal comes on a fast machine
     process.send_signal(signal.SIGINT)
     _, said = process.communicate(timeout=60)
@@ -129,11 +131,7 @@ def test_a_ctrl_c_once_the_summary_is_printed_leaves_the_run_as_it_said(installe
     the process with "interrupted (SIGINT); nothing written" and exit 130, or a traceback at exit,
     and the output stayed. The run has finished: its exit status is the summary's."""
     pq.write_table(jiaxing(100_000, seed=5), tmp_path / "records.parquet")
-    process = subprocess.Popen(
-        [str(installed.bingpin), "audit", "medical-assistance", "records.parquet", "--out", "out.parquet",
-         "--jurisdiction", "330400", "--compare", "paid", "--carry", "record_id", "--quiet"],
-        cwd=tmp_path, env=installed.environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    process = started(installed, tmp_path, "out.parquet", "--quiet")
     assert process.stdout is not None
     printed = []
     for line in process.stdout:

@@ -8,6 +8,7 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 
+from bingpin.api.audit.page import grouped
 from tests.audit.test_report import HOSTILE, mixed_report
 from tests.live import ROOT
 
@@ -20,10 +21,10 @@ def test_a_supervisor_reads_the_audit_report_in_chromium(browser: Any, tmp_path:
     assert browser.title == "医疗救助（medical-assistance）稽核报告"
     headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
     assert headings[:2] == ["涉及金额", "记录核对情况"]
-    assert headings[2].startswith("政策拒绝但被审系统已支付的记录（2 条，合计 5400.00 元）")
+    assert headings[2].startswith("政策拒绝但被审系统已支付的记录（2 条，合计 5,400.00 元）")
     stake = browser.find_element(By.TAG_NAME, "table")
     assert stake.is_displayed()
-    assert f"{data['totals']['overpaid']} 元" in stake.text
+    assert f"{grouped(data['totals']['overpaid'])} 元" in stake.text
     # the record id of markup is shown as text, never run or drawn as markup
     assert HOSTILE in browser.find_element(By.TAG_NAME, "body").text
     assert not browser.find_elements(By.CSS_SELECTOR, "body script, body b")
