@@ -34,6 +34,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 BATCH_ROWS = 262_144
+#: Row groups read and not yet joined into a batch, at most: a file of row groups of one record
+#: would otherwise hold a batch's worth of tables, each with its own buffers and dictionaries.
+PIECES = 256
 
 
 class AuditError(Exception):
@@ -165,24 +168,27 @@ class Records:
                 # dictionary-read lists), small row groups then joined into batches of about
                 # batch_rows (their dictionaries unified): a file written 10,000 rows a group is
                 # audited as fast as one written in large groups
-                pending: list[pa.RecordBatch] = []
+                pending: list[pa.Table] = []
+                rows = 0
                 for group in range(parquet.num_row_groups):
                     for batch in parquet.iter_batches(batch_size=self.batch_rows, row_groups=[group]):
-                        pending.append(batch)
-                        if sum(each.num_rows for each in pending) >= self.batch_rows:
+                        pending.append(pa.Table.from_batches([batch]))
+                        rows += batch.num_rows
+                        if rows >= self.batch_rows:
                             yield _joined(pending)
-                            pending = []
+                            pending, rows = [], 0
+                        elif len(pending) >= PIECES:  # tiny row groups: each piece's buffers and dictionaries, joined
+                            pending = [_joined(pending)]
                 if pending:
                     yield _joined(pending)
         except (OSError, pa.ArrowException) as error:
             raise AuditError(f"cannot read {self.path}: {first_line(error)}") from None
 
 
-def _joined(batches: list[pa.RecordBatch]) -> pa.Table:
-    """One table of ``batches``, one chunk a column (labels read from several row groups have a
+def _joined(pieces: list[pa.Table]) -> pa.Table:
+    """One table of ``pieces``, one chunk a column (labels read from several row groups have a
     dictionary each: joined into one)."""
-    table = pa.Table.from_batches(batches)
-    return table if len(batches) == 1 else table.combine_chunks()
+    return pieces[0] if len(pieces) == 1 else pa.concat_tables(pieces).combine_chunks()
 
 
 class _Counted(io.RawIOBase):
