@@ -128,6 +128,14 @@ class Path:
         return filler(result), filler(error)
 
 
+def _rows_of(starts: np.ndarray, ends: list[int], situations: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``situations`` (their numbers in ``starts``), situation after situation, and
+    how many each has."""
+    begin = starts[situations]
+    lengths = np.array([ends[at] for at in situations], np.int64) - begin
+    return ranges(begin, lengths), lengths
+
+
 def stable_order(codes: np.ndarray, count: int) -> np.ndarray:
     """``np.argsort(codes, kind="stable")``, by radix sort when the codes fit 16 bits (NumPy's
     stable sort of small integers)."""
@@ -499,10 +507,8 @@ class Population:
         only ever added after its situation's others, so a row's first path stays first)."""
         with self.lock:
             known = [list(self.by_situation.get(keys[at], ())) for at in situations]
-        begin = starts[situations]
-        end = [ends[at] for at in situations]
-        found = self._known(columns, begin.tolist(), end, known, largest)
-        rows = ranges(begin, np.array(end, np.int64) - begin)
+        found = self._known(columns, starts[situations].tolist(), [ends[at] for at in situations], known, largest)
+        rows, _ = _rows_of(starts, ends, situations)
         left = rows[chosen[rows] == UNSEEN]
         chosen[left] = found[left]
 
@@ -555,8 +561,7 @@ class Population:
                     if chosen[row] == UNSEEN:  # the exemplar does not take its own branch: the rule answers it
                         chosen[row] = -1
                 todo = self._left(chosen, starts, ends, situations)
-            lengths = np.array([ends[at] for at in chunk], np.int64) - starts[chunk]
-            answered = self._answered(chosen[ranges(starts[chunk], lengths)])
+            answered = self._answered(chosen[_rows_of(starts, ends, chunk)[0]])
             stopping.advance(answered)  # progress while tracing
             counted += answered
         return counted
@@ -564,9 +569,7 @@ class Population:
     @staticmethod
     def _left(chosen: np.ndarray, starts: np.ndarray, ends: list[int], situations: list[int]) -> list[tuple[int, int]]:
         """Those of ``situations`` with a row no path takes, each with the first such row."""
-        begin = starts[situations]
-        lengths = np.array([ends[at] for at in situations], np.int64) - begin
-        rows = ranges(begin, lengths)
+        rows, lengths = _rows_of(starts, ends, situations)
         left = np.flatnonzero(chosen[rows] == UNSEEN)
         which = np.searchsorted(np.cumsum(lengths), left, side="right")  # each such row's situation
         found, first = np.unique(which, return_index=True)
@@ -649,8 +652,12 @@ class Population:
         texts = [[""] * len(path.written) for path in traced]
         failed: set[int] = set()
         for form, places in uses.values():
-            given = [(p, k) for p, k in places if all(name in exemplars[p] for name in form.columns)]
-            failed.update(p for p, k in places if (p, k) not in given)  # a figure of a column it lacks
+            given: list[tuple[int, int]] = []
+            for p, k in places:
+                if all(name in exemplars[p] for name in form.columns):
+                    given.append((p, k))
+                else:  # a figure of a column its exemplar lacks
+                    failed.add(p)
             if not given:
                 continue
             own = {name: np.array([exemplars[p][name] for p, _ in given], np.int64) for name in form.columns}
