@@ -69,22 +69,13 @@ def check_columns(args: argparse.Namespace, records: Records, part: Any) -> None
     for name, field in request.items():
         if field.required and name not in names and flags.get(name) is None:
             hint, given = (f" (or give --{name})", f"，或用 --{name} 给出") if name in flags else ("", "")
-            raise AuditError(
-                f"{records.path}: 缺少列 {name!r}（{args.calculation} 必需{given}） / "
-                f"has no column {name!r}, which {args.calculation} requires{hint}"
-                + _near_column(name, [n for n in records.names if n not in request])
-            )
+            why = (f"{args.calculation} 必需{given}", f", which {args.calculation} requires{hint}")
+            raise _missing(records, name, *why, [n for n in records.names if n not in request])
     if args.compare is not None and args.compare not in names:
-        raise AuditError(
-            f"{records.path}: 缺少列 {args.compare!r}（--compare） / has no column {args.compare!r} (--compare)"
-            + _near_column(args.compare, records.names)
-        )
+        raise _missing(records, args.compare, "--compare", " (--compare)", records.names)
     for name in args.carry:
         if name not in names:
-            raise AuditError(
-                f"{records.path}: 缺少列 {name!r}（--carry） / has no column {name!r} (--carry)"
-                + _near_column(name, records.names)
-            )
+            raise _missing(records, name, "--carry", " (--carry)", records.names)
     unknown = part.unknown(records.names)
     if unknown:
         raise AuditError(f"{records.path}: {unknown_message(unknown, list(request), args.calculation)}")
@@ -97,6 +88,14 @@ def check_columns(args: argparse.Namespace, records: Records, part: Any) -> None
         )
     if records.schema is not None:
         _check_types(args, records.schema, part)
+
+
+def _missing(records: Records, name: str, why: str, because: str, columns: list[str]) -> AuditError:
+    """The refusal of a file without the column ``name``, in Chinese and English (``why``,
+    ``because``), with the column of ``columns`` it most likely has instead."""
+    return AuditError(
+        f"{records.path}: 缺少列 {name!r}（{why}） / has no column {name!r}{because}" + _near_column(name, columns)
+    )
 
 
 def _near_column(name: str, columns: list[str]) -> str:
