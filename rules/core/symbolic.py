@@ -58,6 +58,19 @@ def _number(written: tuple[Any, ...]) -> int:
     return found
 
 
+#: The forms made from others (a sum, a multiple, a rounding, the smaller or larger of two, a
+#: constant), by what they are made of as written: every situation's trace makes the same few
+#: again, and gets the one already made, its number, hash and decimals computed once.
+_MADE: dict[tuple[Any, ...], Form] = {}
+
+
+def _made(key: tuple[Any, ...], make: Callable[[], Form]) -> Form:
+    found = _MADE.get(key)
+    if found is None:
+        found = _MADE.setdefault(key, make())
+    return found
+
+
 class Atom:
     """An input column (``column``: its integer form at ``scale`` decimals), or ``op`` applied to
     ``args``: ``round`` (half up to the fen, ``scale`` 2), ``min`` or ``max`` (of two forms).
@@ -105,12 +118,13 @@ class Form:
     """``constant + sum(coefficient x atom)``, exactly (coefficients as written, e.g. ``0.90``).
     Never changed once made; forms compare by value."""
 
-    __slots__ = ("_hash", "_identity", "constant", "terms")
+    __slots__ = ("_hash", "_identity", "_scale", "constant", "terms")
 
     def __init__(self, terms: tuple[tuple[Atom, Decimal], ...] = (), constant: Decimal = _ZERO) -> None:
         self.terms, self.constant = terms, constant
         self._hash: int | None = None
         self._identity: int | None = None
+        self._scale: int | None = None
 
     def __eq__(self, other: object) -> bool:
         if self is other:
@@ -129,6 +143,9 @@ class Form:
         return Form, (self.terms, self.constant)
 
     def plus(self, other: Form, sign: int = 1) -> Form:
+        return _made(("+", self.identity, other.identity, sign), lambda: self._plus(other, sign))
+
+    def _plus(self, other: Form, sign: int) -> Form:
         if not other.terms:
             return Form(self.terms, self.constant + sign * other.constant)
         merged = dict(self.terms)
@@ -147,17 +164,26 @@ class Form:
         return self._identity
 
     def times(self, factor: Decimal) -> Form:
-        return Form(tuple((a, c * factor) for a, c in self.terms if c * factor != 0), self.constant * factor)
+        return _made(
+            ("x", self.identity, str(factor)),
+            lambda: Form(tuple((a, c * factor) for a, c in self.terms if c * factor != 0), self.constant * factor),
+        )
 
 
 def constant(value: Decimal | int) -> Form:
-    return Form((), Decimal(value))
+    written = Decimal(value)
+    return _made(("c", str(written)), lambda: Form((), written))
+
+
+def _of(atom: Atom) -> Form:
+    """The form of one atom."""
+    return Form(((atom, Decimal(1)),))
 
 
 @functools.cache
 def column(name: str, scale: int) -> Form:
     """The form of an input column (one per column and scale: forms are never changed)."""
-    return Form(((Atom(name, scale), Decimal(1)),))
+    return _of(Atom(name, scale))
 
 
 #: The comparisons a guard records: ``form OP 0``.
@@ -329,8 +355,9 @@ class Traced(_Compared):
         """Half-up rounding to the fen (``round_money``, ``format_money``): an atom of its own."""
         if exp != _CENT or rounding != ROUND_HALF_UP or not isinstance(self.value, Decimal):
             raise Untraceable("rounding other than half up to the fen")
-        atom = Atom(None, 2, "round", (self.form,))
-        return Traced(self.value.quantize(_CENT, rounding=ROUND_HALF_UP), Form(((atom, Decimal(1)),)))
+        form = self.form
+        rounded = _made(("round", form.identity), lambda: _of(Atom(None, 2, "round", (form,))))
+        return Traced(self.value.quantize(_CENT, rounding=ROUND_HALF_UP), rounded)
 
     def __format__(self, spec: str) -> str:
         if isinstance(self.value, int) and spec == "":
@@ -452,9 +479,11 @@ class TracedDate(_Compared):
 
 def scale_of(form: Form) -> int:
     """The decimals a form's value has: its terms' (coefficient's and atom's) and its constant's."""
-    exponents = [c.as_tuple().exponent for _, c in form.terms] + [form.constant.as_tuple().exponent]
-    decimals = [max(0, -e) if isinstance(e, int) else 0 for e in exponents]
-    return max([decimals[-1], *(a.scale + d for (a, _), d in zip(form.terms, decimals, strict=False))])
+    if form._scale is None:
+        exponents = [c.as_tuple().exponent for _, c in form.terms] + [form.constant.as_tuple().exponent]
+        decimals = [max(0, -e) if isinstance(e, int) else 0 for e in exponents]
+        form._scale = max([decimals[-1], *(a.scale + d for (a, _), d in zip(form.terms, decimals, strict=False))])
+    return form._scale
 
 
 def extreme(op: str, first: object, second: object) -> Traced:
@@ -462,10 +491,10 @@ def extreme(op: str, first: object, second: object) -> Traced:
     values = [_plain(first), _plain(second)]
     value = min(values) if op == "min" else max(values)  # type: ignore[type-var]
     forms = (_form(first), _form(second))
-    atom = Atom(None, max(scale_of(f) for f in forms), op, forms)
     if not isinstance(value, (Decimal, int)):
         raise Untraceable(f"the {op} of {type(value).__name__}")
-    return Traced(value, Form(((atom, Decimal(1)),)))
+    key = (op, forms[0].identity, forms[1].identity)
+    return Traced(value, _made(key, lambda: _of(Atom(None, max(scale_of(f) for f in forms), op, forms))))
 
 
 def is_date(value: object) -> TypeGuard[dt.date | TracedDate]:
