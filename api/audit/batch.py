@@ -10,6 +10,7 @@ and every case the path leaves to the rule, is answered by the calculation's
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain, repeat
@@ -156,6 +157,9 @@ class _Given(Bodies):
 
     def rows(self, table: pa.Table, indices: list[int] | None = None) -> list[dict[str, Any]]:
         return [self.given[index] for index in (range(len(self.given)) if indices is None else indices)]
+
+    def shapes(self, table: pa.Table, indices: list[int], unread: Collection[str]) -> list[dict[str, Any]]:
+        return self.rows(table, indices)
 
 
 @dataclass

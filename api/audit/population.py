@@ -395,9 +395,9 @@ class Population:
         left = ranges(starts[small], sizes[small])
         starts, sizes = starts[~small], sizes[~small]
         ends = (starts + sizes).tolist()
-        firsts = bodies.rows(table, order[starts].tolist())
+        heads = order[starts].tolist()  # each situation's first row
         ordered = {name: values[order] for name, values in found.traced.items()}  # a situation's rows: a slice
-        keys = [situation_key(first, found.scales) for first in firsts]
+        keys = [situation_key(shape, found.scales) for shape in bodies.shapes(table, heads, found.scales)]
         with self.lock:
             known = [list(self.by_situation.get(key, ())) for key in keys]
         chosen = self._known(ordered, starts.tolist(), ends, known, found.largest)
@@ -416,6 +416,8 @@ class Population:
                 if grown:
                     self._retaken(ordered, starts, ends, keys, grown, chosen, found.largest)
                     unseen = self._unseen(chosen, starts)
+                traced = unseen.tolist()
+                firsts = dict(zip(traced, bodies.rows(table, [heads[at] for at in traced]), strict=True))
                 counted = self._traced(unseen, starts, ends, keys, firsts, ordered, found, chosen)
         chosen[chosen == UNSEEN] = -1  # situations not traced: the rule, one by one
         path_of[order] = chosen
@@ -518,7 +520,7 @@ class Population:
         starts: np.ndarray,
         ends: list[int],
         keys: list[tuple[Any, ...]],
-        firsts: list[dict[str, Any]],
+        firsts: dict[int, dict[str, Any]],
         columns: dict[str, np.ndarray],
         found: Situations,
         chosen: np.ndarray,

@@ -23,7 +23,7 @@ import difflib
 import json
 import re
 import shlex
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -220,7 +220,14 @@ class Bodies:
         """The bodies of the rows at ``indices`` (all rows when ``None``), in that order."""
         return list(self.each(table, indices))
 
-    def each(self, table: pa.Table, indices: list[int] | None = None) -> Iterator[dict[str, Any]]:
+    def shapes(self, table: pa.Table, indices: list[int], unread: Collection[str]) -> list[dict[str, Any]]:
+        """:meth:`rows` without the values of the fields ``unread``: a row that gives one has it,
+        as ``...`` (what a situation is made of: which of them a row gives, not their values)."""
+        return list(self.each(table, indices, unread))
+
+    def each(
+        self, table: pa.Table, indices: list[int] | None = None, unread: Collection[str] = ()
+    ) -> Iterator[dict[str, Any]]:
         """:meth:`rows`, one at a time: read :data:`CHUNK` rows at a time, so that a caller
         answering them one by one counts its first answers (progress) and stops within
         milliseconds, not after a whole batch was read."""
@@ -232,7 +239,12 @@ class Bodies:
             check()  # a stopped run does not finish a batch
             size = min(CHUNK, table.num_rows - start)  # a table of no column does not shorten a slice
             chunk = table.slice(start, size)
-            columns = [(self.fields[name], name, chunk.column(name).to_pylist()) for name in names]
+            columns = [
+                (_unread, name, [True if given else None for given in chunk.column(name).is_valid().to_pylist()])
+                if name in unread
+                else (self.fields[name], name, chunk.column(name).to_pylist())
+                for name in names
+            ]
             for i in range(size):
                 body = dict(self.defaults)
                 for read, name, values in columns:
@@ -240,3 +252,7 @@ class Bodies:
                     if value is not None:
                         body[name] = read(value)
                 yield body
+
+
+def _unread(given: bool) -> Any:
+    return ...

@@ -35,7 +35,7 @@ from bingpin.api.audit import population as population_module
 from bingpin.api.audit.columns import wire_answer
 from bingpin.api.audit.partition import Partition
 from bingpin.api.audit.population import Population, shared
-from bingpin.api.audit.situations import _combine
+from bingpin.api.audit.situations import _combine, traced_fields
 from bingpin.api.resources.calculations import ENDPOINTS, Endpoint
 from bingpin.rules.core.categories import Category
 from bingpin.rules.registry import policies
@@ -339,6 +339,29 @@ def test_the_population_path_takes_every_readable_record_and_leaves_the_rest_to_
     covered = part.derived(part.normalise(table))
     assert covered is not None
     assert sorted(covered[0].tolist()) == [0, 1, 2, 3, 5]
+
+
+def test_a_situation_is_told_by_its_rows_without_reading_their_traced_values() -> None:
+    """The key a row's situation is looked up by is the same whether its traced cells are read
+    (amounts, dates, ages) or only seen to be given: flags that say no, empty lists, nulls, lists of
+    several codes and text cells included."""
+    rows = [
+        {"categories": ["subsistence_allowance"], "eligible_self_pay": "100.00", "local_household_registration": False},
+        {"categories": [], "eligible_self_pay": None, "local_household_registration": True, "age": 0},
+        {"categories": None, "date": "2023-02-30", "care_type": "outpatient", "annual_cap": "0.00"},
+        {"categories": ["extreme_poverty", "subsistence_allowance"], "per_capita_income": "1e3", "age": 7},
+        {"diagnoses": ["leukemia"], "recognized_on": "2023-01-05", "deductible": "12.5"},
+    ]
+    names = sorted({name for row in rows for name in row})
+    table = pa.table({name: [row.get(name) for row in rows] for name in names})
+    part = Partition("medical-assistance", "330400", "2023-06-01")
+    table = part.normalise(table)
+    traced = traced_fields(part.runner.request)
+    every = list(range(len(rows)))
+    read = [population_module.situation_key(body, traced) for body in part.bodies.rows(table, every)]
+    seen = [population_module.situation_key(body, traced) for body in part.bodies.shapes(table, every, traced)]
+    assert seen == read
+    assert len(set(read)) == len(rows)
 
 
 @pytest.fixture
