@@ -13,6 +13,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -116,10 +117,16 @@ def raising_on(signals: tuple[int, ...], exception: Callable[[int], BaseExceptio
         return
     signals = tuple(each for each in signals if signal.getsignal(each) != signal.SIG_IGN)
 
-    def stop(signum: int, frame: object) -> None:
+    def stop(signum: int, frame: FrameType | None) -> None:
+        REQUESTED.set()  # the working threads stop too
+        if _importing(frame):
+            # raised inside the import system, the exception could leave its lock held, and every
+            # thread would wait on it for ever: the signal is given again a moment later, until it
+            # comes outside (an import takes milliseconds)
+            threading.Timer(AGAIN, signal.raise_signal, (signum,)).start()
+            return
         for each in signals:
             signal.signal(each, signal.SIG_IGN)
-        REQUESTED.set()  # the working threads stop too
         raise exception(signum)
 
     previous = {each: signal.signal(each, stop) for each in signals}
@@ -134,6 +141,19 @@ def raising_on(signals: tuple[int, ...], exception: Callable[[int], BaseExceptio
                 signal.signal(each, handler)
         _SETTLED.clear()
         REQUESTED.clear()
+
+
+#: Seconds after which a signal that came inside the import system is given again.
+AGAIN = 0.005
+
+
+def _importing(frame: FrameType | None) -> bool:
+    """Whether ``frame`` or a frame it was called from runs the import system's own code."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 #: The signals :func:`raising_on` handles now (main thread), and whether the command has settled.

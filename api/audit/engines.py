@@ -21,6 +21,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from queue import Full, Queue
 from typing import Any
 
+# NumPy's ``unique`` imports ``numpy.ma`` the first time it runs: imported here, before any worker
+# thread starts, so that no thread imports while a run goes on. A signal raised in the main thread
+# while another thread imports can leave the interpreter's import lock held, and every thread then
+# waits on it for ever; the first batch would also pay the import.
+import numpy.ma  # noqa: F401
 import pyarrow as pa
 
 from bingpin.api import stopping
