@@ -36,7 +36,7 @@ from bingpin.api.audit import replay
 from bingpin.api.audit.columns import MONEY, Column, answer_columns, answers_table
 from bingpin.api.audit.fen import money_array
 from bingpin.api.audit.records import Bodies
-from bingpin.api.audit.situations import Situations, group
+from bingpin.api.audit.situations import Situations, group, ranges
 from bingpin.api.resources.calculations import shape
 from bingpin.api.runner import Answer, Runner, runner_for
 from bingpin.rules.core.errors import BingpinError
@@ -78,12 +78,6 @@ UNSEEN = -2
 #: Each operator's row of :data:`_HOLDS`: whether ``value OP 0`` holds for a negative, zero, positive value.
 _OPS = {op: number for number, op in enumerate(OPERATORS)}
 _HOLDS = np.array([[compare(sign, 0) for sign in (-1, 0, 1)] for compare in OPERATORS.values()], bool)
-
-
-def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """``concatenate([arange(start, start + length) ...])``."""
-    offsets = np.cumsum(lengths) - lengths  # where each range begins in the result
-    return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
 @dataclass

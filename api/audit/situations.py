@@ -164,29 +164,49 @@ def _flat_codes(column: pa.Array) -> np.ndarray | None:
     return np.asarray(pc.fill_null(pc.add(indices.cast(pa.int64()), _ONE), _ZERO).to_numpy(zero_copy_only=False))
 
 
+#: Lists up to this long are coded item position by item position (a pass over the rows each);
+#: a longer one codes them all by a running sum over every item.
+_LEVELS = 8
+
+
 def _list_codes(column: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """A code per list (0 null, 1 empty, then by its items in order), and the rows too long to
-    code; None when the items are not plain values."""
-    values = pc.list_flatten(column)
-    items = _flat_codes(values)
+    """A code per list (0 null, 1 empty, then by its items in order), and the rows left to the
+    rule: too long to code, or with a missing item (which the code cannot tell from no item);
+    None when the items are not plain values."""
+    items = _flat_codes(column.values)  # every item the lists point into (a slice's too)
     if items is None:
         return None
     valid = _valid(column)
-    if len(items) == int(valid.sum()) and not column.offset and column.null_count == 0:
-        offsets = np.asarray(column.offsets.to_numpy(zero_copy_only=False))
-        if len(offsets) == n + 1 and bool((np.diff(offsets) == 1).all()):  # one item each: its code
-            return items.astype(np.int64) + 1, np.zeros(n, bool)
-    parents = np.asarray(pc.list_parent_indices(column).to_numpy(zero_copy_only=False), dtype=np.int64)
-    counts = np.bincount(parents, minlength=n) if len(parents) else np.zeros(n, np.int64)
+    offsets = np.asarray(column.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)  # this slice's
+    counts = np.where(valid, np.diff(offsets), 0)
+    starts = offsets[:-1]
     base = int(items.max()) + 1 if len(items) else 2
     longest = max(1, int(61 / math.log2(base + 1)))
-    starts = np.cumsum(counts) - counts
-    position = np.arange(len(parents)) - starts[parents]
-    weights = items * (np.int64(base) ** np.minimum(position, longest))
-    total = np.concatenate([[0], np.cumsum(weights)])  # modular sums: the differences stay exact
-    codes = total[starts + counts] - total[starts] + 1
-    codes = np.where(valid, codes, 0)
-    return codes, counts > longest
+    deepest = int(counts.max()) if n else 0
+    missing = np.zeros(n, bool)
+    if deepest <= _LEVELS:  # the items at each position, a pass each: most lists have one or two
+        codes = np.ones(n, np.int64)
+        for position in range(deepest):
+            rows = np.flatnonzero(counts > position)
+            found = items[starts[rows] + position]
+            codes[rows] += found * np.int64(base ** min(position, longest))
+            missing[rows[found == 0]] = True
+    else:  # modular sums: the differences stay exact
+        parents = np.repeat(np.arange(n), counts)
+        first = np.cumsum(counts) - counts
+        position = np.arange(len(parents)) - first[parents]
+        taken = items[ranges(starts, counts)]
+        weights = taken * (np.int64(base) ** np.minimum(position, longest))
+        total = np.concatenate([[0], np.cumsum(weights)])
+        codes = total[first + counts] - total[first] + 1
+        missing[parents[taken == 0]] = True
+    return np.where(valid, codes, 0), (counts > longest) | missing
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(start, start + length) ...])``."""
+    offsets = np.cumsum(lengths) - lengths  # where each range begins in the result
+    return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
 def group(table: pa.Table, schema: ma.Schema, defaults: dict[str, str]) -> Situations:
@@ -228,8 +248,8 @@ def group(table: pa.Table, schema: ma.Schema, defaults: dict[str, str]) -> Situa
             if found is None:
                 scalar |= _valid(column)
                 continue
-            codes, too_long = found
-            scalar |= too_long
+            codes, left = found
+            scalar |= left
         else:
             flat = None if pa.types.is_struct(column.type) else _flat_codes(column)
             if flat is None:

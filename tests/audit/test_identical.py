@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from bingpin.api.audit import columns as columns_module
 from bingpin.api.audit import population as population_module
+from bingpin.api.audit import situations as situations_module
 from bingpin.api.audit.columns import wire_answer
 from bingpin.api.audit.partition import Partition
 from bingpin.api.audit.population import Population, shared
@@ -362,6 +363,49 @@ def test_a_situation_is_told_by_its_rows_without_reading_their_traced_values() -
     seen = [population_module.situation_key(body, traced) for body in part.bodies.shapes(table, every, traced)]
     assert seen == read
     assert len(set(read)) == len(rows)
+
+
+def test_a_list_with_a_missing_item_is_answered_as_the_single_endpoint_answers_it(http: FlaskClient) -> None:
+    """Before: a category list with a null item (``["subsistence_allowance", null]``) was coded as
+    the list without it, so its records took that list's path and were answered 200; the single
+    endpoint refuses such a list (422)."""
+    lists = [["subsistence_allowance"], ["subsistence_allowance", None], [None], [], None, ["extreme_poverty"]]
+    bodies = [
+        {"record_id": f"r{i}", "categories": lists[i % len(lists)], "eligible_self_pay": f"{100 + i}.00"}
+        for i in range(600)
+    ]
+    medical = next(e for e in ENDPOINTS if e.path == "medical-assistance")
+    table = pa.table(
+        {
+            "record_id": [b["record_id"] for b in bodies],
+            "jurisdiction": ["330400"] * len(bodies),
+            "date": ["2023-06-01"] * len(bodies),
+            "categories": pa.array([b["categories"] for b in bodies], pa.list_(pa.string())),
+            "eligible_self_pay": [b["eligible_self_pay"] for b in bodies],
+        }
+    )
+    check(http, medical, table)
+
+
+@pytest.mark.parametrize("levels", [0, 1, situations_module._LEVELS])
+def test_lists_are_grouped_alike_by_position_or_by_running_sums(levels: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lists are coded item position by item position when short, by running sums over every item
+    otherwise: the records grouped together are the same either way, sliced or not."""
+    rng = np.random.default_rng(7)
+    codes = ["a", "b", "c", None]
+    lists = [
+        None if r < 0.1 else [codes[c] for c in rng.integers(0, 4 if r > 0.9 else 3, int(rng.integers(0, 6)))]
+        for r in rng.random(2_000)
+    ]
+    column = pa.array(lists, pa.list_(pa.string())).slice(3, 1_990)
+    expected = [json.dumps(each) for each in column.to_pylist()]
+    monkeypatch.setattr(situations_module, "_LEVELS", levels)
+    found = situations_module._list_codes(column, len(column))
+    assert found is not None
+    grouped, left = found
+    assert left.tolist() == [each is not None and None in each for each in column.to_pylist()]
+    kept = [(code, text) for code, text, out in zip(grouped.tolist(), expected, left.tolist(), strict=True) if not out]
+    assert len(set(kept)) == len({text for _, text in kept}) == len({code for code, _ in kept}) > 100
 
 
 @pytest.fixture
