@@ -130,6 +130,13 @@ def _rows_of(starts: np.ndarray, ends: list[int], situations: list[int]) -> tupl
     return ranges(begin, lengths), lengths
 
 
+def _distinct(ascending: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of an ascending array, and where each first is: ``np.unique(ascending,
+    return_index=True)`` without its sort."""
+    first = np.flatnonzero(np.r_[True, ascending[1:] != ascending[:-1]]) if len(ascending) else ascending
+    return ascending[first], first
+
+
 def stable_order(codes: np.ndarray, count: int) -> np.ndarray:
     """``np.argsort(codes, kind="stable")``, by radix sort when the codes fit 16 bits (NumPy's
     stable sort of small integers)."""
@@ -434,7 +441,7 @@ class Population:
     @staticmethod
     def _unseen(chosen: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """The situations (their numbers in ``starts``) with a row that no known path takes."""
-        return np.unique(np.searchsorted(starts, np.flatnonzero(chosen == UNSEEN), side="right") - 1)
+        return _distinct(np.searchsorted(starts, np.flatnonzero(chosen == UNSEEN), side="right") - 1)[0]
 
     def _known(
         self,
@@ -568,7 +575,7 @@ class Population:
         rows, lengths = _rows_of(starts, ends, situations)
         left = np.flatnonzero(chosen[rows] == UNSEEN)
         which = np.searchsorted(np.cumsum(lengths), left, side="right")  # each such row's situation
-        found, first = np.unique(which, return_index=True)
+        found, first = _distinct(which)
         return list(zip(np.asarray(situations)[found].tolist(), rows[left[first]].tolist(), strict=True))
 
     def _add(self, paths: list[int], path: Path) -> int:

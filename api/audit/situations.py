@@ -185,8 +185,11 @@ def _list_codes(column: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray] | Non
     deepest = int(counts.max()) if n else 0
     missing = np.zeros(n, bool)
     if deepest <= _LEVELS:  # the items at each position, a pass each: most lists have one or two
-        codes = np.ones(n, np.int64)
-        for position in range(deepest):
+        given = counts > 0
+        found = np.where(given, items[np.minimum(starts, max(len(items) - 1, 0))], 0) if len(items) else counts
+        codes = found + 1
+        missing |= given & (found == 0)
+        for position in range(1, deepest):
             rows = np.flatnonzero(counts > position)
             found = items[starts[rows] + position]
             codes[rows] += found * np.int64(base ** min(position, longest))
