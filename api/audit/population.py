@@ -255,6 +255,20 @@ def encoder(template: Any, texts: list[str]) -> Encoder | None:
     return (pieces, places) if interleave(pieces, own).encode() == orjson.dumps(fill(template, texts)) else None
 
 
+def _gives(template: Any, written: bytes | None, texts: list[str], answer: Any) -> bool:
+    """Whether ``template`` (``written``: its JSON) with ``texts`` at its markers is ``answer``:
+    the texts put in the JSON compared with the answer's JSON, or (when the two differ as written:
+    keys in another order, ``1`` for ``true``) the template filled and compared as values."""
+    if written is not None:
+        try:
+            filled = _PLACE.sub(lambda found: texts[int(found.group()[3:-3])].encode(), written)
+            if filled == orjson.dumps(answer):
+                return True
+        except (orjson.JSONEncodeError, IndexError, ValueError):
+            pass
+    return bool(fill(template, texts) == answer)
+
+
 def filler(template: Any) -> Filler:
     """:func:`fill` for one template, compiled: the parts without a marker are shared as they
     are (an answer is written out, never changed), the others rebuilt from a record's texts."""
@@ -362,6 +376,8 @@ class Population:
         self.by_situation: dict[tuple[Any, ...], list[int]] = {}
         self.prototypes: list[Answer] = []
         self._table: pa.Table | None = None
+        #: :meth:`_places` by template, as JSON.
+        self._placed: dict[bytes, tuple[bool, list[tuple[str, int, tuple[str, int]]]]] = {}
 
     def table(self) -> pa.Table:
         """The prototypes' answer columns, one row per traced path (extended when paths are added)."""
@@ -682,18 +698,41 @@ class Population:
         answer back."""
         assert path.template is not None
         template, marks = path.template, path.marks
-        if failed or fill(template, texts) != path.answer:  # the trace must give the exemplar's own answer
+        try:
+            written: bytes | None = orjson.dumps(template)
+        except orjson.JSONEncodeError:
+            written = None
+        if failed or not _gives(template, written, texts, path.answer):  # the trace must give the exemplar's own answer
             return Path(path.guards)
-        path.texts, path.exemplar, path.columnar = texts, None, True
+        path.texts, path.exemplar = texts, None
+        columnar, places = self._places(template) if written is None else self._place_cache(written, template)
+        for name, number, (how, decimals) in places:
+            if marks[number].how == how and path.written[number].scale <= decimals:
+                path.outputs[name] = (path.written[number], decimals)
+            else:
+                columnar = False
+        path.columnar = columnar
+        return path
+
+    def _place_cache(self, written: bytes, template: Answer) -> tuple[bool, list[tuple[str, int, tuple[str, int]]]]:
+        """:meth:`_places` of a template, once per template as written (paths of many situations share it)."""
+        found = self._placed.get(written)
+        if found is None:
+            found = self._placed[written] = self._places(template)
+        return found
+
+    def _places(self, template: Answer) -> tuple[bool, list[tuple[str, int, tuple[str, int]]]]:
+        """Whether a template's output columns can be filled column by column (no marker in its error,
+        nor in a column that takes no figure), and the columns that take one: their markers' numbers
+        and the figures they take (how written, decimals)."""
         _, result, error = template
-        if marked(error):
-            path.columnar = False
+        columnar = not marked(error)
+        places = []
         for name, where, figure in self.figures:
             value = _lookup(result, where)
             number = mark_index(value) if isinstance(value, str) else None
-            decimals = None if number is None or figure is None or marks[number].how != figure[0] else figure[1]
-            if number is not None and decimals is not None and path.written[number].scale <= decimals:
-                path.outputs[name] = (path.written[number], decimals)
+            if number is not None and figure is not None:
+                places.append((name, number, figure))
             elif marked(value):
-                path.columnar = False
-        return path
+                columnar = False
+        return columnar, places

@@ -23,6 +23,7 @@ from typing import Any
 
 import marshmallow as ma
 import numpy as np
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -39,6 +40,7 @@ from bingpin.api.audit.population import Population, shared
 from bingpin.api.audit.situations import _combine, traced_fields
 from bingpin.api.resources.calculations import ENDPOINTS, Endpoint
 from bingpin.rules.core.categories import Category
+from bingpin.rules.core.symbolic import MARK_CLOSE, MARK_OPEN
 from bingpin.rules.registry import policies
 from tests.api.strategies import mutated
 from tests.audit.synthetic import CODES, MEDICAL_ASSISTANCE, mixed
@@ -499,6 +501,23 @@ def test_situation_codes_number_the_distinct_rows_of_their_keys_in_order(drawn: 
     distinct = sorted(set(rows))
     assert count == len(distinct)
     assert codes.tolist() == [distinct.index(row) for row in rows]
+
+
+def test_a_template_gives_its_answer_back_compared_as_json_or_as_values() -> None:
+    """A traced template with the exemplar's figures is its answer: as JSON in the common case,
+    as values when the two are written differently (keys in another order, a value JSON cannot
+    hold), and not when a figure differs."""
+    mark = f"{MARK_OPEN}0{MARK_CLOSE}"
+    template = (200, {"amount": mark, "note": f"按 {mark} 元", "flag": True}, None)
+    answer = (200, {"amount": "12.50", "note": "按 12.50 元", "flag": True}, None)
+    written = orjson.dumps(template)
+    assert population_module._gives(template, written, ["12.50"], answer)
+    assert not population_module._gives(template, written, ["12.51"], answer)
+    reordered = (200, {"flag": True, "note": "按 12.50 元", "amount": "12.50"}, None)
+    assert population_module._gives(template, written, ["12.50"], reordered)
+    assert not population_module._gives(template, written, ["12.50"], (200, {**answer[1], "flag": 1.5}, None))
+    odd = (200, {"amount": mark, "at": Decimal("1.0")}, None)
+    assert population_module._gives(odd, None, ["3.00"], (200, {"amount": "3.00", "at": Decimal("1.0")}, None))
 
 
 def test_a_batch_answered_while_another_traces_reads_the_paths_it_resolved() -> None:
