@@ -116,6 +116,11 @@ def raising_on(signals: tuple[int, ...], exception: Callable[[int], BaseExceptio
         yield
         return
     signals = tuple(each for each in signals if signal.getsignal(each) != signal.SIG_IGN)
+    inside = threading.Event()
+
+    def again(signum: int) -> None:
+        if inside.is_set():  # not once the block is left: the handler there is not this one
+            signal.raise_signal(signum)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         REQUESTED.set()  # the working threads stop too
@@ -123,7 +128,7 @@ def raising_on(signals: tuple[int, ...], exception: Callable[[int], BaseExceptio
             # raised inside the import system, the exception could leave its lock held, and every
             # thread would wait on it for ever: the signal is given again a moment later, until it
             # comes outside (an import takes milliseconds)
-            threading.Timer(AGAIN, signal.raise_signal, (signum,)).start()
+            threading.Timer(AGAIN, again, (signum,)).start()
             return
         for each in signals:
             signal.signal(each, signal.SIG_IGN)
@@ -132,9 +137,11 @@ def raising_on(signals: tuple[int, ...], exception: Callable[[int], BaseExceptio
     previous = {each: signal.signal(each, stop) for each in signals}
     _HANDLED[:] = signals
     _SETTLED.clear()
+    inside.set()
     try:
         yield
     finally:
+        inside.clear()
         _HANDLED.clear()
         if not (_SETTLED and ENDS_WITH_COMMAND):
             for each, handler in previous.items():

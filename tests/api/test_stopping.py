@@ -46,3 +46,14 @@ def test_a_signal_elsewhere_is_raised_at_once() -> None:
         signal.raise_signal(signal.SIGINT)
         steps.append("went on")
     assert steps == []
+
+
+def test_a_signal_put_off_is_not_given_again_once_the_command_is_over() -> None:
+    """A signal that came inside the import system as the command ended is not given again to
+    whatever handles it next (a KeyboardInterrupt after the command had returned)."""
+    code = compile(IMPORTING, "<frozen importlib._bootstrap>", "exec")
+    steps: list[str] = []
+    with stopping.raising_on((signal.SIGINT,), lambda signum: Interrupted()):
+        exec(code, {"signal": signal, "steps": steps})
+    time.sleep(0.1)  # a KeyboardInterrupt here if it were
+    assert steps == ["import done"]
