@@ -16,6 +16,7 @@ def main() -> int:
 
         stopping.ENDS_WITH_COMMAND = True
         return command()
-    except KeyboardInterrupt:  # before the command handles signals itself
-        sys.stderr.write("bingpin: interrupted (SIGINT)\n")
+    except KeyboardInterrupt:  # before the command handles signals itself: nothing done yet
+        named = [each for each in sys.argv[1:2] if not each.startswith("-")]
+        sys.stderr.write(f"{' '.join(['bingpin', *named])}: interrupted (SIGINT); nothing written\n")
         return 130
