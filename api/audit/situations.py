@@ -261,7 +261,7 @@ def group(table: pa.Table, schema: ma.Schema, defaults: dict[str, str]) -> Situa
             codes = flat
         keys.append(codes)
     situation, count = _combine(keys, n)
-    largest = {name: int(np.abs(values).max()) if n else 0 for name, values in traced.items()}
+    largest = {name: max(int(values.max()), -int(values.min())) if n else 0 for name, values in traced.items()}
     return Situations(situation, count, traced, traced_scales, scalar, largest)
 
 
