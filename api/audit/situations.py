@@ -186,7 +186,8 @@ def _list_codes(column: pa.Array, n: int) -> tuple[np.ndarray, np.ndarray] | Non
     missing = np.zeros(n, bool)
     if deepest <= _LEVELS:  # the items at each position, a pass each: most lists have one or two
         given = counts > 0
-        found = np.where(given, items[np.minimum(starts, max(len(items) - 1, 0))], 0) if len(items) else counts
+        # each list's first item (a list without one reads some item, not kept: no list points past the items)
+        found = np.where(given, items[np.minimum(starts, len(items) - 1)], 0) if len(items) else np.zeros(n, np.int64)
         codes = found + 1
         missing |= given & (found == 0)
         for position in range(1, deepest):
