@@ -229,3 +229,18 @@ def test_csv_output_starts_with_a_byte_order_mark_for_excel(tmp_path: Path) -> N
     assert data.startswith(codecs.BOM_UTF8 + b'"settlement_id"') and data.count(codecs.BOM_UTF8) == 1
     assert pacsv.read_csv(out).column_names[0] == "settlement_id"
     assert "嘉兴市" in data.decode("utf-8-sig")
+
+
+def test_arrow_buffers_come_from_jemalloc_unless_the_environment_names_a_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bingpin.api.audit.cli import arrow_memory_pool
+
+    before = pa.default_memory_pool()
+    try:
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+        chosen = "jemalloc" if "jemalloc" in pa.supported_memory_backends() else before.backend_name
+        assert arrow_memory_pool() == chosen == pa.default_memory_pool().backend_name
+        pa.set_memory_pool(pa.system_memory_pool())  # as Arrow starts with ARROW_DEFAULT_MEMORY_POOL=system
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+        assert arrow_memory_pool() == "system"
+    finally:
+        pa.set_memory_pool(before)
