@@ -13,9 +13,9 @@ an age, some 嘉兴 children with a diagnosis). For each file it times:
 
 Prints the times, the ratios (targets: plain at most 2.5, mixed at most 3, the best run of each
 beside the best floor; also the median and range of each run's own ratio, its audit beside the
-floor measured just before it) and the peak RSS of the process running the audit (its own figure). ``--rows 10000000`` checks memory at ten million rows
-(target: at most 1 GiB). Figures depend on the machine and what else runs on it: run it more than
-once.
+floor measured just before it) and the peak RSS of the process running the audit (its own
+figure). ``--rows 10000000`` checks memory at ten million rows (target: at most 1 GiB). Figures
+depend on the machine and what else runs on it: run it more than once.
 """
 
 from __future__ import annotations
