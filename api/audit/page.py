@@ -116,7 +116,7 @@ def at_stake(data: dict[str, Any], words: Words) -> str:
             words.amount(refused["audited"]),
         ],
         [
-            f"未能比对的记录上的实付合计（仅含能读取实付数的 "
+            f"未能比对的记录上的实付合计（仅含实付数可读且不为负数的 "
             f"{data['not_compared'] - data['not_compared_unread']:,} 条记录）",
             f"{data['not_compared']:,} 条未比对",
             words.amount(data["not_compared_audited"]),
@@ -146,6 +146,11 @@ def accounted(data: dict[str, Any], words: Words) -> str:
             ["未能比对：被拒绝", f"{data['refused']:,}"],
             ["未能比对：实付数缺失", f"{data['audited_missing']:,}"],
             ["未能比对：实付数无法读取", f"{data['audited_unreadable']:,}"],
+            *(
+                [["未能比对：实付数为负数（如冲销、追回，不逐条比对）", f"{data['audited_negative']:,}"]]
+                if data.get("audited_negative") is not None
+                else []
+            ),
             [f"{words.reference}合计（仅含可比对的 {compared:,} 条记录）", words.amount(totals["reference"])],
             [f"{words.audited}合计（仅含可比对的 {compared:,} 条记录）", words.amount(totals["audited"])],
         ]

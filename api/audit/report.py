@@ -99,6 +99,7 @@ def report_data(summary: Summary, part: Partition, meta: dict[str, Any]) -> dict
         "discrepancies": summary.discrepancies,
         "audited_missing": summary.audited_missing,
         "audited_unreadable": summary.audited_unreadable,
+        "audited_negative": summary.audited_negative if summary.money and summary.compare is not None else None,
         "refused": summary.refused,
         "not_compared": summary.totals.not_compared if summary.compare is not None else None,
         "not_compared_audited": summary.amount(summary.totals.not_compared_audited) if summary.compare else None,
@@ -126,13 +127,15 @@ def summary_lines(summary: Summary, meta: dict[str, Any]) -> list[str]:
     ]
     if summary.compare is not None:
         totals = summary.totals
-        unread = f", {summary.not_compared_unread:,} of them without a readable figure" * bool(
+        unread = f", {summary.not_compared_unread:,} of them not in it (missing, unreadable or below zero)" * bool(
             summary.not_compared_unread
         )
+        negative = f", below zero {summary.audited_negative:,}" * bool(summary.audited_negative)
         lines += [
             f"  compared with {summary.compare}: {totals.compared:,} records",
             f"  not compared: {totals.not_compared:,} records (refused {summary.refused:,},"
-            f" {summary.compare} missing {summary.audited_missing:,}, unreadable {summary.audited_unreadable:,});"
+            f" {summary.compare} missing {summary.audited_missing:,}, unreadable {summary.audited_unreadable:,}"
+            f"{negative});"
             f" {summary.compare} on them {summary.amount(totals.not_compared_audited)}{unread}",
             f"  discrepancies: {totals.discrepancies:,}; audited minus reference {summary.amount(totals.discrepancy)}"
             f" (absolute {summary.amount(totals.absolute)})",

@@ -2,8 +2,8 @@
 
 Built batch by batch from the output (bounded memory: the groups and the worst few rows only).
 Every record is accounted for: compared (and agreeing or not), or not compared (refused by the
-policy, or its audited figure missing or unreadable), with the sum of what the audited system
-paid on the records that were not compared.
+policy, or its audited figure missing, unreadable or below zero), with the sum of what the audited
+system paid on the records that were not compared.
 The worst rows get their clauses (the citations of the single endpoint's explanation) and a
 replay line for the single endpoint when the report is written.
 """
@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bingpin.api.audit import keys
-from bingpin.api.audit.fen import to_fen
+from bingpin.api.audit.fen import below_zero, to_fen
 from bingpin.api.audit.partition import HEADLINES, Partition, read_flags
 from bingpin.api.audit.refused import RefusedPaid
 
@@ -71,7 +71,11 @@ class Summary:
     groups: dict[str, dict[Any, Group]] = field(default_factory=lambda: {name: {} for name in (*DIMENSIONS, *PAIRS)})
     audited_missing: int = 0
     audited_unreadable: int = 0
-    #: Records not compared whose audited figure is missing or unreadable (not in the sum paid).
+    #: Answered records whose audited figure is an amount below zero (a reversal, a recovery): not
+    #: compared record by record, and not counted as unreadable.
+    audited_negative: int = 0
+    #: Records not compared whose audited figure is missing, unreadable or below zero (not in the
+    #: sum paid).
     not_compared_unread: int = 0
     worst: list[tuple[int, int, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     #: Records refused by the policy on which the audited system paid: listed (bounded) and summed.
@@ -108,7 +112,9 @@ class Summary:
         present = np.asarray(records.column(self.compare).is_valid().to_numpy(zero_copy_only=False), bool)
         ok = status == 200
         self.audited_missing += int((ok & ~present).sum())
-        self.audited_unreadable += int((ok & present & ~compared).sum())
+        negative = below_zero(records.column(self.compare)) if self.money else np.zeros(n, bool)
+        self.audited_negative += int((ok & present & ~compared & negative).sum())
+        self.audited_unreadable += int((ok & present & ~compared & ~negative).sum())
         reference, audited, diff = self._figures(part, records, out)
         paid, read = self._paid(records)
         self.not_compared_unread += int((~compared & ~read).sum())
@@ -230,6 +236,7 @@ class Summary:
                 self.groups[dimension].setdefault(key, Group()).add(group)
         self.audited_missing += partial.audited_missing
         self.audited_unreadable += partial.audited_unreadable
+        self.audited_negative += partial.audited_negative
         self.not_compared_unread += partial.not_compared_unread
         self.refused_paid.merge(partial.refused_paid, offset)
         for size, row, body, found in partial.worst:

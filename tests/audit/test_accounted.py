@@ -17,6 +17,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
+from bingpin.api.audit.fen import below_zero, to_fen
 from bingpin.api.audit.keys import bincount, exact_sum
 from tests.audit.test_command import SAMPLE, audit
 
@@ -175,6 +176,46 @@ def test_records_not_compared_are_counted_apart_with_what_was_paid_on_them(
     assert run(tmp_path, good, *plain)[0] == 0
     assert run(tmp_path, sample(), *plain)[0] == 1
     assert "NOT every record was answered: 2 refused (exit 1)" in capsys.readouterr().out
+
+
+def test_an_audited_figure_below_zero_is_counted_apart_not_as_unreadable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reversal or recovery (paid below zero) is not compared record by record; it is counted as
+    such, not as a figure that could not be read, and its amount is not in the sum paid."""
+    good = sample().filter(pc.is_in(pc.field("settlement_id"), pa.array(["JX-2023-000001", "JX-2023-000002"])))
+    paid = pa.array([Decimal("-9000.00"), Decimal("9000.00")], pa.decimal128(18, 2))
+    status, _ = run(tmp_path, good.set_column(5, "paid", paid), *COMMON, "--report", str(tmp_path / "report"))
+    assert status == 1
+    printed = capsys.readouterr().out
+    assert "not compared: 1 records (refused 0, paid missing 0, unreadable 0, below zero 1); paid on them 0.00" in (
+        printed
+    ), printed
+    data = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
+    assert (data["audited_negative"], data["audited_unreadable"], data["not_compared_unread"]) == (1, 0, 1)
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert '未能比对：实付数为负数（如冲销、追回，不逐条比对）</td><td class="n">1<' in page
+    assert '未能比对：实付数无法读取</td><td class="n">0<' in page
+    # as text: a minus sign before an amount is below zero; before anything else, or before zero, unreadable
+    header, first, *_ = SAMPLE.read_text(encoding="utf-8").splitlines()
+    cells = first.split(",")
+    where = header.split(",").index("paid")
+    rows = [",".join([*cells[:where], figure, *cells[where + 1 :]]) for figure in ("-9000.00", "-abc", "-0.00")]
+    assert run(tmp_path, "\n".join([header, *rows]) + "\n", *COMMON)[0] == 1
+    assert "(refused 0, paid missing 0, unreadable 2, below zero 1)" in capsys.readouterr().out
+
+
+def test_below_zero_reads_what_to_fen_reads_after_a_minus_sign() -> None:
+    cases = [
+        (pa.array([Decimal("-1.50"), Decimal("1.50"), Decimal("0.00"), None], pa.decimal128(18, 2)), [1, 0, 0, 0]),
+        (pa.array([-2, 2, 0, None, -(2**63)], pa.int64()), [1, 0, 0, 0, 0]),
+        (pa.array([-2.5, 2.5, -0.0, float("nan"), -0.001], pa.float64()), [1, 0, 0, 0, 0]),
+        (pa.array(["-1.50", "1.50", "-0.00", "-abc", "--1.50", None, "-1.505"]), [1, 0, 0, 0, 0, 0, 0]),
+        (pa.array([True, False]), [0, 0]),
+    ]
+    for array, expected in cases:
+        assert below_zero(array).tolist() == [bool(each) for each in expected], array
+        assert not (below_zero(array) & to_fen(array)[1]).any()  # never a figure to_fen reads
 
 
 def test_a_risk_monitoring_audit_counts_flags_not_compared(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
