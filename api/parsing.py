@@ -64,34 +64,37 @@ def _object(pairs: list[tuple[str, typing.Any]]) -> dict[str, typing.Any]:
 
 def too_deep(data: bytes, limit: int = MAX_DEPTH) -> bool:
     """Whether a JSON text nests arrays and objects deeper than ``limit``, decided before parsing
-    (Python's parser recurses). Fewer brackets than the bound cannot nest deeper than it, so most
-    texts skip the count, and a well-formed one within the bound (the usual batch) is seen to be so
-    by :func:`_balanced`; the rest are counted by :func:`depth`."""
-    if data.count(b"[") + data.count(b"{") <= limit:
+    (Python's parser recurses). Its quotes and brackets are taken out once: fewer opening brackets
+    than the bound cannot nest deeper than it, so most texts skip the count, and a well-formed one
+    within the bound (the usual batch) is seen to be so by :func:`_balanced`; the rest are counted
+    by :func:`depth`."""
+    structure = data.translate(_STEPS, _NOT_STRUCTURE)
+    if structure.count(_OPENING) <= limit:
         return False
-    return not _balanced(data, limit) and depth(data, limit) > limit
+    return not _balanced(data, structure, limit) and depth(data, limit) > limit
 
 
 #: Brackets and quotes as one more than what each does to the count of open brackets (outside
 #: strings): an opening bracket 2, a closing one 0, a quote 1.
 _STEPS = bytes.maketrans(b'[{]}"', bytes([2, 2, 0, 0, 1]))
 _QUOTE = 1
+_OPENING = bytes([2])
 #: Most quotes and brackets :func:`_balanced` reads at once (its memory: a few times this).
 _MOST = 1 << 20
 
 
-def _balanced(data: bytes, limit: int) -> bool:
+def _balanced(data: bytes, structure: bytes, limit: int) -> bool:
     """Whether, outside strings, every bracket is closed, none before it was opened, and never more
     than ``limit`` stand open: then nothing nests deeper than ``limit``, as :func:`depth` counts.
-    Its quotes and brackets read as a few array operations; False when there are too many, or
-    escapes (a ``\\"`` does not close a string)."""
+    Its quotes and brackets (``structure``, as :func:`too_deep` takes them out) read as a few array
+    operations; False when there are too many, or escapes (a ``\\"`` does not close a string)."""
     if b"\\" in data:
         return False
-    structure = np.frombuffer(data.translate(_STEPS, _NOT_STRUCTURE), np.int8)
-    if not len(structure) or len(structure) > _MOST:
+    steps = np.frombuffer(structure, np.int8)
+    if not len(steps) or len(steps) > _MOST:
         return False
-    inside = np.cumsum(structure == _QUOTE, dtype=np.int32) & 1
-    levels = np.cumsum((structure - 1) * (1 - inside), dtype=np.int32)
+    inside = np.cumsum(steps == _QUOTE, dtype=np.int32) & 1
+    levels = np.cumsum((steps - 1) * (1 - inside), dtype=np.int32)
     return int(levels[-1]) == 0 and int(levels.min()) >= 0 and int(levels.max()) <= limit
 
 
