@@ -112,9 +112,12 @@ class Summary:
         present = np.asarray(records.column(self.compare).is_valid().to_numpy(zero_copy_only=False), bool)
         ok = status == 200
         self.audited_missing += int((ok & ~present).sum())
-        negative = below_zero(records.column(self.compare)) if self.money else np.zeros(n, bool)
-        self.audited_negative += int((ok & present & ~compared & negative).sum())
-        self.audited_unreadable += int((ok & present & ~compared & ~negative).sum())
+        unread = np.flatnonzero(ok & present & ~compared)  # given, answered, not compared
+        negative = 0
+        if self.money and len(unread):
+            negative = int(below_zero(records.column(self.compare).take(pa.array(unread))).sum())
+        self.audited_negative += negative
+        self.audited_unreadable += len(unread) - negative
         reference, audited, diff = self._figures(part, records, out)
         paid, read = self._paid(records)
         self.not_compared_unread += int((~compared & ~read).sum())
