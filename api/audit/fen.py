@@ -97,22 +97,28 @@ def to_fen(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(ok, fen, 0), ok
 
 
-def below_zero(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """Which cells are amounts below zero: a minus sign before what :func:`to_fen` reads as an
-    amount above zero (``-500.00``, a negative decimal, integer or float; ``-0.00`` is not).
-    ``to_fen`` does not read them (no amount the single endpoint takes is negative); an audited
-    figure below zero (a reversal, a recovery) is told apart from one that cannot be read."""
+def below_zero(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells are amounts below zero, and how far below in fen: a minus sign before what
+    :func:`to_fen` reads as an amount above zero (``-500.00``, a negative decimal, integer or
+    float; ``-0.00`` is not). ``to_fen`` does not read them (no amount the single endpoint takes is
+    negative); an audited figure below zero (a reversal, a recovery) is told apart from one that
+    cannot be read."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     kind = array.type
+    if pa.types.is_integer(kind) and kind != pa.uint64():
+        array = array.cast(pa.int64())  # -32768 in an int16 column has no int16 opposite
+        kind = array.type
     if pa.types.is_decimal(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind):
-        sign, magnitude = pc.less(array, 0), pc.abs(array)  # the most negative integer stays unread
+        sign, magnitude = pc.less(array, 0), pc.abs(array)  # the most negative int64 stays unread
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
         sign, magnitude = pc.starts_with(array, "-"), pc.utf8_slice_codeunits(array, 1)
     else:
-        return np.zeros(len(array), bool)
+        n = len(array)
+        return np.zeros(n, np.int64), np.zeros(n, bool)
     fen, read = to_fen(magnitude)
-    return np.asarray(pc.fill_null(sign, False).to_numpy(zero_copy_only=False), dtype=bool) & read & (fen > 0)
+    found = np.asarray(pc.fill_null(sign, False).to_numpy(zero_copy_only=False), dtype=bool) & read & (fen > 0)
+    return np.where(found, fen, 0), found
 
 
 def money_array(fen: np.ndarray) -> pa.Array:

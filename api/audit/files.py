@@ -248,7 +248,8 @@ def guarded(column: pa.ChunkedArray | pa.Array, formulas: bool) -> pa.ChunkedArr
     if not formulas:
         return column
     risky = pc.and_(pc.match_substring_regex(column, _FORMULA), pc.invert(pc.match_substring_regex(column, _NUMBER)))
-    return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+    quote, nothing = pa.scalar("'", column.type), pa.scalar("", column.type)  # large_string too
+    return pc.if_else(risky, pc.binary_join_element_wise(quote, column, nothing), column)
 
 
 def _leaves(name: str, kind: pa.DataType, nested: bool = False) -> Iterator[tuple[str, pa.DataType, bool]]:

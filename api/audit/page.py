@@ -107,6 +107,7 @@ def at_stake(data: dict[str, Any], words: Words) -> str:
         f"{e(labels.status(r['error_code']))} {r['records']:,} 条，{words.amount(r['audited'])}"
         for r in refused["by_reason"]
     )
+    summed = "实付数已填写、格式有效且不为负数" if words.money else "能读取实付数"
     rows = [
         [words.over, f"{totals['overpaid_records']:,} 条", words.amount(totals["overpaid"])],
         [words.under, f"{totals['underpaid_records']:,} 条", words.amount(totals["underpaid"])],
@@ -116,11 +117,22 @@ def at_stake(data: dict[str, Any], words: Words) -> str:
             words.amount(refused["audited"]),
         ],
         [
-            f"未能比对的记录上的实付合计（仅含实付数可读且不为负数的 "
+            f"未能比对的记录上的实付合计（仅含{summed}的 "
             f"{data['not_compared'] - data['not_compared_unread']:,} 条记录）",
             f"{data['not_compared']:,} 条未比对",
             words.amount(data["not_compared_audited"]),
         ],
+        *(
+            [
+                [
+                    "实付数为负数的记录（冲销、追回等，未比对）",
+                    f"{negative:,} 条",
+                    words.amount(data["audited_negative_sum"]),
+                ]
+            ]
+            if (negative := data.get("audited_negative"))
+            else []
+        ),
         [
             f"差额合计（实付减应付，仅含可比对的 {totals['compared']:,} 条记录）",
             f"{totals['discrepancies']:,} 条有差异",
@@ -145,9 +157,12 @@ def accounted(data: dict[str, Any], words: Words) -> str:
             ["其中有差异", f"{totals['discrepancies']:,}"],
             ["未能比对：被拒绝", f"{data['refused']:,}"],
             ["未能比对：实付数缺失", f"{data['audited_missing']:,}"],
-            ["未能比对：实付数无法读取", f"{data['audited_unreadable']:,}"],
+            [
+                "未能比对：实付数无法读取" + ("（格式无法识别，如全角字符、空格、科学计数法）" if words.money else ""),
+                f"{data['audited_unreadable']:,}",
+            ],
             *(
-                [["未能比对：实付数为负数（如冲销、追回，不逐条比对）", f"{data['audited_negative']:,}"]]
+                [["未比对：实付数为负数（冲销、追回等，不逐条比对）", f"{data['audited_negative']:,}"]]
                 if data.get("audited_negative") is not None
                 else []
             ),

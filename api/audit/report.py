@@ -100,6 +100,9 @@ def report_data(summary: Summary, part: Partition, meta: dict[str, Any]) -> dict
         "audited_missing": summary.audited_missing,
         "audited_unreadable": summary.audited_unreadable,
         "audited_negative": summary.audited_negative if summary.money and summary.compare is not None else None,
+        "audited_negative_sum": (
+            summary.amount(-summary.audited_negative_fen) if summary.money and summary.compare is not None else None
+        ),
         "refused": summary.refused,
         "not_compared": summary.totals.not_compared if summary.compare is not None else None,
         "not_compared_audited": summary.amount(summary.totals.not_compared_audited) if summary.compare else None,
@@ -127,10 +130,12 @@ def summary_lines(summary: Summary, meta: dict[str, Any]) -> list[str]:
     ]
     if summary.compare is not None:
         totals = summary.totals
-        unread = f", {summary.not_compared_unread:,} of them not in it (missing, unreadable or below zero)" * bool(
-            summary.not_compared_unread
+        unsummed = "not in it (missing, unreadable or below zero)" if summary.money else "without a readable figure"
+        unread = f", {summary.not_compared_unread:,} of them {unsummed}" * bool(summary.not_compared_unread)
+        negative = (
+            f", below zero {summary.audited_negative:,} for {summary.amount(-summary.audited_negative_fen)}"
+            * bool(summary.audited_negative)
         )
-        negative = f", below zero {summary.audited_negative:,}" * bool(summary.audited_negative)
         lines += [
             f"  compared with {summary.compare}: {totals.compared:,} records",
             f"  not compared: {totals.not_compared:,} records (refused {summary.refused:,},"

@@ -74,6 +74,8 @@ class Summary:
     #: Answered records whose audited figure is an amount below zero (a reversal, a recovery): not
     #: compared record by record, and not counted as unreadable.
     audited_negative: int = 0
+    #: How far below zero their figures are, in all (fen, or 0 for yes/no).
+    audited_negative_fen: int = 0
     #: Records not compared whose audited figure is missing, unreadable or below zero (not in the
     #: sum paid).
     not_compared_unread: int = 0
@@ -115,7 +117,9 @@ class Summary:
         unread = np.flatnonzero(ok & present & ~compared)  # given, answered, not compared
         negative = 0
         if self.money and len(unread):
-            negative = int(below_zero(records.column(self.compare).take(pa.array(unread))).sum())
+            below, found = below_zero(records.column(self.compare).take(pa.array(unread)))
+            negative = int(found.sum())
+            self.audited_negative_fen += keys.exact_sum(below)
         self.audited_negative += negative
         self.audited_unreadable += len(unread) - negative
         reference, audited, diff = self._figures(part, records, out)
@@ -240,6 +244,7 @@ class Summary:
         self.audited_missing += partial.audited_missing
         self.audited_unreadable += partial.audited_unreadable
         self.audited_negative += partial.audited_negative
+        self.audited_negative_fen += partial.audited_negative_fen
         self.not_compared_unread += partial.not_compared_unread
         self.refused_paid.merge(partial.refused_paid, offset)
         for size, row, body, found in partial.worst:

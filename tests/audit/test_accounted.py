@@ -188,34 +188,43 @@ def test_an_audited_figure_below_zero_is_counted_apart_not_as_unreadable(
     status, _ = run(tmp_path, good.set_column(5, "paid", paid), *COMMON, "--report", str(tmp_path / "report"))
     assert status == 1
     printed = capsys.readouterr().out
-    assert "not compared: 1 records (refused 0, paid missing 0, unreadable 0, below zero 1); paid on them 0.00" in (
-        printed
-    ), printed
+    assert (
+        "not compared: 1 records (refused 0, paid missing 0, unreadable 0, below zero 1 for -9000.00); paid on them"
+        " 0.00, 1 of them not in it (missing, unreadable or below zero)"
+    ) in printed, printed
     data = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
     assert (data["audited_negative"], data["audited_unreadable"], data["not_compared_unread"]) == (1, 0, 1)
+    assert data["audited_negative_sum"] == "-9000.00" and data["not_compared_audited"] == "0.00"
     page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
-    assert '未能比对：实付数为负数（如冲销、追回，不逐条比对）</td><td class="n">1<' in page
-    assert '未能比对：实付数无法读取</td><td class="n">0<' in page
+    assert '未比对：实付数为负数（冲销、追回等，不逐条比对）</td><td class="n">1<' in page
+    assert '未能比对：实付数无法读取（格式无法识别，如全角字符、空格、科学计数法）</td><td class="n">0<' in page
+    assert '实付数为负数的记录（冲销、追回等，未比对）</td><td class="n">1 条</td><td class="n">-9,000.00 元<' in page
     # as text: a minus sign before an amount is below zero; before anything else, or before zero, unreadable
     header, first, *_ = SAMPLE.read_text(encoding="utf-8").splitlines()
     cells = first.split(",")
     where = header.split(",").index("paid")
     rows = [",".join([*cells[:where], figure, *cells[where + 1 :]]) for figure in ("-9000.00", "-abc", "-0.00")]
     assert run(tmp_path, "\n".join([header, *rows]) + "\n", *COMMON)[0] == 1
-    assert "(refused 0, paid missing 0, unreadable 2, below zero 1)" in capsys.readouterr().out
+    assert "(refused 0, paid missing 0, unreadable 2, below zero 1 for -9000.00)" in capsys.readouterr().out
 
 
 def test_below_zero_reads_what_to_fen_reads_after_a_minus_sign() -> None:
     cases = [
         (pa.array([Decimal("-1.50"), Decimal("1.50"), Decimal("0.00"), None], pa.decimal128(18, 2)), [1, 0, 0, 0]),
         (pa.array([-2, 2, 0, None, -(2**63)], pa.int64()), [1, 0, 0, 0, 0]),
+        (pa.array([-32768, 5, None], pa.int16()), [1, 0, 0]),  # no int16 opposite: read wider
+        (pa.array([5, 0], pa.uint64()), [0, 0]),
         (pa.array([-2.5, 2.5, -0.0, float("nan"), -0.001], pa.float64()), [1, 0, 0, 0, 0]),
         (pa.array(["-1.50", "1.50", "-0.00", "-abc", "--1.50", None, "-1.505"]), [1, 0, 0, 0, 0, 0, 0]),
         (pa.array([True, False]), [0, 0]),
     ]
     for array, expected in cases:
-        assert below_zero(array).tolist() == [bool(each) for each in expected], array
-        assert not (below_zero(array) & to_fen(array)[1]).any()  # never a figure to_fen reads
+        fen, found = below_zero(array)
+        assert found.tolist() == [bool(each) for each in expected], array
+        assert not (found & to_fen(array)[1]).any()  # never a figure to_fen reads
+        assert (fen[found] > 0).all() and not fen[~found].any()
+    assert below_zero(pa.array([-32768], pa.int16()))[0].tolist() == [3276800]
+    assert below_zero(pa.array(["-1.50"]))[0].tolist() == [150]
 
 
 def test_a_risk_monitoring_audit_counts_flags_not_compared(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -232,6 +241,7 @@ def test_a_risk_monitoring_audit_counts_flags_not_compared(tmp_path: Path, capsy
     assert status == 1
     printed = capsys.readouterr().out
     assert "not compared: 2 records (refused 1, audited missing 0, unreadable 1); audited on them 1" in printed
+    assert "below zero" not in printed  # yes or no: no figure is below zero
 
 
 def test_duplicate_column_names_end_the_run_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -137,6 +137,26 @@ def test_the_formula_guard_covers_dictionary_columns_from_parquet(tmp_path: Path
     assert _column(out, "settlement_id") == ["'=1+1", "ok"]
 
 
+def test_the_formula_guard_covers_large_text_columns_from_parquet(tmp_path: Path) -> None:
+    """Text Parquet stores as large_string (64-bit offsets) is guarded as text is: it used to end
+    the run with an internal error (no kernel joined a large_string with the quote)."""
+    table = pa.table(
+        {
+            "settlement_id": pa.array(["=1+1", "ok"], pa.large_string()),
+            "jurisdiction": ["330400", "330400"],
+            "date": ["2023-06-01", "2023-06-01"],
+            "categories": [["subsistence_allowance"]] * 2,
+            "eligible_self_pay": ["100.00", "100.00"],
+            "paid": pa.array(["90.00", "90.00"], pa.large_string()),
+        }
+    )
+    source, out = tmp_path / "records.parquet", tmp_path / "out.csv"
+    pq.write_table(table, source)
+    assert audit("medical-assistance", str(source), "--out", str(out), *COMMON) == 0
+    assert _column(out, "settlement_id") == ["'=1+1", "ok"]
+    assert _column(out, "paid") == ["90.00", "90.00"]
+
+
 def test_parquet_output_encodes_labels_as_dictionaries_and_reads_back_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
