@@ -106,15 +106,19 @@ def below_zero(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarra
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     kind = array.type
-    if pa.types.is_integer(kind) and kind != pa.uint64():
-        array = array.cast(pa.int64())  # -32768 in an int16 column has no int16 opposite
-        kind = array.type
-    if pa.types.is_decimal(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind):
-        sign, magnitude = pc.less(array, 0), pc.abs(array)  # the most negative int64 stays unread
-    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        sign, magnitude = pc.starts_with(array, "-"), pc.utf8_slice_codeunits(array, 1)
-    else:
-        n = len(array)
+    n = len(array)
+    try:
+        if pa.types.is_integer(kind) and kind != pa.uint64():
+            array = array.cast(pa.int64())  # -32768 in an int16 column has no int16 opposite
+        elif pa.types.is_floating(kind):
+            array = array.cast(pa.float64())  # half floats have no comparison of their own
+        if pa.types.is_decimal(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind):
+            sign, magnitude = pc.less(array, 0), pc.abs(array)  # the most negative int64 stays unread
+        elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            sign, magnitude = pc.starts_with(array, "-"), pc.utf8_slice_codeunits(array, 1)
+        else:
+            return np.zeros(n, np.int64), np.zeros(n, bool)
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):  # a kind of number Arrow cannot compare: unreadable
         return np.zeros(n, np.int64), np.zeros(n, bool)
     fen, read = to_fen(magnitude)
     found = np.asarray(pc.fill_null(sign, False).to_numpy(zero_copy_only=False), dtype=bool) & read & (fen > 0)

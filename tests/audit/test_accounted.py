@@ -214,6 +214,10 @@ def test_below_zero_reads_what_to_fen_reads_after_a_minus_sign() -> None:
         (pa.array([-2, 2, 0, None, -(2**63)], pa.int64()), [1, 0, 0, 0, 0]),
         (pa.array([-32768, 5, None], pa.int16()), [1, 0, 0]),  # no int16 opposite: read wider
         (pa.array([5, 0], pa.uint64()), [0, 0]),
+        (pa.array(np.array([-1.5, 2.0], np.float16)), [1, 0]),
+        (pa.array([Decimal("-1.00")], pa.decimal256(40, 2)), [1]),
+        (pa.array(["-1.00"], pa.large_string()), [1]),
+        (pa.array([b"-1.00"], pa.binary()), [0]),
         (pa.array([-2.5, 2.5, -0.0, float("nan"), -0.001], pa.float64()), [1, 0, 0, 0, 0]),
         (pa.array(["-1.50", "1.50", "-0.00", "-abc", "--1.50", None, "-1.505"]), [1, 0, 0, 0, 0, 0, 0]),
         (pa.array([True, False]), [0, 0]),
