@@ -61,6 +61,12 @@ def add_parser(commands: Any) -> None:
         help="an input column to carry through to OUTPUT unchanged (record id ...); repeat for each; "
         "a column neither carried nor a field of the calculation is refused",
     )
+    audit.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="CSV input: its text encoding, e.g. gbk or gb18030 for a CSV that Excel saved on a Chinese Windows "
+        "(default utf-8; a byte order mark is skipped); Parquet text is always UTF-8",
+    )
     audit.add_argument("--report", metavar="DIR", help="write report.json and index.html here")
     audit.add_argument(
         "--engine",
@@ -173,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
         raise AuditError(f"cannot read {source}: no such file")
     check_paths(source, args.out, args.report)
     report = Path(args.report) if args.report is not None else None
-    records = Records(source)
+    records = Records(source, encoding=args.encoding)
     part = Partition(
         args.calculation, args.jurisdiction, args.date, args.compare, population=not args.no_kernels, carry=args.carry
     )

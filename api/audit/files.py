@@ -101,9 +101,11 @@ def not_parquet(path: Path) -> str | None:
 class Records:
     """An input file: its column names and its record batches."""
 
-    def __init__(self, path: Path, batch_rows: int | None = None) -> None:
+    def __init__(self, path: Path, batch_rows: int | None = None, encoding: str = "utf-8") -> None:
         self.path = path
         self.batch_rows = batch_rows or BATCH_ROWS
+        #: The text encoding of a CSV input (Parquet text is UTF-8).
+        self.encoding = encoding
         #: The Arrow types of the columns (None for CSV: every cell is text).
         self.schema: pa.Schema | None = None
         #: Columns of text read as labels (Arrow dictionaries, Parquet only): codes that repeat,
@@ -118,7 +120,8 @@ class Records:
                 what = " (no header row)" if is_csv(path) else ""
                 raise AuditError(f"cannot read {path}: the file is empty{what}")
             if is_csv(path):
-                with path.open(encoding="utf-8-sig", newline="") as handle:  # a BOM is not a name
+                utf8 = codecs.lookup(encoding).name == "utf-8"
+                with path.open(encoding="utf-8-sig" if utf8 else encoding, newline="") as handle:  # a BOM is not a name
                     self.names = next(csv.reader(handle), [])
                 if not self.names:
                     raise AuditError(f"cannot read {path}: no header row (the first line is empty)")
@@ -131,7 +134,9 @@ class Records:
                 self.schema = self.parquet.schema_arrow
                 self.names = list(self.schema.names)
                 self.rows = self.parquet.metadata.num_rows
-        except (OSError, UnicodeDecodeError, csv.Error, pa.ArrowException) as error:
+        except UnicodeDecodeError as error:
+            raise AuditError(not_text(path, encoding, error)) from None
+        except (OSError, csv.Error, pa.ArrowException) as error:
             raise AuditError(f"cannot read {path}: {first_line(error)}") from None
         twice = sorted({name for name in self.names if self.names.count(name) > 1})
         if twice:
@@ -143,16 +148,16 @@ class Records:
         try:
             if is_csv(self.path):
                 source = _Counted(self.path.open("rb"), self)
-                reader = pacsv.open_csv(
-                    source,
-                    read_options=pacsv.ReadOptions(block_size=8 << 20),
-                    convert_options=pacsv.ConvertOptions(
-                        column_types={name: pa.string() for name in self.names},
-                        strings_can_be_null=True,
-                        null_values=[""],
-                    ),
-                )
-                with source:
+                with source:  # closed too when the first block cannot be read
+                    reader = pacsv.open_csv(
+                        source,
+                        read_options=pacsv.ReadOptions(block_size=8 << 20, encoding=self.encoding),
+                        convert_options=pacsv.ConvertOptions(
+                            column_types={name: pa.string() for name in self.names},
+                            strings_can_be_null=True,
+                            null_values=[""],
+                        ),
+                    )
                     for batch in reader:
                         yield pa.Table.from_batches([batch])
             else:
@@ -181,8 +186,24 @@ class Records:
                             pending = [_joined(pending)]
                 if pending:
                     yield _joined(pending)
+        except UnicodeDecodeError as error:  # transcoded from another encoding (--encoding)
+            raise AuditError(not_text(self.path, self.encoding, error)) from None
         except (OSError, pa.ArrowException) as error:
+            if is_csv(self.path) and "invalid UTF8" in str(error):
+                raise AuditError(not_text(self.path, self.encoding, error)) from None
             raise AuditError(f"cannot read {self.path}: {first_line(error)}") from None
+
+
+def not_text(path: Path, encoding: str, error: Exception) -> str:
+    """The refusal of a CSV input that is not text in ``encoding``: in Chinese first (a CSV that
+    Excel saved on a Chinese Windows is GBK, not UTF-8), with what to do."""
+    if codecs.lookup(encoding).name == "utf-8":
+        return (
+            f"cannot read {path}: 不是 UTF-8 编码的文本（Excel 中请另存为“CSV UTF-8（逗号分隔）”，或加 --encoding gbk"
+            f" 按 GBK 读取） / not UTF-8 text ({first_line(error)}): save it as CSV UTF-8, or read it with"
+            " --encoding gbk"
+        )
+    return f"cannot read {path}: 不是 {encoding} 编码的文本 / not {encoding} text ({first_line(error)})"
 
 
 def _joined(pieces: list[pa.Table]) -> pa.Table:

@@ -376,6 +376,41 @@ def test_a_csv_file_saved_with_a_byte_order_mark_is_read_by_its_names(tmp_path: 
     assert pq.read_table(out).column_names[0] == "settlement_id"
 
 
+def test_a_csv_file_saved_as_gbk_is_refused_in_chinese_and_read_with_its_encoding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel on a Chinese Windows saves "CSV (逗号分隔)" as GBK: read as UTF-8 it is refused with what
+    to do; with --encoding gbk it is audited as its UTF-8 copy is."""
+    text = SAMPLE.read_text(encoding="utf-8").replace("JX-2023-000001", "嘉兴-2023-000001")
+    utf8, gbk = tmp_path / "utf8.csv", tmp_path / "gbk.csv"
+    utf8.write_text(text, encoding="utf-8")
+    gbk.write_bytes(text.encode("gbk"))
+    flags = ["--jurisdiction", "330400", "--compare", "paid", "--carry", "settlement_id"]
+    capsys.readouterr()
+    assert audit("medical-assistance", str(gbk), "--out", str(tmp_path / "refused.csv"), *flags) == 2
+    line = capsys.readouterr().err.strip()
+    assert "不是 UTF-8 编码的文本" in line and "--encoding gbk" in line and len(line.splitlines()) == 1
+    assert not (tmp_path / "refused.csv").exists()
+    assert audit("medical-assistance", str(utf8), "--out", str(tmp_path / "a.csv"), *flags) == 1
+    expected = capsys.readouterr().out.replace(str(utf8), "INPUT").replace(str(tmp_path / "a.csv"), "OUT")
+    assert audit("medical-assistance", str(gbk), "--out", str(tmp_path / "b.csv"), *flags, "--encoding", "gbk") == 1
+    printed = capsys.readouterr().out.replace(str(gbk), "INPUT").replace(str(tmp_path / "b.csv"), "OUT")
+    assert printed == expected
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()  # written as UTF-8
+    assert "嘉兴-2023-000001" in (tmp_path / "b.csv").read_text(encoding="utf-8-sig")
+    # bytes that are not GBK either, past the first block: refused, naming the encoding
+    rows = b"X-1,2023-03-02,subsistence_allowance,1.00,,1.00\n" * 400
+    gbk.write_bytes(text.encode("gbk") + rows + b"\xff\xfe,,,,,\n")
+    assert audit("medical-assistance", str(gbk), "--out", str(tmp_path / "c.csv"), *flags, "--encoding", "gbk") == 2
+    assert "不是 gbk 编码的文本 / not gbk text" in capsys.readouterr().err
+    assert audit("medical-assistance", str(gbk), "--out", str(tmp_path / "c.csv"), *flags, "--encoding", "nope") == 2
+    assert "未知的编码 'nope'" in capsys.readouterr().err
+    parquet = tmp_path / "records.parquet"
+    pq.write_table(pacsv.read_csv(utf8), parquet)
+    assert audit("medical-assistance", str(parquet), "--out", str(tmp_path / "d.csv"), "--encoding", "gbk") == 2
+    assert "--encoding 仅用于 CSV 输入" in capsys.readouterr().err
+
+
 def test_the_printed_totals_are_the_same_with_or_without_a_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
