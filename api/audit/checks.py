@@ -9,7 +9,6 @@ the column and the type, rather than answered 422 row after row.
 from __future__ import annotations
 
 import argparse
-import codecs
 import datetime as dt
 import importlib.util
 import io
@@ -20,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from bingpin.api.audit.files import AuditError, Records, csv_column, is_csv, output_format
+from bingpin.api.audit.files import AuditError, Records, csv_column, is_csv, is_utf8, output_format
 from bingpin.api.audit.records import nearest, type_problem, unknown_message
 from bingpin.api.fields import Money
 
@@ -45,12 +44,12 @@ def check_arguments(args: argparse.Namespace) -> None:
         if not valid:
             raise AuditError(f"--date {args.date!r} is not a date (YYYY-MM-DD)")
     try:
-        codecs.lookup(args.encoding)
+        utf8 = is_utf8(args.encoding)
     except LookupError:
         raise AuditError(
             f"未知的编码 {args.encoding!r} / unknown encoding {args.encoding!r} (e.g. utf-8, gbk, gb18030)"
         ) from None
-    if not is_csv(Path(args.input)) and codecs.lookup(args.encoding).name != "utf-8":
+    if not is_csv(Path(args.input)) and not utf8:
         raise AuditError(
             f"--encoding 仅用于 CSV 输入（Parquet 的文本均为 UTF-8）/ --encoding is for CSV input: {args.input}"
             " is read as Parquet, whose text is UTF-8"

@@ -2,9 +2,9 @@
 
 Exit 0: every record was compared and agrees (without ``--compare``: every record was answered);
 1: discrepancies found, or records that could not be compared (refused, or the audited figure
-missing, unreadable or below zero), counted apart with what was paid on them; 2: the run failed before or
-during the run, or the input holds no records (one line on stderr says why; OUTPUT is not
-written); 130, 143 and 129: interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP (the terminal or ssh
+missing, unreadable or below zero), counted apart with what was paid on them; 2: the run failed
+before or during the run, or the input holds no records (one line on stderr says why; OUTPUT is
+not written); 130, 143 and 129: interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP (the terminal or ssh
 session closed), OUTPUT not written either.
 """
 

@@ -120,8 +120,8 @@ class Records:
                 what = " (no header row)" if is_csv(path) else ""
                 raise AuditError(f"cannot read {path}: the file is empty{what}")
             if is_csv(path):
-                utf8 = codecs.lookup(encoding).name == "utf-8"
-                with path.open(encoding="utf-8-sig" if utf8 else encoding, newline="") as handle:  # a BOM is not a name
+                # utf-8-sig: a byte order mark is not part of the first name
+                with path.open(encoding="utf-8-sig" if is_utf8(encoding) else encoding, newline="") as handle:
                     self.names = next(csv.reader(handle), [])
                 if not self.names:
                     raise AuditError(f"cannot read {path}: no header row (the first line is empty)")
@@ -194,10 +194,15 @@ class Records:
             raise AuditError(f"cannot read {self.path}: {first_line(error)}") from None
 
 
+def is_utf8(encoding: str) -> bool:
+    """Whether ``encoding`` names UTF-8 (``utf8``, ``UTF-8`` ...); LookupError for no encoding."""
+    return codecs.lookup(encoding).name == "utf-8"
+
+
 def not_text(path: Path, encoding: str, error: Exception) -> str:
     """The refusal of a CSV input that is not text in ``encoding``: in Chinese first (a CSV that
     Excel saved on a Chinese Windows is GBK, not UTF-8), with what to do."""
-    if codecs.lookup(encoding).name == "utf-8":
+    if is_utf8(encoding):
         return (
             f"cannot read {path}: 不是 UTF-8 编码的文本（Excel 中请另存为“CSV UTF-8（逗号分隔）”，或加 --encoding gbk"
             f" 按 GBK 读取） / not UTF-8 text ({first_line(error)}): save it as CSV UTF-8, or read it with"

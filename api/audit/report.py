@@ -91,6 +91,7 @@ def report_data(summary: Summary, part: Partition, meta: dict[str, Any]) -> dict
                 "replay": replay(summary.calculation, body),
             }
         )
+    amounts = summary.money and summary.compare is not None  # figures below zero: amounts compared only
     return {
         **meta,
         "records": summary.records,
@@ -99,10 +100,8 @@ def report_data(summary: Summary, part: Partition, meta: dict[str, Any]) -> dict
         "discrepancies": summary.discrepancies,
         "audited_missing": summary.audited_missing,
         "audited_unreadable": summary.audited_unreadable,
-        "audited_negative": summary.audited_negative if summary.money and summary.compare is not None else None,
-        "audited_negative_sum": (
-            summary.amount(-summary.audited_negative_fen) if summary.money and summary.compare is not None else None
-        ),
+        "audited_negative": summary.audited_negative if amounts else None,
+        "audited_negative_sum": summary.amount(-summary.audited_negative_fen) if amounts else None,
         "refused": summary.refused,
         "not_compared": summary.totals.not_compared if summary.compare is not None else None,
         "not_compared_audited": summary.amount(summary.totals.not_compared_audited) if summary.compare else None,
