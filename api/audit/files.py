@@ -131,7 +131,10 @@ class Records:
                 if problem is not None:
                     raise AuditError(f"cannot read {path}: {problem}")
                 self.parquet = pq.ParquetFile(path)
-                self.schema = self.parquet.schema_arrow
+                self.schema = pa.schema(
+                    [f.with_type(plain_layout(f.type)) for f in self.parquet.schema_arrow],
+                    self.parquet.schema_arrow.metadata,
+                )
                 self.names = list(self.schema.names)
                 self.rows = self.parquet.metadata.num_rows
         except UnicodeDecodeError as error:
@@ -161,7 +164,8 @@ class Records:
                     for batch in reader:
                         yield pa.Table.from_batches([batch])
             else:
-                schema = self.parquet.schema_arrow
+                schema = self.schema
+                assert schema is not None
                 lists = [
                     f"{f.name}.list.element"
                     for f in schema
@@ -177,7 +181,7 @@ class Records:
                 rows = 0
                 for group in range(parquet.num_row_groups):
                     for batch in parquet.iter_batches(batch_size=self.batch_rows, row_groups=[group]):
-                        pending.append(pa.Table.from_batches([batch]))
+                        pending.append(_plain_layouts(pa.Table.from_batches([batch])))
                         rows += batch.num_rows
                         if rows >= self.batch_rows:
                             yield _joined(pending)
@@ -209,6 +213,30 @@ def not_text(path: Path, encoding: str, error: Exception) -> str:
             " --encoding gbk"
         )
     return f"cannot read {path}: 不是 {encoding} 编码的文本 / not {encoding} text ({first_line(error)})"
+
+
+def plain_layout(kind: pa.DataType) -> pa.DataType:
+    """``kind`` with text, bytes and lists in their usual layout: a string view as a string, a
+    binary view as binary, a list view as a list (what pyarrow writes for a table held in views).
+    The values are the same; only how Arrow holds them differs."""
+    if pa.types.is_string_view(kind):
+        return pa.string()
+    if pa.types.is_binary_view(kind):
+        return pa.binary()
+    if pa.types.is_list(kind) or pa.types.is_list_view(kind):
+        return pa.list_(kind.value_field.with_type(plain_layout(kind.value_type)))
+    if pa.types.is_large_list(kind) or pa.types.is_large_list_view(kind):
+        return pa.large_list(kind.value_field.with_type(plain_layout(kind.value_type)))
+    return kind
+
+
+def _plain_layouts(table: pa.Table) -> pa.Table:
+    """``table`` with each column in :func:`plain_layout`."""
+    for number, field in enumerate(table.schema):
+        kind = plain_layout(field.type)
+        if kind != field.type:
+            table = table.set_column(number, field.with_type(kind), table.column(number).cast(kind))
+    return table
 
 
 def _joined(pieces: list[pa.Table]) -> pa.Table:

@@ -16,6 +16,7 @@ import pytest
 
 from bingpin.api.audit import engines, files
 from bingpin.api.audit.partition import Partition
+from tests.audit.synthetic import mixed
 from tests.audit.test_accounted import COMMON, one_line
 from tests.audit.test_command import SAMPLE, audit
 
@@ -155,6 +156,31 @@ def test_the_formula_guard_covers_large_text_columns_from_parquet(tmp_path: Path
     assert audit("medical-assistance", str(source), "--out", str(out), *COMMON) == 0
     assert _column(out, "settlement_id") == ["'=1+1", "ok"]
     assert _column(out, "paid") == ["90.00", "90.00"]
+
+
+def test_text_and_lists_stored_as_views_are_audited_as_their_plain_layout(tmp_path: Path) -> None:
+    """A Parquet file whose text is string_view and whose lists are list_view (newer Arrow
+    writers) is audited exactly as the same records in plain layout: it used to be refused
+    (input fields, the compared column) with a message asking for text."""
+    plain = mixed(3000, seed=11)
+    views = {}
+    for field in plain.schema:
+        column = plain.column(field.name)
+        if pa.types.is_string(field.type):
+            column = column.cast(pa.string_view())
+        elif pa.types.is_list(field.type):
+            column = pa.array(column.to_pylist(), pa.list_view(pa.string_view()))
+        views[field.name] = column
+    views["paid"] = plain.column("paid").cast(pa.string()).cast(pa.string_view())
+    written = {}
+    for name, table in {"plain": plain, "views": pa.table(views)}.items():
+        source, out = tmp_path / f"{name}.parquet", tmp_path / f"{name}.csv"
+        pq.write_table(table, source)
+        flags = ["--compare", "paid", "--carry", "record_id"]
+        assert audit("medical-assistance", str(source), "--out", str(out), *flags) in (0, 1)
+        written[name] = out.read_bytes()
+    assert written["views"] == written["plain"]
+    assert written["plain"].count(b"\n") == 3001
 
 
 def test_parquet_output_encodes_labels_as_dictionaries_and_reads_back_whole(
