@@ -134,6 +134,30 @@ def no_collection() -> Iterator[None]:
             gc.enable()
 
 
+#: A UTF-16 surrogate: Python's parser leaves one in a string when a ``\u`` escape names half of a
+#: pair without the other (``"\ud800"``). It is not Unicode text: no answer that repeats it can
+#: be written (RFC 7493, I-JSON, refuses such strings).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(value: typing.Any) -> bool:
+    """Whether parsed JSON holds a lone surrogate in a key or a string (only a text with a ``\\u``
+    escape can: callers walk no other)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            if any(_SURROGATE.search(key) for key in item):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def read_json(data: bytes) -> typing.Any:
     """Parse a request body: ``Decimal`` for numbers, refusals with their own code as 400s."""
     if too_deep(data):
@@ -146,7 +170,7 @@ def read_json(data: bytes) -> typing.Any:
     text = data.decode("utf-8")
     try:
         with no_collection():
-            return json.loads(
+            value = json.loads(
                 text, parse_float=Decimal, parse_int=_integer, parse_constant=_no_constants, object_pairs_hook=_object
             )
     except DuplicateKeyError as exc:
@@ -160,6 +184,15 @@ def read_json(data: bytes) -> typing.Any:
         if isinstance(exc, json.JSONDecodeError):
             raise
         raise json.JSONDecodeError(str(exc), text, 0) from exc
+    if b"\\u" in data and lone_surrogate(value):
+        abort(
+            400,
+            code="malformed_json",
+            message="JSON 字符串含单独的代理项（如 \\ud800），不是 Unicode 文本 / a JSON string holds a lone surrogate "
+            "(such as \\ud800), which is not Unicode text",
+            errors={"_request": ["代理项须成对出现 / a surrogate escape needs its pair (\\ud83d\\ude00)"]},
+        )
+    return value
 
 
 def body(req: flask.Request) -> bytes:

@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bingpin.api.fields import Flag, Money
+from bingpin.api.parsing import lone_surrogate
 from bingpin.api.stopping import check
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
@@ -71,12 +72,14 @@ def _flag(value: Any) -> Any:
 
 
 def _json_text(value: Any) -> Any:
-    """JSON text (CSV) as the JSON it says; a Parquet struct or list without its null members."""
+    """JSON text (CSV) as the JSON it says (as text when a string in it is not Unicode text, a lone
+    surrogate: the field then refuses it); a Parquet struct or list without its null members."""
     if isinstance(value, str):
         try:
-            return json.loads(value)
+            parsed = json.loads(value)
         except ValueError:
             return value
+        return value if "\\u" in value and lone_surrogate(parsed) else parsed
     return _plain(value)
 
 

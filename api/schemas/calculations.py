@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import marshmallow as ma
 
 from bingpin.api.fields import BoundedList, ExactPercent, Flag, Money, MoneyInput, Percent, Ratio
@@ -18,6 +20,15 @@ from bingpin.rules.core.indicators import FIGURE_NAMES, FIGURES, INDICATORS, sum
 from bingpin.rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
 
 DATE = ma.fields.Date
+#: The days a recognition date may be: the rules count calendar months from it (次月 after it; 嘉兴
+#: covers the 6 months before it), and each day counted must be one the answer can write (years 1
+#: to 9999), so the first and last year of the calendar are left out.
+RECOGNIZED_ON = ma.validate.Range(
+    min=dt.date(2, 1, 1),
+    max=dt.date(9998, 12, 31),
+    error="认定日期须在 0002-01-01 至 9998-12-31 之间（由此推算的月份须在公历 1 至 9999 年内）/ "
+    "must be from 0002-01-01 to 9998-12-31 (the months counted from it must fall within years 1 to 9999)",
+)
 
 
 LocalDeductiblesSchema = ma.Schema.from_dict(
@@ -52,7 +63,7 @@ class MedicalAssistanceRequestSchema(CalculationRequestSchema):
         },
     )
     annual_cap = money("当地规定的年度限额（政策未规定具体数额时作为输入）")
-    recognized_on = DATE(load_default=None, metadata={"description": "认定为救助对象的日期"})
+    recognized_on = DATE(load_default=None, validate=RECOGNIZED_ON, metadata={"description": "认定为救助对象的日期"})
     local_household_registration = Flag(
         load_default=None, metadata={"description": "是否本地户籍（嘉兴儿童重大疾病救助的条件）"}
     )
@@ -87,6 +98,7 @@ class InsuranceSubsidyRequestSchema(CalculationRequestSchema):
     )
     recognized_on = DATE(
         load_default=None,
+        validate=RECOGNIZED_ON,
         metadata={
             "description": "新增认定为救助对象的日期。basic：当月资助参保、次月待遇生效（嘉兴二(二)6、龙港3(三)8、"
             "温州三(三)次月生效），答复 subsidised_from、coverage_effective_from。"

@@ -200,6 +200,49 @@ def test_a_key_given_twice_is_a_400_naming_it(http: FlaskClient, text: str, key:
     assert list(body["errors"]) == [key] and key in body["message"]
 
 
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        (MEDICAL, with_amount('"1"')[:-1] + ', "\\ud800": 1}'),  # an unknown key, repeated by its 422
+        (MEDICAL, with_amount('"1"').replace('"categories": [', '"categories": ["\\udfff", ')),
+        (f"{MEDICAL}/batch", '{"cases": [{"\\ud800x": 1}]}'),
+        (f"{MEDICAL}/batch", '{"cases": [], "defaults": {"\\udfff": 1}}'),
+        ("/v1/comparisons/medical-assistance", '{"jurisdictions": ["\\ud800"]}'),
+        ("/v1/calculations/indicators", '{"jurisdiction": "330400", "figures": {"\\ud800": "1"}}'),
+    ],
+)
+def test_a_lone_surrogate_is_a_400_not_a_500(http: FlaskClient, path: str, text: str) -> None:
+    """``"\\ud800"`` is JSON's grammar but not Unicode text: an answer repeating it could not be
+    written (it was a 500)."""
+    status, body = send(http, text, path)
+    assert (status, body["code"]) == (400, "malformed_json")
+    assert "lone surrogate" in body["message"]
+
+
+def test_a_surrogate_pair_is_text() -> None:
+    from bingpin.api.parsing import read_json
+
+    assert read_json(b'{"name": "\\ud83d\\ude00 \\\\ud800"}') == {"name": "\U0001f600 \\ud800"}
+
+
+@pytest.mark.parametrize("calculation", ["medical-assistance", "insurance-subsidy"])
+@pytest.mark.parametrize(
+    ("day", "status"),
+    [("9998-12-31", 200), ("9999-01-01", 422), ("9999-12-31", 422), ("0002-01-01", 200), ("0001-12-31", 422)],
+)
+def test_a_recognition_date_at_the_calendars_ends_is_a_422_naming_it(
+    http: FlaskClient, calculation: str, day: str, status: int
+) -> None:
+    """The rules count months from a recognition date (次月, 嘉兴's 6 months before it): in the
+    calendar's first or last year the day counted does not exist (9999-12-31 was a 500)."""
+    body = {"jurisdiction": "330400", "date": "2023-06-01", "categories": ["illness_induced_poverty"]}
+    body |= {"recognized_on": day} | ({"eligible_self_pay": "100.00"} if calculation == "medical-assistance" else {})
+    got, answer = send(http, json.dumps(body), f"/v1/calculations/{calculation}")
+    assert got == status, answer
+    if status == 422:
+        assert list(answer["errors"]) == ["recognized_on"] and "9998-12-31" in answer["errors"]["recognized_on"][0]
+
+
 def _chunked(http: FlaskClient, path: str, size: int) -> tuple[int, dict[str, Any]]:
     """A body of ``size`` bytes with no Content-Length, as a server that decodes chunked input sends it."""
     data = with_amount('"10000.00"').encode()
