@@ -47,7 +47,7 @@ def check_arguments(args: argparse.Namespace) -> None:
         utf8 = is_utf8(args.encoding)
     except LookupError:
         raise AuditError(
-            f"未知的编码 {args.encoding!r} / unknown encoding {args.encoding!r} (e.g. utf-8, gbk, gb18030)"
+            f"未知的文本编码 {args.encoding!r} / unknown text encoding {args.encoding!r} (e.g. utf-8, gbk, gb18030)"
         ) from None
     if not is_csv(Path(args.input)) and not utf8:
         raise AuditError(

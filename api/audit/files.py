@@ -137,7 +137,7 @@ class Records:
                 )
                 self.names = list(self.schema.names)
                 self.rows = self.parquet.metadata.num_rows
-        except UnicodeDecodeError as error:
+        except UnicodeError as error:
             raise AuditError(not_text(path, encoding, error)) from None
         except (OSError, csv.Error, pa.ArrowException) as error:
             raise AuditError(f"cannot read {path}: {first_line(error)}") from None
@@ -190,7 +190,7 @@ class Records:
                             pending = [_joined(pending)]
                 if pending:
                     yield _joined(pending)
-        except UnicodeDecodeError as error:  # transcoded from another encoding (--encoding)
+        except UnicodeError as error:  # transcoded from another encoding (--encoding)
             raise AuditError(not_text(self.path, self.encoding, error)) from None
         except (OSError, pa.ArrowException) as error:
             if is_csv(self.path) and "invalid UTF8" in str(error):
@@ -199,8 +199,12 @@ class Records:
 
 
 def is_utf8(encoding: str) -> bool:
-    """Whether ``encoding`` names UTF-8 (``utf8``, ``UTF-8`` ...); LookupError for no encoding."""
-    return codecs.lookup(encoding).name == "utf-8"
+    """Whether ``encoding`` names UTF-8 (``utf8``, ``UTF-8`` ...); LookupError for no text
+    encoding (``rot13`` and ``base64`` are codecs, but not of text)."""
+    info = codecs.lookup(encoding)
+    if not getattr(info, "_is_text_encoding", True):
+        raise LookupError(encoding)
+    return info.name == "utf-8"
 
 
 def not_text(path: Path, encoding: str, error: Exception) -> str:
@@ -237,6 +241,19 @@ def _plain_layouts(table: pa.Table) -> pa.Table:
         if kind != field.type:
             table = table.set_column(number, field.with_type(kind), table.column(number).cast(kind))
     return table
+
+
+def python_rows(table: pa.Table) -> list[dict[str, Any]]:
+    """``table.to_pylist()``, with the dates and times of a column that Python cannot hold (a day
+    past 9999, before year 1) as Arrow's text of them (``10183-09-21``)."""
+    try:
+        return table.to_pylist()
+    except (OverflowError, ValueError):
+        for number, field in enumerate(table.schema):
+            if pa.types.is_date(field.type) or pa.types.is_timestamp(field.type):
+                text = field.with_type(pa.string())
+                table = table.set_column(number, text, pc.cast(table.column(number), pa.string()))
+        return table.to_pylist()
 
 
 def _joined(pieces: list[pa.Table]) -> pa.Table:

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bingpin.api.fields import Flag, Money
-from bingpin.api.parsing import lone_surrogate
+from bingpin.api.parsing import lone_surrogate, too_deep
 from bingpin.api.stopping import check
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
@@ -75,6 +75,8 @@ def _json_text(value: Any) -> Any:
     """JSON text (CSV) as the JSON it says (as text when a string in it is not Unicode text, a lone
     surrogate: the field then refuses it); a Parquet struct or list without its null members."""
     if isinstance(value, str):
+        if too_deep(value.encode()):  # Python's parser recurses: as text, which the field refuses
+            return value
         try:
             parsed = json.loads(value)
         except ValueError:
@@ -180,10 +182,21 @@ def type_problem(name: str, field: ma.fields.Field, kind: pa.DataType) -> str | 
     return f"列（{name!r}）的类型为 {kind}，无法读取{hint} / column {name!r} is {kind}: {name} takes {takes}"
 
 
+#: The days a date can be (0001-01-01 to 9999-12-31, as days since 1970): the request's ISO text.
+_FIRST_DAY, _LAST_DAY = -719_162, 2_932_896
+
+
 def _dates(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Timestamps and ``date64`` as calendar dates (a zoned timestamp's date in its own zone)."""
+    """Timestamps and ``date64`` as calendar dates (a zoned timestamp's date in its own zone; a
+    ``date64`` of part of a day, its day). A column with a day outside years 1 to 9999 is read as
+    the text of its days (``10183-09-21``), which the request refuses as not a date: that record
+    is a 422, the others are answered."""
     if pa.types.is_timestamp(column.type) or pa.types.is_date64(column.type):
-        return pc.cast(column, pa.date32())
+        column = pc.cast(column, pa.date32(), safe=not pa.types.is_date64(column.type))
+    if pa.types.is_date32(column.type) and column.null_count < len(column):
+        days = pc.min_max(pc.cast(column, pa.int32()))
+        if days["min"].as_py() < _FIRST_DAY or days["max"].as_py() > _LAST_DAY:
+            return pc.cast(column, pa.string())
     return column
 
 
@@ -196,14 +209,18 @@ def normalise(table: pa.Table, schema: ma.Schema) -> pa.Table:
 
 
 def csv_lists(table: pa.Table, schema: ma.Schema) -> pa.Table:
-    """CSV text cells of list-of-code fields (``categories``) split on ``;`` into lists."""
+    """CSV text cells of list-of-code fields (``categories``) split on ``;`` into lists, each code
+    as written (the single endpoint refuses ``" subsistence_allowance"``, and so does the audit)."""
     for name, field in schema.fields.items():
         if name not in table.column_names or not isinstance(field, ma.fields.List):
             continue
-        if isinstance(field.inner, ma.fields.Nested) or not pa.types.is_string(table.schema.field(name).type):
+        kind = table.schema.field(name).type
+        if isinstance(field.inner, ma.fields.Nested) or not _is_text(kind):
             continue
         column = table.column(name)
-        split = pc.split_pattern(pc.utf8_trim_whitespace(column), ";")
+        if pa.types.is_dictionary(kind):  # text as labels (a pandas category): the text they stand for
+            column = column.cast(kind.value_type)
+        split = pc.split_pattern(column, ";")
         table = table.set_column(table.column_names.index(name), name, split)
     return table
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from bingpin.api.audit.files import python_rows
 from bingpin.api.audit.keys import exact_sum
 
 #: How many such records the report lists one by one (the rest are counted and summed).
@@ -67,7 +68,7 @@ class RefusedPaid:
             return
         chosen = rows[:room]
         table = out.take(pa.array(chosen))
-        details = table.select([*carried, "error_code", "error_message", "error_fields"]).to_pylist()
+        details = python_rows(table.select([*carried, "error_code", "error_message", "error_fields"]))
         for index, body, detail, amount in zip(
             chosen.tolist(), bodies(chosen.tolist()), details, amounts[:room].tolist(), strict=True
         ):

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from bingpin.api.audit import keys
 from bingpin.api.audit.fen import below_zero, to_fen
+from bingpin.api.audit.files import python_rows
 from bingpin.api.audit.partition import HEADLINES, Partition, read_flags
 from bingpin.api.audit.refused import RefusedPaid
 
@@ -207,7 +208,7 @@ class Summary:
                 flagged, size = flagged[keep], size[keep]
             top = flagged[np.lexsort((flagged, -size))]
             bodies = part.bodies.rows(part.normalise(records), top.tolist())
-            carried = out.select(part.carried(records.column_names)).take(pa.array(top)).to_pylist()
+            carried = python_rows(out.select(part.carried(records.column_names)).take(pa.array(top)))
             for index, body, row in zip(top.tolist(), bodies, carried, strict=True):
                 item = (
                     int(abs(diff[index])),

@@ -403,8 +403,12 @@ def test_a_csv_file_saved_as_gbk_is_refused_in_chinese_and_read_with_its_encodin
     gbk.write_bytes(text.encode("gbk") + rows + b"\xff\xfe,,,,,\n")
     assert audit("medical-assistance", str(gbk), "--out", str(tmp_path / "c.csv"), *flags, "--encoding", "gbk") == 2
     assert "不是 gbk 编码的文本 / not gbk text" in capsys.readouterr().err
-    assert audit("medical-assistance", str(gbk), "--out", str(tmp_path / "c.csv"), *flags, "--encoding", "nope") == 2
-    assert "未知的编码 'nope'" in capsys.readouterr().err
+    for codec in ("nope", "rot13", "base64"):  # the last two are codecs, not of text (an internal error)
+        assert audit("medical-assistance", str(gbk), "--out", str(tmp_path / "c.csv"), *flags, "--encoding", codec) == 2
+        assert f"未知的文本编码 {codec!r}" in capsys.readouterr().err
+    # UTF-8 read as UTF-16 has no byte order mark: a UnicodeError, not a decoding one (an internal error)
+    assert audit("medical-assistance", str(utf8), "--out", str(tmp_path / "c.csv"), *flags, "--encoding", "utf-16") == 2
+    assert "不是 utf-16 编码的文本 / not utf-16 text (UTF-16 stream does not start with BOM)" in capsys.readouterr().err
     parquet = tmp_path / "records.parquet"
     pq.write_table(pacsv.read_csv(utf8), parquet)
     assert audit("medical-assistance", str(parquet), "--out", str(tmp_path / "d.csv"), "--encoding", "gbk") == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
 import signal
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+from flask.testing import FlaskClient
 
 from bingpin.api.audit import engines, files
 from bingpin.api.audit.partition import Partition
@@ -181,6 +183,103 @@ def test_text_and_lists_stored_as_views_are_audited_as_their_plain_layout(tmp_pa
         written[name] = out.read_bytes()
     assert written["views"] == written["plain"]
     assert written["plain"].count(b"\n") == 3001
+
+
+CODES = ["subsistence_allowance", "subsistence_allowance;marginal_subsistence", " subsistence_allowance"]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        pa.array(CODES, pa.large_string()),
+        pa.array(CODES).dictionary_encode(),  # a pandas category
+        pa.array([cell.split(";") for cell in CODES]),
+    ],
+    ids=["large_string", "dictionary", "list"],
+)
+def test_codes_are_read_alike_in_every_layout_each_as_written(
+    tmp_path: Path, http: FlaskClient, layout: pa.Array
+) -> None:
+    """``;``-separated codes as text, large text or labels, and lists of codes, give the same
+    answers, and a code is taken as written, as the single endpoint takes it: a code with a space
+    is refused (the cell was trimmed, so " subsistence_allowance" was answered, while
+    "subsistence_allowance ;marginal_subsistence" and " 330400" were refused); labels were not
+    split at all (every record refused: not a list)."""
+    written = {}
+    for name, column in {"text": pa.array(CODES), "layout": layout}.items():
+        source, out = tmp_path / f"{name}.parquet", tmp_path / f"{name}.csv"
+        day, amount = ["2023-06-01"] * 3, ["100.00"] * 3
+        pq.write_table(pa.table({"date": day, "categories": column, "eligible_self_pay": amount}), source)
+        assert audit("medical-assistance", str(source), "--out", str(out), "--jurisdiction", "330400") == 1
+        written[name] = out.read_bytes()
+    assert written["layout"] == written["text"]
+    assert _column(tmp_path / "text.csv", "status") == ["200", "200", "422"]
+    endpoint = http.post(
+        "/v1/calculations/medical-assistance",
+        json={
+            "jurisdiction": "330400",
+            "date": "2023-06-01",
+            "categories": [" subsistence_allowance"],
+            "eligible_self_pay": "100.00",
+        },
+    )
+    assert endpoint.status_code == 422
+    assert json.loads(_column(tmp_path / "text.csv", "error_fields")[2]) == endpoint.get_json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "days",
+    [
+        pa.array([3_000_000, 19_418, -800_000, None], pa.int32()).cast(pa.date32()),
+        pa.array([10**15, 1_686_000_000_000, -(10**14), None], pa.timestamp("ms")),
+        pa.array([10**15, 86_400_000 * 19_418 + 5, -(10**14), None], pa.date64()),
+    ],
+    ids=["date32", "timestamp", "date64"],
+)
+def test_a_day_past_the_calendar_is_that_records_422_not_the_end_of_the_run(tmp_path: Path, days: pa.Array) -> None:
+    """A Parquet date outside years 1 to 9999 (no ISO text a request can send) is refused as not
+    a date, record by record; the others are answered (the run ended with an internal error,
+    also when such a column was only carried into the report)."""
+    n = len(days)
+    table = pa.table(
+        {
+            "id": list(range(n)),
+            "date": days,
+            "carried_day": days,
+            "categories": [["subsistence_allowance"]] * n,
+            "eligible_self_pay": ["100.00"] * n,
+            "paid": ["90.00"] * n,
+        }
+    )
+    source, out, report = tmp_path / "records.parquet", tmp_path / "out.csv", tmp_path / "report"
+    pq.write_table(table, source)
+    flags = ["--jurisdiction", "330400", "--date", "2023-06-01", "--compare", "paid", "--report", str(report)]
+    assert (
+        audit("medical-assistance", str(source), "--out", str(out), *flags, "--carry", "id", "--carry", "carried_day")
+        == 1
+    )
+    assert _column(out, "status") == ["422", "200", "422", "200"]
+    assert json.loads(_column(out, "error_fields")[0]) == {"date": ["不是有效日期（YYYY-MM-DD） / Not a valid date."]}
+    listed = json.loads((report / "report.json").read_text(encoding="utf-8"))["refused_paid"]["listed"]
+    assert [item["carried"]["id"] for item in listed] == [0, 2]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["[" * 1000 + "]" * 1000, '[{"self_pay": "1.00", "\\ud800": 1}]'],
+    ids=["nested-1000-deep", "lone-surrogate"],
+)
+def test_a_json_cell_that_cannot_be_a_request_is_that_records_422(tmp_path: Path, cell: str) -> None:
+    """A CSV cell of JSON nested deeper than a request may be, or holding a string that is not
+    Unicode text, is that record's refusal (each ended the run with an internal error)."""
+    source, out = tmp_path / "records.csv", tmp_path / "out.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["jurisdiction", "date", "members"])
+        writer.writerows([["330400", "2023-06-01", cell], ["330400", "2023-06-01", '[{"self_pay": "100.00"}]']])
+    assert audit("high-cost-relief", str(source), "--out", str(out)) == 1
+    assert _column(out, "status") == ["422", "200"]
+    assert list(json.loads(_column(out, "error_fields")[0])) == ["members"]
 
 
 def test_parquet_output_encodes_labels_as_dictionaries_and_reads_back_whole(
