@@ -52,6 +52,10 @@ class Words:
         if self.money:
             self.reference, self.audited = f"政策应付{self.headline}", f"被审系统实付{self.headline}"
             self.over, self.under, self.unit = "多付（实付高于政策应付）", "少付（实付低于政策应付）", " 元"
+            #: the audited figure; what the audited system did on a refused record; the difference
+            self.figure, self.system = "实付数", "被审系统实付"
+            self.stake, self.paid_refused = "涉及金额", "政策拒绝但被审系统已支付"
+            self.difference, self.gap = "差额（实付减应付）", "差额"
         else:
             self.reference, self.audited = "政策结论为“是”的记录数", "被审系统为“是”的记录数"
             self.over, self.under, self.unit = (
@@ -59,6 +63,23 @@ class Words:
                 "漏报（政策为“是”，被审系统为“否”）",
                 "",
             )
+            self.figure, self.system = "被审系统结论", "被审系统结论"
+            self.stake, self.paid_refused = "涉及记录", "政策拒绝但被审系统结论为“是”"
+            self.difference, self.gap = "差异（被审系统减政策：1 为多报，-1 为漏报）", "差异"
+
+    def figures(self, item: dict[str, Any]) -> str:
+        """A record's figure by the policy, the audited system's, and their difference."""
+        if not self.money:
+            said = {"0": "否", "1": "是"}
+            return (
+                f"政策结论：{said.get(item['reference'], e(item['reference']))}；"
+                f"被审系统结论：{said.get(item['audited'], e(item['audited']))}；"
+                f"{self.difference}：{e(item['discrepancy'])}"
+            )
+        return (
+            f"{self.reference}：{self.amount(item['reference'])}；{self.audited}：{self.amount(item['audited'])}；"
+            f"{self.difference}：{self.amount(item['discrepancy'])}"
+        )
 
     def amount(self, value: str) -> str:
         return f"{e(grouped(value))}{self.unit}"
@@ -107,18 +128,22 @@ def at_stake(data: dict[str, Any], words: Words) -> str:
         f"{e(labels.status(r['error_code']))} {r['records']:,} 条，{words.amount(r['audited'])}"
         for r in refused["by_reason"]
     )
-    summed = "实付数已填写、格式有效且不为负数" if words.money else "能读取实付数"
+    summed = "实付数已填写、格式有效且不为负数" if words.money else "能读取被审系统结论"
     rows = [
         [words.over, f"{totals['overpaid_records']:,} 条", words.amount(totals["overpaid"])],
         [words.under, f"{totals['underpaid_records']:,} 条", words.amount(totals["underpaid"])],
         [
-            "政策拒绝但被审系统已支付" + (f"（{reasons}）" if reasons else ""),
+            words.paid_refused + (f"（{reasons}）" if reasons else ""),
             f"{refused['records']:,} 条",
             words.amount(refused["audited"]),
         ],
         [
-            f"未能比对的记录上的实付合计（仅含{summed}的 "
-            f"{data['not_compared'] - data['not_compared_unread']:,} 条记录）",
+            (
+                f"未能比对的记录上的{words.system}合计（仅含{summed}的 "
+                if words.money
+                else "未能比对的记录中被审系统结论为“是”的（仅含能读取其结论的 "
+            )
+            + f"{data['not_compared'] - data['not_compared_unread']:,} 条记录）",
             f"{data['not_compared']:,} 条未比对",
             words.amount(data["not_compared_audited"]),
         ],
@@ -134,12 +159,14 @@ def at_stake(data: dict[str, Any], words: Words) -> str:
             else []
         ),
         [
-            f"差额合计（实付减应付，仅含可比对的 {totals['compared']:,} 条记录）",
+            f"{words.difference}合计（仅含可比对的 {totals['compared']:,} 条记录）",
             f"{totals['discrepancies']:,} 条有差异",
             words.amount(totals["discrepancy"]),
         ],
     ]
-    return "<h2>涉及金额</h2>" + _table(["项目", "记录数", "金额"], rows, {1, 2})
+    return f"<h2>{words.stake}</h2>" + _table(
+        ["项目", "记录数", "金额" if words.money else "记录数或差异"], rows, {1, 2}
+    )
 
 
 def accounted(data: dict[str, Any], words: Words) -> str:
@@ -156,9 +183,15 @@ def accounted(data: dict[str, Any], words: Words) -> str:
             ["其中一致", f"{compared - totals['discrepancies']:,}"],
             ["其中有差异", f"{totals['discrepancies']:,}"],
             ["未能比对：被拒绝", f"{data['refused']:,}"],
-            ["未能比对：实付数缺失", f"{data['audited_missing']:,}"],
+            *(
+                [[f"其中{words.figure}已填写但无法读取或为负数（不计入任何合计）", f"{unread:,}"]]
+                if (unread := data.get("refused_unread"))
+                else []
+            ),
+            [f"未能比对：{words.figure}缺失", f"{data['audited_missing']:,}"],
             [
-                "未能比对：实付数无法读取" + ("（格式无法识别，如全角字符、空格、科学计数法）" if words.money else ""),
+                f"未能比对：{words.figure}无法读取"
+                + ("（格式无法识别，如全角字符、空格、科学计数法）" if words.money else "（应为 true/false）"),
                 f"{data['audited_unreadable']:,}",
             ],
             *(
@@ -172,11 +205,11 @@ def accounted(data: dict[str, Any], words: Words) -> str:
     return "<h2>记录核对情况</h2>" + _table(["项目", "记录数或金额"], rows, {1})
 
 
-def _record(item: dict[str, Any], data: dict[str, Any]) -> str:
+def _record(item: dict[str, Any], data: dict[str, Any], words: Words) -> str:
     """A record's own columns and request fields, by their Chinese names."""
     calculation, compare = data["calculation"], data["compare"]
     parts = [
-        f"{'被审系统实付（' + e(name) + '）' if name == compare else e(name)}：{e(value)}"
+        f"{words.system + '（' + e(name) + '）' if name == compare else e(name)}：{e(value)}"
         for name, value in item["carried"].items()
     ]
     request = item.get("request") or {}
@@ -195,9 +228,15 @@ def refused_paid(data: dict[str, Any], words: Words) -> str:
     found = data["refused_paid"]
     if found is None:
         return ""
-    title = f"<h2>政策拒绝但被审系统已支付的记录（{found['records']:,} 条，合计 {words.amount(found['audited'])}）</h2>"
+    title = f"<h2>{words.paid_refused}的记录（{found['records']:,} 条，合计 {words.amount(found['audited'])}）</h2>"
+    unread = ""
+    if data.get("refused_unread"):
+        unread = (
+            f'<p class="note">另有 {data["refused_unread"]:,} 条被拒绝的记录填写了{words.figure}，但无法读取或为负数'
+            f"（如“1,234.50”“¥900”“-50.00”），未列入本表、未计入合计：见输出文件中 status 不为 200 的行。</p>"
+        )
     if not found["records"]:
-        return title + "<p>没有这样的记录。</p>"
+        return title + "<p>没有这样的记录。</p>" + unread
     rows = []
     for item in found["listed"]:
         fields = json.loads(item["error_fields"]) if item.get("error_fields") else {}
@@ -207,21 +246,22 @@ def refused_paid(data: dict[str, Any], words: Words) -> str:
         rows.append(
             [
                 f"{item['record']:,}",
-                _record(item, data),
+                _record(item, data, words),
                 f"{e(labels.status(item['error_code']))}<br>{e(item['error_message'])}"
                 + (f"<br>{detail}" if detail else ""),
                 words.amount(item["audited"]),
             ]
         )
-    table = _table(["记录序号", "记录内容", "拒绝原因", "被审系统实付"], rows, {0, 3})
+    table = _table(["记录序号", "记录内容", "拒绝原因", words.system], rows, {0, 3})
     rest = ""
     if found["unlisted"]:
         rest = (
             f'<p class="note">以上只列出按输入顺序的前 {len(found["listed"]):,} 条；'
             f"另有 {found['unlisted']:,} 条未列出，"
-            f"其实付合计 {words.amount(found['unlisted_audited'])}（全部记录见输出文件中 status 不为 200 的行）。</p>"
+            f"其{words.system}合计 {words.amount(found['unlisted_audited'])}"
+            "（全部记录见输出文件中 status 不为 200 的行）。</p>"
         )
-    return title + table + rest
+    return title + table + rest + unread
 
 
 def _citation(citation: dict[str, str] | None) -> str:
@@ -240,10 +280,10 @@ def worst(data: dict[str, Any], words: Words) -> str:
         steps = "".join(f"<li>{e(step['text'])}{_citation(step.get('citation'))}</li>" for step in item["steps"])
         assumed = "".join(f"<li>{e(a)}</li>" for a in item.get("assumptions", []))
         parts.append(
-            f'<section class="row"><h3>第 {item["record"]:,} 条记录：差额 {words.amount(item["discrepancy"])}</h3>'
-            f"<p>{_record(item, data)}</p>"
-            f"<p>{words.reference}：{words.amount(item['reference'])}；{words.audited}："
-            f"{words.amount(item['audited'])}；差额（实付减应付）：{words.amount(item['discrepancy'])}</p>"
+            f'<section class="row"><h3>第 {item["record"]:,} 条记录：'
+            f"{words.gap} {words.amount(item['discrepancy'])}</h3>"
+            f"<p>{_record(item, data, words)}</p>"
+            f"<p>{words.figures(item)}</p>"
             f"<p>单条计算接口的计算步骤：</p><ol>{steps}</ol>"
             + (f"<p>假定：</p><ul>{assumed}</ul>" if assumed else "")
             + f"<details><summary>用单条计算接口复核（bingpin serve）</summary><pre>{e(item['replay'])}</pre></details>"
@@ -265,7 +305,7 @@ def groups(data: dict[str, Any], words: Words) -> str:
             words.over,
             words.under,
             "未比对",
-            "未比对记录的实付",
+            f"未比对记录的{words.system}",
         ]
 
     def row(name: str, g: dict[str, Any]) -> list[str]:

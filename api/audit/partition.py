@@ -315,13 +315,18 @@ def _filled(column: pa.Array, rows: np.ndarray, values: np.ndarray, given: np.nd
     return array if valid.all() else pc.if_else(pa.array(valid), array, pa.scalar(None, array.type))
 
 
+#: The texts of a yes and of a no that a yes/no column may hold.
+_YES, _NO = ["true", "TRUE", "True", "1"], ["false", "FALSE", "False", "0"]
+
+
 def read_flags(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """A yes/no column (booleans, 0/1, or true/false text) as 0/1, and which cells were read."""
+    """A yes/no column (booleans, 0/1, or text: true/false, TRUE/FALSE as Excel writes them,
+    True/False, 1/0) as 0/1, and which cells were read."""
     column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if pa.types.is_string(column.type):
-        column = pc.if_else(
-            pc.is_in(column, value_set=pa.array(["true", "false"])), pc.equal(column, "true"), None
-        ).cast(pa.bool_())
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        yes, no = pa.array(_YES, column.type), pa.array(_NO, column.type)
+        known = pc.is_in(column, value_set=pa.concat_arrays([yes, no]))
+        column = pc.if_else(known, pc.is_in(column, value_set=yes), None).cast(pa.bool_())
     elif pa.types.is_integer(column.type):
         column = pc.if_else(pc.is_in(column, value_set=pa.array([0, 1], column.type)), pc.equal(column, 1), None)
     elif not pa.types.is_boolean(column.type):

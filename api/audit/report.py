@@ -106,6 +106,7 @@ def report_data(summary: Summary, part: Partition, meta: dict[str, Any]) -> dict
         "not_compared": summary.totals.not_compared if summary.compare is not None else None,
         "not_compared_audited": summary.amount(summary.totals.not_compared_audited) if summary.compare else None,
         "not_compared_unread": summary.not_compared_unread if summary.compare is not None else None,
+        "refused_unread": summary.refused_unread if summary.compare is not None else None,
         "agrees": summary.agrees,
         "money": summary.money,
         "verdict": verdict(summary),

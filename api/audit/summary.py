@@ -80,6 +80,9 @@ class Summary:
     #: Records not compared whose audited figure is missing, unreadable or below zero (not in the
     #: sum paid).
     not_compared_unread: int = 0
+    #: Refused records whose audited figure is given but unreadable or below zero: in no sum, and
+    #: not among the refused records listed as paid (their figure cannot be read as a payment).
+    refused_unread: int = 0
     worst: list[tuple[int, int, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     #: Records refused by the policy on which the audited system paid: listed (bounded) and summed.
     refused_paid: RefusedPaid = field(default_factory=RefusedPaid)
@@ -126,6 +129,7 @@ class Summary:
         reference, audited, diff = self._figures(part, records, out)
         paid, read = self._paid(records)
         self.not_compared_unread += int((~compared & ~read).sum())
+        self.refused_unread += int((~ok & present & ~read).sum())
         unpaid = np.where(~compared & read, paid, 0)
         if not self.detailed:
             over, under = np.maximum(diff, 0)[compared], np.maximum(-diff, 0)[compared]
@@ -247,6 +251,7 @@ class Summary:
         self.audited_negative += partial.audited_negative
         self.audited_negative_fen += partial.audited_negative_fen
         self.not_compared_unread += partial.not_compared_unread
+        self.refused_unread += partial.refused_unread
         self.refused_paid.merge(partial.refused_paid, offset)
         for size, row, body, found in partial.worst:
             item = (size, row - offset, body, {**found, "row": found["row"] + offset})

@@ -164,7 +164,7 @@ def test_an_audit_of_200000_records_flags_exactly_the_planted_discrepancies(http
     assert (found["unlisted"], found["unlisted_audited"]) == (len(paid_on) - 200, yuan(paid[paid_on[200:]].sum()))
     page = (report / "index.html").read_text(encoding="utf-8")
     unlisted = Decimal(int(paid[paid_on[200:]].sum())) / 100
-    assert f"另有 {len(paid_on) - 200:,} 条未列出，其实付合计 {unlisted:,.2f} 元" in page  # thousands marked
+    assert f"另有 {len(paid_on) - 200:,} 条未列出，其被审系统实付合计 {unlisted:,.2f} 元" in page  # thousands marked
 
 
 def yuan(fen: Any) -> str:

@@ -189,3 +189,41 @@ def test_an_output_that_cannot_be_finished_leaves_no_report(tmp_path: Path, monk
 )  # fmt: skip
 def test_amounts_on_the_page_have_their_thousands_marked_exactly(written: str, shown: str) -> None:
     assert grouped(written) == shown
+
+
+def _audit_csv(tmp_path: Path, calculation: str, lines: list[str], *flags: str) -> tuple[str, dict[str, Any]]:
+    source, report = tmp_path / "records.csv", tmp_path / "report"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert audit(calculation, str(source), "--out", str(tmp_path / "out.csv"), "--report", str(report), *flags) == 1
+    page = text((report / "index.html").read_text(encoding="utf-8"))
+    return page, json.loads((report / "report.json").read_text(encoding="utf-8"))
+
+
+def test_refused_records_whose_paid_figure_cannot_be_read_are_counted_and_said_to_be_in_no_sum(tmp_path: Path) -> None:
+    """Six records outside the policy's period, paid "1,234.50", "¥900", "-50.00", nothing, 0.00
+    and 70.00: the three figures that cannot be read as a payment are counted on the page and in
+    report.json (they were in no count the page showed: missing, unreadable and negative are
+    counts of answered records)."""
+    paid = ['"1,234.50"', "¥900", "-50.00", "", "0.00", "70.00"]
+    lines = ["settlement_id,date,categories,eligible_self_pay,paid"]
+    lines += [f"R{n},2022-03-02,subsistence_allowance,100.00,{cell}" for n, cell in enumerate(paid, 1)]
+    flags = ("--jurisdiction", "330400", "--compare", "paid", "--carry", "settlement_id")
+    page, data = _audit_csv(tmp_path, "medical-assistance", lines, *flags)
+    assert data["refused_unread"] == 3 and data["refused_paid"]["records"] == 1
+    assert "其中实付数已填写但无法读取或为负数（不计入任何合计） 3" in page
+    assert "另有 3 条被拒绝的记录填写了实付数，但无法读取或为负数" in page
+
+
+def test_a_yes_no_audit_is_worded_as_conclusions_not_money(tmp_path: Path) -> None:
+    """risk-monitoring compares a yes/no conclusion: the page speaks of conclusions and records,
+    not of money paid; the flags Excel writes (TRUE, FALSE) and 1/0 as text are read."""
+    lines = ["id,date,annual_self_pay,potential_threshold,flag"]
+    cells = ["true", "false", "1", "0", "TRUE", "False"]
+    lines += [f"M{n},2023-05-01,{'100000.00' if n % 2 else '100.00'},20000,{c}" for n, c in enumerate(cells)]
+    flags = ("--jurisdiction", "330683", "--compare", "flag", "--carry", "id")
+    page, data = _audit_csv(tmp_path, "risk-monitoring", lines, *flags)
+    assert data["compared"] == 6 and data["audited_unreadable"] == 0
+    for money in ("实付", "涉及金额", "已支付", "差额"):  # amounts in the steps are the rule's own
+        assert money not in page, money
+    assert "涉及记录" in page and "政策拒绝但被审系统结论为“是”的记录" in page
+    assert re.search("政策结论：(是|否)；被审系统结论：(是|否)；差异", page)
