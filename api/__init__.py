@@ -85,6 +85,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         },
     )
     app.config.update(config or {})
+    # "Try it out" on the docs page calls the service where clients reach it
+    public = str(app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    app.config["API_SPEC_OPTIONS"]["servers"] = [{"url": public or "/", "description": "this service"}]
     # The review records are read (and checked) when the service starts: a record that cannot be
     # read stops the start with its reason instead of failing every request that shows reviews.
     review_states()

@@ -56,6 +56,17 @@ def port_number(text: str) -> int:
 port_number.__name__ = "port"  # argparse says "invalid port value: '70000'"
 
 
+def worker_count(text: str) -> int:
+    """``--workers``: at least one (0 used to start the default number, -3 to fail in gunicorn)."""
+    count = int(text)
+    if count < 1:
+        raise ValueError(text)
+    return count
+
+
+worker_count.__name__ = "worker count"  # argparse says "invalid worker count value: '0'"
+
+
 def _serve(args: argparse.Namespace) -> int:
     from bingpin.api.serving import AddressError, serve
 
@@ -147,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=port_number, default=8000, help="TCP port to listen on (default 8000)")
     serve.add_argument(
         "--workers",
-        type=int,
+        type=worker_count,
         default=None,
         help="worker processes (gevent workers; default: CPU cores + 1, at most 8)",
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, NoReturn
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, current_app, request
 from flask_smorest import abort
@@ -32,6 +32,15 @@ REVIEW_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+
+
+def public_path(path: str, app: Flask | None = None) -> str:
+    """``path`` (``/docs/app/docs.js``) under the path clients reach the service at: the path of
+    the configured public address (``/bingpin`` for ``https://example.org/bingpin``), or none. The
+    pages' own links (the docs page's scripts and spec, the review page's style sheet and
+    dossiers) then work behind a proxy that strips the prefix."""
+    base = str((app or current_app).config.get("PUBLIC_BASE_URL") or "")
+    return urlsplit(base).path.rstrip("/") + path
 
 
 def not_found(message: str) -> NoReturn:

@@ -54,6 +54,9 @@ def test_the_port_suggested_is_free_and_serves(installed: Installed, tmp_path: P
     ("arguments", "said"),
     [
         (["--port", "70000"], "argument --port: invalid port value: '70000'"),
+        # 0 started the default number of workers, -3 failed in gunicorn with exit 1
+        (["--workers", "0"], "argument --workers: invalid worker count value: '0'"),
+        (["--workers", "-3"], "argument --workers: invalid worker count value: '-3'"),
         (["--host", "192.0.2.1", "--port", "PORT"], "bingpin serve: 192.0.2.1 is not an address of this machine"),
         (["--host", "no-such-host.invalid", "--port", "PORT"], "bingpin serve: cannot resolve the host"),
     ],

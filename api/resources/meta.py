@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from flask import Blueprint as FlaskBlueprint
@@ -9,6 +10,7 @@ from flask import Response, send_from_directory
 from flask.views import MethodView
 from swagger_ui_bundle import swagger_ui_path
 
+from bingpin.api.open_data import public_path
 from bingpin.api.parsing import Blueprint
 from bingpin.api.schemas.reference import HealthSchema
 from bingpin.rules.registry import policies
@@ -31,13 +33,13 @@ DOCS_PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <title>Bingpin 病贫 API 文档</title>
-<link rel="stylesheet" href="/docs/swagger-ui/swagger-ui.css">
+<link rel="stylesheet" href="{root}/docs/swagger-ui/swagger-ui.css">
 </head>
 <body>
-<div id="swagger-ui"></div>
-<script src="/docs/swagger-ui/swagger-ui-bundle.js"></script>
-<script src="/docs/swagger-ui/swagger-ui-standalone-preset.js"></script>
-<script src="/docs/app/docs.js"></script>
+<div id="swagger-ui" data-spec="{root}/openapi.json"></div>
+<script src="{root}/docs/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="{root}/docs/swagger-ui/swagger-ui-standalone-preset.js"></script>
+<script src="{root}/docs/app/docs.js"></script>
 </body>
 </html>
 """
@@ -46,8 +48,9 @@ DOCS_PAGE = """<!DOCTYPE html>
 @docs.route("/docs")
 @docs.route("/docs/")
 def page() -> Response:
-    """The docs page: everything it loads is served by this service (no CDN)."""
-    return Response(DOCS_PAGE, mimetype="text/html")
+    """The docs page: everything it loads is served by this service (no CDN), under the path the
+    service is reached at (``BINGPIN_PUBLIC_BASE_URL``)."""
+    return Response(DOCS_PAGE.format(root=html.escape(public_path(""))), mimetype="text/html")
 
 
 @docs.route("/docs/swagger-ui/<path:filename>")

@@ -10,14 +10,15 @@ from flask import Response, abort, current_app
 from bingpin.api.catalog.data import by_id
 from bingpin.api.catalog.results import load_results, report_path
 from bingpin.api.dossier import render_dossier
-from bingpin.api.review import render_page
+from bingpin.api.open_data import public_path
+from bingpin.api.review import render_page, served_dossier
 
 #: The page is HTML for people, not part of the JSON API: a plain Flask blueprint, like /docs.
 page = FlaskBlueprint("review", __name__, static_folder="../static", static_url_path="/review/assets")
 
 #: Reports whose page is kept, by path: the page is rendered again only when the report changes.
 MAX_CACHED = 16
-_pages: dict[tuple[Path, str | None], tuple[tuple[int, int, int] | None, bytes]] = {}
+_pages: dict[tuple[Path, str | None, str], tuple[tuple[int, int, int] | None, bytes]] = {}
 
 
 def _fingerprint(path: Path) -> tuple[int, int, int] | None:
@@ -33,12 +34,18 @@ def page_for(path: Path, policy_id: str | None = None) -> bytes:
     """The page (or one policy's dossier) with the statuses of the report at ``path``, read and
     rendered once per version of it."""
     fingerprint = _fingerprint(path)
-    key = (path, policy_id)
+    root = public_path("")  # where the service is reached (its pages link under it)
+    key = (path, policy_id, root)
     cached = _pages.get(key)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
     results = load_results(path)
-    html = (render_page(results) if policy_id is None else render_dossier(policy_id, results)).encode("utf-8")
+    assets = f"{root}/review/assets/"
+    if policy_id is None:
+        rendered = render_page(results, assets=assets, dossier_href=lambda policy: root + served_dossier(policy))
+    else:
+        rendered = render_dossier(policy_id, results, assets=assets)
+    html = rendered.encode("utf-8")
     if key not in _pages and len(_pages) >= MAX_CACHED:
         _pages.pop(next(iter(_pages)))
     _pages[key] = (fingerprint, html)

@@ -18,7 +18,13 @@ class BulkPolicySchema(PolicySchema):
 
 
 class BulkSchema(ma.Schema):
-    service = ma.fields.String(required=True, metadata={"description": "服务名称与版本"})
+    service = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "服务名称与 API 文档版本（即 /openapi.json 的 info.version，如 bingpin 2.0.0；"
+            "软件包版本另见 bingpin --version）"
+        },
+    )
     suite_version = ma.fields.String(required=True, metadata={"description": "验收标准（特性文件）的版本"})
     policies = ma.fields.List(ma.fields.Nested(BulkPolicySchema), required=True)
     categories = ma.fields.List(ma.fields.Nested(CategorySchema), required=True)

@@ -1,6 +1,6 @@
 window.onload = function () {
   window.ui = SwaggerUIBundle({
-    url: "/openapi.json",
+    url: document.getElementById("swagger-ui").dataset.spec,
     dom_id: "#swagger-ui",
     deepLinking: true,
     validatorUrl: null,

@@ -54,3 +54,23 @@ def test_the_docs_page_loads_nothing_from_elsewhere(http: FlaskClient) -> None:
 
 def test_responses_say_nosniff(http: FlaskClient) -> None:
     assert http.get("/healthz").headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_behind_a_path_prefix_the_pages_link_under_it() -> None:
+    """With ``BINGPIN_PUBLIC_BASE_URL=https://example.org/bingpin`` (a proxy strips ``/bingpin``),
+    the docs page loads its scripts and the spec, and the review page its style sheet and
+    dossiers, under ``/bingpin``; "Try it out" calls the service there (the spec's server). They
+    were linked from ``/``, where the proxy answers 404: a blank docs page."""
+    from bingpin.api import create_app
+
+    client = create_app({"PUBLIC_BASE_URL": "https://example.org/bingpin/"}).test_client()
+    for page in ("/docs", "/review", "/review/jiaxing-2022-58/dossier"):
+        html = client.get(page).get_data(as_text=True)
+        links = re.findall(r'(?:src|href|data-spec)="(/[^"]*)"', html)
+        assert links, page
+        for link in links:
+            assert link.startswith("/bingpin/"), (page, link)
+            with client.get(link.removeprefix("/bingpin")) as forwarded:  # as the proxy forwards it
+                assert forwarded.status_code == 200, link
+    assert 'data-spec="/bingpin/openapi.json"' in client.get("/docs").get_data(as_text=True)
+    assert client.get("/openapi.json").get_json()["servers"][0]["url"] == "https://example.org/bingpin"

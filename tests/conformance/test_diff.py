@@ -4,6 +4,8 @@ report, never a traceback), and never reads as "no regression" when NEW left out
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +150,19 @@ def test_the_exit_codes_allow_missing_and_strict_are_documented() -> None:
     assert "--strict" in text and "Only a @core one" in " ".join(text.split())
     guide = (Path(__file__).parents[2] / "docs" / "vendors.md").read_text(encoding="utf-8")
     assert "--allow-missing" in guide and "not run in NEW" in guide and "--strict" in guide
+
+
+def test_a_reader_that_stops_reading_leaves_the_verdict_as_the_exit_status(tmp_path: Path) -> None:
+    """``bingpin conformance diff OLD NEW | head -1``: the pipe closes before the diff is printed;
+    the command still exits with its verdict (1: a regression), silently (it ended with a
+    traceback of BrokenPipeError)."""
+    new = {**OLD, ENTRIES[30].id: "failed"}
+    old_path, new_path = write(tmp_path / "old.json", report(OLD)), write(tmp_path / "new.json", report(new))
+    entry = "import sys; from bingpin.entry import main; sys.exit(main())"
+    command = [sys.executable, "-c", entry, "conformance", "diff", str(old_path), str(new_path)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as started:
+        assert started.stdout is not None and started.stderr is not None
+        started.stdout.close()  # the reader left before the first line
+        said = started.stderr.read()
+        assert started.wait(timeout=120) == 1, said
+    assert b"Traceback" not in said and b"BrokenPipe" not in said
