@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
-from bingpin.api import contract, direct, enums, errors, fields, open_data, rendered
+from bingpin.api import contract, direct, enums, errors, fields, open_data, query, rendered
 from bingpin.api.catalog.reviews import states as review_states
 from bingpin.api.resources import (
     ambiguities,
@@ -110,6 +110,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(review.page)
     errors.register(app)
     open_data.register(app)
+    query.register(app, api.spec.to_dict())
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -116,7 +116,8 @@ PLAIN = {"jurisdiction": "330400", "date": "2023-06-01", "categories": ["subsist
         (b"null", {}, 422),
         (b"\xff\xfe", {}, 400),
         (encode({**PLAIN, "eligible_self_pay": "1"}), {"CONTENT_TYPE": "text/plain"}, 415),  # 415
-        (encode({**PLAIN, "eligible_self_pay": "1"}), {"QUERY_STRING": "explain=false"}, 200),
+        # a query string: the application's (a single calculation takes none: 422 naming it)
+        (encode({**PLAIN, "eligible_self_pay": "1"}), {"QUERY_STRING": "explain=false"}, 422),
         (encode({**PLAIN, "eligible_self_pay": "1"}), {"CONTENT_TYPE": "application/merge-patch+json"}, 200),
         (encode({**PLAIN, "eligible_self_pay": "1"}), {"CONTENT_LENGTH": "2000000"}, 413),  # 413
         (encode({**PLAIN, "eligible_self_pay": "1"}), {"CONTENT_LENGTH": ""}, 422),

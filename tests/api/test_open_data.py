@@ -320,3 +320,36 @@ def test_every_open_data_path_is_documented(http: FlaskClient) -> None:
     assert {"page", "page_size", "date", "policy"} <= {p.get("name") for p in listed["parameters"]}
     assert "304" in listed["responses"] and "X-Pagination" in listed["responses"]["200"]["headers"]
     assert "text/csv" in paths["/v1/parameters.csv"]["get"]["responses"]["200"]["content"]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "unknown"),
+    [
+        ("GET", "/v1/features?tag=core", ["tag"]),  # answered every feature, as if it had filtered
+        ("GET", "/v1/parameters?policy=jiaxing-2022-58&foo=bar&lang=en", ["foo", "lang"]),
+        ("GET", "/v1/parameters.csv?page=-1", ["page"]),  # the CSV is not paged
+        ("GET", "/v1/policies/jiaxing-2022-58?x=1", ["x"]),
+        ("HEAD", "/v1/coverage?tier=core", ["tier"]),
+        ("POST", "/v1/calculations/medical-assistance/batch?explain=false&verbose=1", ["verbose"]),
+    ],
+)
+def test_a_query_parameter_the_path_does_not_take_is_a_422_naming_it(
+    http: FlaskClient, method: str, url: str, unknown: list[str]
+) -> None:
+    response = http.open(url, method=method, json={"cases": []} if method == "POST" else None)
+    assert response.status_code == 422
+    if method != "HEAD":
+        body = response.get_json()
+        assert body["code"] == "validation_error" and sorted(body["errors"]) == unknown
+
+
+def test_every_documented_query_parameter_is_taken(http: FlaskClient) -> None:
+    """The check reads the published document: each GET path's own parameters pass it."""
+    from bingpin.api.query import known_parameters
+
+    document = http.get("/openapi.json").get_json()
+    for (path, method), names in known_parameters(document).items():
+        if method != "GET" or "{" in path or not names:
+            continue
+        response = http.get(path, query_string={name: "" for name in names})
+        assert response.status_code != 422 or not set(response.get_json()["errors"]) - names, path

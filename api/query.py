@@ -1,0 +1,60 @@
+"""Query parameters a path does not know are refused, as unknown body fields are: a filter that
+is misspelt (``/v1/features?tag=core``) would otherwise answer every item as if it had filtered.
+
+Which names each path and method takes is read from the OpenAPI document the service publishes
+(its ``in: query`` parameters: filters, ``page`` and ``page_size``, ``explain``), so the check and
+the documentation cannot disagree. Paths the document does not describe (the docs and review
+pages) are not checked.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask, request
+from webargs.flaskparser import abort
+
+#: A Flask rule's variable (``<policy_id>``, ``<string:code>``) as OpenAPI writes it (``{policy_id}``).
+_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+UNKNOWN = "未知的查询参数 / unknown query parameter"
+
+
+def known_parameters(spec: dict[str, Any]) -> dict[tuple[str, str], frozenset[str]]:
+    """The query parameters of each (path, method) of an OpenAPI document."""
+    known = {}
+    for path, operations in spec.get("paths", {}).items():
+        shared = [p for p in operations.get("parameters", []) if p.get("in") == "query"]
+        for method, operation in operations.items():
+            if method == "parameters" or not isinstance(operation, dict):
+                continue
+            names = {p["name"] for p in [*shared, *operation.get("parameters", [])] if p.get("in") == "query"}
+            known[path, method.upper()] = frozenset(names)
+    return known
+
+
+def register(app: Flask, spec: dict[str, Any]) -> None:
+    """Refuse (422 ``validation_error``, each unknown name a field) a query parameter the document
+    does not give the path and method."""
+    known = known_parameters(spec)
+
+    @app.before_request
+    def _known_query() -> None:
+        if not request.args or request.url_rule is None or request.method == "OPTIONS":
+            return
+        method = "GET" if request.method == "HEAD" else request.method
+        taken = known.get((_VARIABLE.sub(r"{\1}", request.url_rule.rule), method))
+        if taken is None:
+            return
+        unknown = [name for name in request.args if name not in taken]
+        if unknown:
+            names = ", ".join(sorted(taken))
+            expected = (
+                f"（可用：{names} / takes: {names}）" if taken else "（此路径不接受查询参数 / this path takes none）"
+            )
+            abort(
+                422,
+                code="validation_error",
+                message="输入无效 / invalid input",
+                errors={name: [UNKNOWN + expected] for name in unknown},
+            )
