@@ -206,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
         "compare": args.compare,
         "engine": args.engine,
     }
-    progress = Progress(watch, records.rows, lambda: (records.read, records.size), quiet=args.quiet)
+    progress = Progress(watch, records.rows, records.estimated_rows, quiet=args.quiet)
     lines = []
     output = None
     try:

@@ -19,7 +19,6 @@ import codecs
 import contextlib
 import csv
 import errno
-import io
 import json
 import os
 import sys
@@ -34,6 +33,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 BATCH_ROWS = 262_144
+#: Bytes of CSV parsed at a time (each block becomes a batch).
+CSV_BLOCK = 8 << 20
 #: Row groups read and not yet joined into a batch, at most: a file of row groups of one record
 #: would otherwise hold a batch's worth of tables, each with its own buffers and dictionaries.
 PIECES = 256
@@ -111,9 +112,11 @@ class Records:
         #: Columns of text read as labels (Arrow dictionaries, Parquet only): codes that repeat,
         #: each decoded once per page rather than once per record.
         self.labels: set[str] = set()
-        #: Bytes of the file read so far (CSV; for progress) and the file's size.
-        self.read = 0
+        #: The file's size, and the blocks and records taken from it so far (CSV: what the count of
+        #: its records is estimated by).
         self.size = 0
+        self.blocks = self.taken = 0
+        self.finished = False
         try:
             self.size = path.stat().st_size
             if self.size == 0:
@@ -150,11 +153,11 @@ class Records:
     def batches(self) -> Iterator[pa.Table]:
         try:
             if is_csv(self.path):
-                source = _Counted(self.path.open("rb"), self)
+                source = self.path.open("rb")
                 with source:  # closed too when the first block cannot be read
                     reader = pacsv.open_csv(
                         source,
-                        read_options=pacsv.ReadOptions(block_size=8 << 20, encoding=self.encoding),
+                        read_options=pacsv.ReadOptions(block_size=CSV_BLOCK, encoding=self.encoding),
                         convert_options=pacsv.ConvertOptions(
                             column_types={name: pa.string() for name in self.names},
                             strings_can_be_null=True,
@@ -162,7 +165,9 @@ class Records:
                         ),
                     )
                     for batch in reader:
+                        self.blocks, self.taken = self.blocks + 1, self.taken + batch.num_rows
                         yield pa.Table.from_batches([batch])
+                    self.finished = True
             else:
                 schema = self.schema
                 assert schema is not None
@@ -196,6 +201,16 @@ class Records:
             if is_csv(self.path) and "invalid UTF8" in str(error):
                 raise AuditError(not_text(self.path, self.encoding, error)) from None
             raise AuditError(f"cannot read {self.path}: {first_line(error)}") from None
+
+    def estimated_rows(self) -> tuple[int | None, bool]:
+        """How many records the file holds, and whether exactly: Parquet says; a CSV's count is
+        estimated from the blocks taken so far (records per block, over the file's size), exact
+        once it was read through; None before its first block."""
+        if self.rows is not None or self.finished:
+            return int(self.taken if self.rows is None else self.rows), True
+        if not self.blocks:
+            return None, False
+        return round(self.taken * self.size / min(self.size, self.blocks * CSV_BLOCK)), False
 
 
 def is_utf8(encoding: str) -> bool:
@@ -260,25 +275,6 @@ def _joined(pieces: list[pa.Table]) -> pa.Table:
     """One table of ``pieces``, one chunk a column (labels read from several row groups have a
     dictionary each: joined into one)."""
     return pieces[0] if len(pieces) == 1 else pa.concat_tables(pieces).combine_chunks()
-
-
-class _Counted(io.RawIOBase):
-    """A file read through, counting the bytes read into ``records.read``."""
-
-    def __init__(self, raw: Any, records: Records) -> None:
-        self.raw, self.records = raw, records
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        count = int(self.raw.readinto(buffer) or 0)
-        self.records.read += count
-        return count
-
-    def close(self) -> None:
-        self.raw.close()
-        super().close()
 
 
 def first_line(error: BaseException) -> str:

@@ -1,7 +1,9 @@
 """Progress of a run on stderr: records done of the total, and the rate, from the first second.
 
-The total is known before the run: Parquet says how many rows it holds (its metadata); for CSV,
-the share of the file read so far stands in for it. The records done are counted as they are
+The total is known before the run when Parquet says how many rows it holds (its metadata); a
+CSV's is estimated from the records of the blocks taken so far over the file's size ("of about"),
+and exact once the file was read through (the reader reads well ahead of the records answered,
+so the share of the file read says little of the run's progress). The records done are counted as they are
 answered, inside the batches in flight (``api.stopping.Watch``), not only when a batch is
 written, so the first line, at one second, already has a rate (a Dask cluster's records count when
 their batch comes back: no line until one has). On a terminal one line is
@@ -31,11 +33,11 @@ class Progress:
         self,
         watch: Watch,
         rows: int | None,
-        read: Callable[[], tuple[int, int]] | None = None,
+        estimate: Callable[[], tuple[int | None, bool]] | None = None,
         quiet: bool = False,
         stream: TextIO | None = None,
     ) -> None:
-        self.watch, self.rows, self.read = watch, rows, read
+        self.watch, self.rows, self.estimate = watch, rows, estimate
         self.quiet = quiet
         self.stream = stream if stream is not None else sys.stderr
         self.terminal = bool(getattr(self.stream, "isatty", lambda: False)())
@@ -71,14 +73,16 @@ class Progress:
         elapsed = time.monotonic() - self.start
         done = self._done_shown = self.done()
         rate = done / elapsed if elapsed > 0 else 0.0
-        if self.rows:
-            part = f"{done:,} of {self.rows:,} records ({done / self.rows:.0%})"
+        total, about = self.rows, ""
+        if not total and self.estimate is not None:
+            total, exact = self.estimate()
+            about = "" if exact else "about "
+        if total:
+            # an estimate is never shown below what is done, nor as done before it is
+            shown = max(total, done + 1) if about else total
+            part = f"{done:,} of {about}{shown:,} records ({min(done / shown, 1):.0%})"
         else:
             part = f"{done:,} records"
-            if self.read is not None:
-                read, size = self.read()
-                if size:
-                    part += f", {read / 2**20:,.0f} of {size / 2**20:,.0f} MiB read ({read / size:.0%})"
         return f"bingpin audit: {part}, {rate:,.0f} records/s, {elapsed:.1f} s"
 
     def _run(self) -> None:
