@@ -14,6 +14,7 @@ import marshmallow as ma
 
 from bingpin.api.compiled import CompiledSchema
 from bingpin.api.errors import ErrorSchema
+from bingpin.api.fields import Date
 from bingpin.api.schemas.common import jurisdiction_codes
 
 #: Most cases one batch may carry (more answer 422).
@@ -39,7 +40,7 @@ class RawString(_KeepRaw, ma.fields.String):
     pass
 
 
-class RawDate(_KeepRaw, ma.fields.Date):
+class RawDate(_KeepRaw, Date):
     pass
 
 

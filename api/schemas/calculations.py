@@ -6,7 +6,7 @@ import datetime as dt
 
 import marshmallow as ma
 
-from bingpin.api.fields import BoundedList, ExactPercent, Flag, Money, MoneyInput, Percent, Ratio
+from bingpin.api.fields import BoundedList, Date, ExactPercent, Flag, Money, MoneyInput, Percent, Ratio
 from bingpin.api.schemas.common import (
     CalculationRequestSchema,
     CalculationResponseSchema,
@@ -19,7 +19,7 @@ from bingpin.api.schemas.common import (
 from bingpin.rules.core.indicators import FIGURE_NAMES, FIGURES, INDICATORS, summed
 from bingpin.rules.shengzhou.attributes import ATTRIBUTE_NAMES, Attribute
 
-DATE = ma.fields.Date
+DATE = Date
 #: The days a recognition date may be: the rules count calendar months from it (次月 after it; 嘉兴
 #: covers the 6 months before it), and each day counted must be one the answer can write (years 1
 #: to 9999), so the first and last year of the calendar are left out.

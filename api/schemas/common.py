@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 
 from bingpin.api.compiled import CompiledSchema
-from bingpin.api.fields import BoundedList, MoneyInput
+from bingpin.api.fields import BoundedList, Date, MoneyInput
 from bingpin.rules.core.categories import CATEGORY_NAMES, Category, Diagnosis
 from bingpin.rules.registry import policies
 
@@ -101,7 +101,7 @@ class CalculationRequestSchema(CompiledSchema):
     """Fields every calculation takes (loaded through the compiled fast path)."""
 
     jurisdiction = jurisdiction_field()
-    date = ma.fields.Date(
+    date = Date(
         required=True,
         metadata={"description": "计算日期（就医或评估日期，YYYY-MM-DD）/ date of service or evaluation"},
     )

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from bingpin.api.fields import Date
 from bingpin.api.schemas.common import CitationSchema, JurisdictionRefSchema
 from bingpin.api.schemas.policies import policy_field
 
 
 class ParameterQueryArgsSchema(ma.Schema):
-    date = ma.fields.Date(
-        metadata={"description": "只列出该日施行的政策在该日有效的取值（YYYY-MM-DD）；不给则列出全部历史取值"}
-    )
+    date = Date(metadata={"description": "只列出该日施行的政策在该日有效的取值（YYYY-MM-DD）；不给则列出全部历史取值"})
     policy = policy_field()
 
 
 class ParameterDateArgsSchema(ma.Schema):
-    date = ma.fields.Date(metadata={"description": "只给出该日有效的取值（YYYY-MM-DD）"})
+    date = Date(metadata={"description": "只给出该日有效的取值（YYYY-MM-DD）"})
 
 
 class ParameterValueSchema(ma.Schema):

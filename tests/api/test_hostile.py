@@ -290,3 +290,14 @@ def test_pagination_links_are_relative_or_from_the_configured_base() -> None:
         client = create_app({"PUBLIC_BASE_URL": base}).test_client()
         links = client.get("/v1/parameters?page_size=1&page=2", headers={"Host": "evil.example"}).headers["Link"]
         assert all(link.strip().startswith(prefix) for link in links.split(",")), links
+
+
+@pytest.mark.parametrize("day", ["20230601", "2023-W22-4", "2023-6-1", " 2023-06-01", "2023-06-01T00:00"])
+def test_a_date_not_written_yyyy_mm_dd_is_a_422_naming_it(http: FlaskClient, day: str) -> None:
+    """The document's ``format: date`` (RFC 3339 full-date): Python alone also read ``20230601`` and
+    the week date ``2023-W22-4`` as 2023-06-01, which a client's own library need not."""
+    status, body = send(http, json.dumps({**VALID, "date": day}))
+    assert (status, list(body["errors"])) == (422, ["date"])
+    batch = http.post(f"{MEDICAL}/batch", json={"cases": [{**VALID, "date": day}]}).get_json()
+    assert batch["results"][0]["status"] == 422 and list(batch["results"][0]["error"]["errors"]) == ["date"]
+    assert http.get("/v1/parameters", query_string={"date": day}).status_code == 422
