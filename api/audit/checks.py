@@ -66,8 +66,15 @@ def check_arguments(args: argparse.Namespace) -> None:
         if not args.scheduler:
             raise AuditError("--engine dask needs --scheduler tcp://HOST:PORT (the Dask scheduler's address)")
         scheduler_address(args.scheduler)
-        if not 0 < args.connect_timeout <= 3600:
+        if args.connect_timeout is not None and not 0 < args.connect_timeout <= 3600:
             raise AuditError(f"--connect-timeout {args.connect_timeout:g}: give seconds between 0 and 3600")
+    elif args.connect_timeout is not None:
+        raise AuditError("--connect-timeout goes with --engine dask")
+    if args.csv_raw and output_format(Path(args.out)) == "Parquet":
+        raise AuditError(
+            f"--csv-raw 仅用于 CSV 输出 / --csv-raw is for CSV output: --out {args.out} is written as Parquet, "
+            "whose cells are typed values, never run as formulas"
+        )
 
 
 def check_columns(args: argparse.Namespace, records: Records, part: Any) -> None:
@@ -95,7 +102,8 @@ def check_columns(args: argparse.Namespace, records: Records, part: Any) -> None
     clash = sorted(set(part.carried(records.names)) & set(produced))
     if clash:
         raise AuditError(
-            f"{records.path}: column {', '.join(map(repr, clash))} clashes with an output column; rename it"
+            f"{records.path}: 列（{', '.join(map(repr, clash))}）与输出列同名，请改名 / column "
+            f"{', '.join(map(repr, clash))} clashes with an output column; rename it"
         )
     if records.schema is not None:
         _check_types(args, records.schema, part)

@@ -29,6 +29,8 @@ from bingpin.api.audit.files import AuditError, Output, Records, first_line
 from bingpin.api.stopping import STOPPING, Watch, raising_on, settle
 
 EXIT_FAILED = 2
+#: Seconds to reach a Dask scheduler, and that a cluster may be without a worker (--connect-timeout).
+CONNECT_TIMEOUT = 10.0
 #: An input without records: exit 0 would say "every record agrees" of nothing at all.
 NO_RECORDS = "输入文件没有记录，未作任何核对 / the input holds no records: nothing was checked"
 
@@ -79,7 +81,7 @@ def add_parser(commands: Any) -> None:
         "--connect-timeout",
         metavar="SECONDS",
         type=float,
-        default=10.0,
+        default=None,
         help="--engine dask: seconds to reach the scheduler, and that the cluster may be without a worker (none "
         "joined, or all died), before the run ends (default 10)",
     )
@@ -176,7 +178,10 @@ def run(args: argparse.Namespace) -> int:
     arrow_memory_pool()
     source = Path(args.input)
     if not source.is_file():
-        raise AuditError(f"cannot read {source}: no such file")
+        what = (
+            "is a directory: give a file" if source.is_dir() else "is not a file" if source.exists() else "no such file"
+        )
+        raise AuditError(f"cannot read {source}: {what}")
     check_paths(source, args.out, args.report)
     report = Path(args.report) if args.report is not None else None
     records = Records(source, encoding=args.encoding)
@@ -194,7 +199,13 @@ def run(args: argparse.Namespace) -> int:
 
     watch = Watch()
     if args.engine == "dask":
-        pairs = engines.dask(part, records.batches(), args.scheduler, after=tally, timeout=args.connect_timeout)
+        pairs = engines.dask(
+            part,
+            records.batches(),
+            args.scheduler,
+            after=tally,
+            timeout=CONNECT_TIMEOUT if args.connect_timeout is None else args.connect_timeout,
+        )
     else:
         pairs = engines.local(part, records.batches(), after=tally, watch=watch)
     meta = {

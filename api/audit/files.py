@@ -99,6 +99,19 @@ def not_parquet(path: Path) -> str | None:
     )
 
 
+def not_csv(path: Path) -> str | None:
+    """Why a file named as CSV is not text (None: it may be): a Parquet file, or a workbook, renamed."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(PARQUET_MAGIC):
+        return "是 Parquet 文件，文件名请以 .parquet 结尾 / a Parquet file: name it *.parquet"
+    known = [said for magic, said in OTHER_FORMATS.items() if head.startswith(magic)]
+    if known:
+        zh, en = known[0]
+        return f"不是 CSV 文件（{zh}），请另存为 CSV（UTF-8） / not a CSV file ({en}): save it as CSV (UTF-8)"
+    return None
+
+
 class Records:
     """An input file: its column names and its record batches."""
 
@@ -123,6 +136,9 @@ class Records:
                 what = " (no header row)" if is_csv(path) else ""
                 raise AuditError(f"cannot read {path}: the file is empty{what}")
             if is_csv(path):
+                problem = not_csv(path)
+                if problem is not None:
+                    raise AuditError(f"cannot read {path}: {problem}")
                 # utf-8-sig: a byte order mark is not part of the first name
                 with path.open(encoding="utf-8-sig" if is_utf8(encoding) else encoding, newline="") as handle:
                     self.names = next(csv.reader(handle), [])
@@ -144,6 +160,12 @@ class Records:
             raise AuditError(not_text(path, encoding, error)) from None
         except (OSError, csv.Error, pa.ArrowException) as error:
             raise AuditError(f"cannot read {path}: {first_line(error)}") from None
+        blank = [str(number) for number, name in enumerate(self.names, 1) if not name.strip()]
+        if blank:
+            raise AuditError(
+                f"{path}: 第 {'、'.join(blank)} 列没有列名（表头末尾多余的逗号？）/ column {', '.join(blank)} has no "
+                "name (a trailing comma in the header?): name it, or remove the column"
+            )
         twice = sorted({name for name in self.names if self.names.count(name) > 1})
         if twice:
             raise AuditError(

@@ -226,6 +226,16 @@ def _records(tmp_path: Path) -> Path:
             "列（'jurisdiction'）的类型为 int64，无法读取，请将该列存为文本 / column 'jurisdiction' is int64: "
             "jurisdiction takes text: write the column as text; nothing was audited",
         ),
+        # each of these was said as "no such file", as a decoding error, or not at all
+        (["medical-assistance", "{directory}"], "cannot read {directory}: is a directory: give a file"),
+        (["medical-assistance", "{renamed}"], "是 Parquet 文件，文件名请以 .parquet 结尾 / a Parquet file"),
+        (["medical-assistance", "{trailing}"], "第 5 列没有列名（表头末尾多余的逗号？）/ column 5 has no name"),
+        (["medical-assistance", "{records}", "--jurisdiction", "330400", "--csv-raw"], "--csv-raw 仅用于 CSV 输出"),
+        (["medical-assistance", "{records}", "--connect-timeout", "5"], "--connect-timeout goes with --engine dask"),
+        (
+            ["medical-assistance", "{clash}", "--jurisdiction", "330400", "--carry", "paid", "--carry", "status"],
+            "与输出列同名，请改名",
+        ),
     ],
 )
 def test_a_run_that_cannot_go_on_ends_at_once_with_one_line_and_exit_2(
@@ -236,11 +246,18 @@ def test_a_run_that_cannot_go_on_ends_at_once_with_one_line_and_exit_2(
     coded = tmp_path / "coded.parquet"  # a jurisdiction code stored as a number
     pq.write_table(pq.read_table(_records(tmp_path)).append_column("jurisdiction", pa.array([330400])), coded)
     paths = {"records": _records(tmp_path), "missing": tmp_path / "missing.parquet", "garbage": garbage, "coded": coded}
+    paths["renamed"] = tmp_path / "records.csv"
+    paths["renamed"].write_bytes(paths["records"].read_bytes())
+    paths["trailing"] = tmp_path / "excel.csv"
+    paths["trailing"].write_text("jurisdiction,date,categories,eligible_self_pay,\n330400,2023-06-01,x,1,\n")
+    paths["clash"] = tmp_path / "clash.parquet"
+    pq.write_table(pq.read_table(paths["records"]).append_column("status", pa.array(["x"])), paths["clash"])
+    paths["directory"] = tmp_path
     out = tmp_path / "out.parquet"
     status = audit("--out", str(out), "--date", "2023-06-01", *[a.format(**paths) for a in arguments])
     err = capsys.readouterr().err
     assert status == 2
-    assert len(err.strip().splitlines()) == 1 and message in err, err
+    assert len(err.strip().splitlines()) == 1 and message.format(**paths) in err, err
     assert not out.exists()
 
 
