@@ -14,10 +14,11 @@ SPEC_PATH = Path("openapi/openapi.json")
 
 
 def spec_text() -> str:
-    """The OpenAPI document of the app, as committed in openapi/openapi.json."""
+    """The OpenAPI document of the app, as committed in openapi/openapi.json: the same wherever a
+    deployment is reached (``BINGPIN_PUBLIC_BASE_URL`` goes into the served document only)."""
     from bingpin.api import create_app
 
-    app = create_app()
+    app = create_app({"PUBLIC_BASE_URL": ""})
     with app.test_request_context():
         spec = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
     return json.dumps(spec, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

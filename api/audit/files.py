@@ -130,6 +130,9 @@ class Records:
         self.size = 0
         self.blocks = self.taken = 0
         self.finished = False
+        #: UTF-8 bytes per byte of the file (CSV in another encoding is parsed as UTF-8, its
+        #: blocks counted in UTF-8 bytes): measured on the file's first MiB.
+        self.widening = 1.0
         try:
             self.size = path.stat().st_size
             if self.size == 0:
@@ -144,6 +147,11 @@ class Records:
                     self.names = next(csv.reader(handle), [])
                 if not self.names:
                     raise AuditError(f"cannot read {path}: no header row (the first line is empty)")
+                if not is_utf8(encoding):
+                    with path.open("rb") as handle:
+                        head = handle.read(1 << 20)
+                    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+                    self.widening = len(text.encode("utf-8")) / max(len(head), 1)
                 self.rows = None
             else:
                 problem = not_parquet(path)
@@ -160,11 +168,14 @@ class Records:
             raise AuditError(not_text(path, encoding, error)) from None
         except (OSError, csv.Error, pa.ArrowException) as error:
             raise AuditError(f"cannot read {path}: {first_line(error)}") from None
-        blank = [str(number) for number, name in enumerate(self.names, 1) if not name.strip()]
+        blank = [number for number, name in enumerate(self.names, 1) if not name.strip()]
         if blank:
+            trailing = blank == list(range(len(self.names) - len(blank) + 1, len(self.names) + 1))
+            hint = ("（表头末尾多余的逗号？）", " (a trailing comma in the header?)") if trailing else ("", "")
+            numbers = [str(number) for number in blank]
             raise AuditError(
-                f"{path}: 第 {'、'.join(blank)} 列没有列名（表头末尾多余的逗号？）/ column {', '.join(blank)} has no "
-                "name (a trailing comma in the header?): name it, or remove the column"
+                f"{path}: 第 {'、'.join(numbers)} 列没有列名{hint[0]}/ column {', '.join(numbers)} has no "
+                f"name{hint[1]}: name it, or remove the column"
             )
         twice = sorted({name for name in self.names if self.names.count(name) > 1})
         if twice:
@@ -208,7 +219,9 @@ class Records:
                 rows = 0
                 for group in range(parquet.num_row_groups):
                     for batch in parquet.iter_batches(batch_size=self.batch_rows, row_groups=[group]):
-                        pending.append(_plain_layouts(pa.Table.from_batches([batch])))
+                        piece = _plain_layouts(pa.Table.from_batches([batch]))
+                        self._check_text(piece)
+                        pending.append(piece)
                         rows += batch.num_rows
                         if rows >= self.batch_rows:
                             yield _joined(pending)
@@ -224,6 +237,21 @@ class Records:
                 raise AuditError(not_text(self.path, self.encoding, error)) from None
             raise AuditError(f"cannot read {self.path}: {first_line(error)}") from None
 
+    def _check_text(self, table: pa.Table) -> None:
+        """Every text cell of a Parquet piece is UTF-8, as Parquet requires (a writer that does not
+        check can store other bytes: each would end the run as an internal error when read, or be
+        carried into the output as they are)."""
+        for field, column in zip(table.schema, table.columns, strict=True):
+            for chunk in column.chunks:
+                for text in _texts(chunk):
+                    try:
+                        text.validate(full=True)
+                    except pa.ArrowInvalid:
+                        raise AuditError(
+                            f"cannot read {self.path}: 列（{field.name!r}）含有不是 UTF-8 的文本 / column "
+                            f"{field.name!r} holds text that is not UTF-8"
+                        ) from None
+
     def estimated_rows(self) -> tuple[int | None, bool]:
         """How many records the file holds, and whether exactly: Parquet says; a CSV's count is
         estimated from the blocks taken so far (records per block, over the file's size), exact
@@ -232,7 +260,22 @@ class Records:
             return int(self.taken if self.rows is None else self.rows), True
         if not self.blocks:
             return None, False
-        return round(self.taken * self.size / min(self.size, self.blocks * CSV_BLOCK)), False
+        size = self.size * self.widening  # in the UTF-8 bytes the blocks are counted in
+        return round(self.taken * size / min(size, self.blocks * CSV_BLOCK)), False
+
+
+def _texts(array: pa.Array) -> Iterator[pa.Array]:
+    """The text arrays in ``array``: itself, a dictionary's values, a list's or struct's items."""
+    kind = array.type
+    if _is_text(kind):
+        yield array
+    elif pa.types.is_dictionary(kind):
+        yield from _texts(array.dictionary)
+    elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        yield from _texts(array.flatten())
+    elif pa.types.is_struct(kind):
+        for number in range(kind.num_fields):
+            yield from _texts(array.field(number))
 
 
 def is_utf8(encoding: str) -> bool:

@@ -56,6 +56,8 @@ class Words:
             self.figure, self.system = "实付数", "被审系统实付"
             self.stake, self.paid_refused = "涉及金额", "政策拒绝但被审系统已支付"
             self.difference, self.gap = "差额（实付减应付）", "差额"
+            self.unreadable, self.examples = "无法读取或为负数", "（如“1,234.50”“¥900”“-50.00”）"
+            self.counts = "记录数或金额"
         else:
             self.reference, self.audited = "政策结论为“是”的记录数", "被审系统为“是”的记录数"
             self.over, self.under, self.unit = (
@@ -66,6 +68,8 @@ class Words:
             self.figure, self.system = "被审系统结论", "被审系统结论"
             self.stake, self.paid_refused = "涉及记录", "政策拒绝但被审系统结论为“是”"
             self.difference, self.gap = "差异（被审系统减政策：1 为多报，-1 为漏报）", "差异"
+            self.unreadable, self.examples = "无法读取", "（应为 true/false，如“maybe”“是”）"
+            self.counts = "记录数"
 
     def figures(self, item: dict[str, Any]) -> str:
         """A record's figure by the policy, the audited system's, and their difference."""
@@ -184,7 +188,7 @@ def accounted(data: dict[str, Any], words: Words) -> str:
             ["其中有差异", f"{totals['discrepancies']:,}"],
             ["未能比对：被拒绝", f"{data['refused']:,}"],
             *(
-                [[f"其中{words.figure}已填写但无法读取或为负数（不计入任何合计）", f"{unread:,}"]]
+                [[f"其中{words.figure}已填写但{words.unreadable}（不计入任何合计）", f"{unread:,}"]]
                 if (unread := data.get("refused_unread"))
                 else []
             ),
@@ -202,7 +206,7 @@ def accounted(data: dict[str, Any], words: Words) -> str:
             [f"{words.reference}合计（仅含可比对的 {compared:,} 条记录）", words.amount(totals["reference"])],
             [f"{words.audited}合计（仅含可比对的 {compared:,} 条记录）", words.amount(totals["audited"])],
         ]
-    return "<h2>记录核对情况</h2>" + _table(["项目", "记录数或金额"], rows, {1})
+    return "<h2>记录核对情况</h2>" + _table(["项目", words.counts], rows, {1})
 
 
 def _record(item: dict[str, Any], data: dict[str, Any], words: Words) -> str:
@@ -232,8 +236,8 @@ def refused_paid(data: dict[str, Any], words: Words) -> str:
     unread = ""
     if data.get("refused_unread"):
         unread = (
-            f'<p class="note">另有 {data["refused_unread"]:,} 条被拒绝的记录填写了{words.figure}，但无法读取或为负数'
-            f"（如“1,234.50”“¥900”“-50.00”），未列入本表、未计入合计：见输出文件中 status 不为 200 的行。</p>"
+            f'<p class="note">另有 {data["refused_unread"]:,} 条被拒绝的记录填写了{words.figure}，但{words.unreadable}'
+            f"{words.examples}，未列入本表、未计入合计：见输出文件中 status 不为 200 的行。</p>"
         )
     if not found["records"]:
         return title + "<p>没有这样的记录。</p>" + unread

@@ -282,6 +282,37 @@ def test_a_json_cell_that_cannot_be_a_request_is_that_records_422(tmp_path: Path
     assert list(json.loads(_column(out, "error_fields")[0])) == ["members"]
 
 
+def _not_utf8(cells: list[bytes]) -> pa.Array:
+    """A text array holding the bytes as they are (a writer that does not check what it stores)."""
+    offsets = pa.array([sum(len(c) for c in cells[:n]) for n in range(len(cells) + 1)], pa.int32())
+    return pa.Array.from_buffers(pa.string(), len(cells), [None, offsets.buffers()[1], pa.py_buffer(b"".join(cells))])
+
+
+@pytest.mark.parametrize("column", ["categories", "note"])
+def test_parquet_text_that_is_not_utf8_is_refused_naming_its_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], column: str
+) -> None:
+    """Bytes that are not UTF-8 in a field's column ended the run as an internal error; in a carried
+    column they were copied into the output as they are."""
+    codes = ["subsistence_allowance"] * 3
+    table = pa.table(
+        {
+            "date": ["2023-06-01"] * 3,
+            "categories": _not_utf8([b"subsistence_allowance", b"x\xff", b"x"]) if column == "categories" else codes,
+            "eligible_self_pay": ["100.00"] * 3,
+            "note": _not_utf8([b"ok", b"\xed\xa0\x80", b"ok"]) if column == "note" else ["ok"] * 3,
+        }
+    )
+    source, out = tmp_path / "records.parquet", tmp_path / "out.csv"
+    pq.write_table(table, source)
+    assert (
+        audit("medical-assistance", str(source), "--out", str(out), "--jurisdiction", "330400", "--carry", "note") == 2
+    )
+    err = capsys.readouterr().err
+    assert f"列（{column!r}）含有不是 UTF-8 的文本 / column {column!r} holds text that is not UTF-8" in err
+    assert len(err.strip().splitlines()) == 1 and not out.exists()
+
+
 def test_parquet_output_encodes_labels_as_dictionaries_and_reads_back_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -215,3 +215,18 @@ def test_a_stop_ends_the_tracing_of_a_batch(monkeypatch: pytest.MonkeyPatch, unt
     with watching(watch), pytest.raises(Stopped):
         Partition("medical-assistance", compare="paid", carry=["record_id"])(mixed(3_000, seed=13))
     assert len(traced) == 5
+
+
+def test_a_csv_in_another_encoding_is_estimated_in_the_bytes_its_blocks_are_counted_in(tmp_path: Path) -> None:
+    """A GBK file is parsed as UTF-8 (Chinese text one and a half times as long): its count was
+    estimated 23% low."""
+    row = "嘉兴-2023-000001,330400,2023-06-01,subsistence_allowance,100.00,备注：低保对象住院费用\n"
+    total = (2 * files_module.CSV_BLOCK) // len(row.encode("gbk")) + 1000
+    source = tmp_path / "records.csv"
+    source.write_bytes(
+        ("settlement_id,jurisdiction,date,categories,eligible_self_pay,note\n" + row * total).encode("gbk")
+    )
+    records = Records(source, encoding="gbk")
+    next(records.batches())
+    estimate, exact = records.estimated_rows()
+    assert not exact and estimate is not None and abs(estimate - total) <= total // 100

@@ -220,10 +220,20 @@ def test_a_yes_no_audit_is_worded_as_conclusions_not_money(tmp_path: Path) -> No
     lines = ["id,date,annual_self_pay,potential_threshold,flag"]
     cells = ["true", "false", "1", "0", "TRUE", "False"]
     lines += [f"M{n},2023-05-01,{'100000.00' if n % 2 else '100.00'},20000,{c}" for n, c in enumerate(cells)]
+    lines += ["R1,2019-05-01,100.00,20000,maybe"]  # refused (before the policy), its conclusion not read
     flags = ("--jurisdiction", "330683", "--compare", "flag", "--carry", "id")
     page, data = _audit_csv(tmp_path, "risk-monitoring", lines, *flags)
-    assert data["compared"] == 6 and data["audited_unreadable"] == 0
-    for money in ("实付", "涉及金额", "已支付", "差额"):  # amounts in the steps are the rule's own
+    assert data["compared"] == 6 and data["audited_unreadable"] == 0 and data["refused_unread"] == 1
+    assert "其中被审系统结论已填写但无法读取（不计入任何合计） 1" in page
+    for money in (
+        "实付",
+        "涉及金额",
+        "已支付",
+        "差额",
+        "负数",
+        "记录数或金额",
+        "1,234.50",
+    ):  # the steps' amounts are the rule's
         assert money not in page, money
     assert "涉及记录" in page and "政策拒绝但被审系统结论为“是”的记录" in page
     assert re.search("政策结论：(是|否)；被审系统结论：(是|否)；差异", page)
