@@ -84,6 +84,11 @@ def _looks_like_text(head: bytes) -> bool:
     return all(char.isprintable() or char in "\t\r\n" for char in text)
 
 
+def _other_format(head: bytes) -> tuple[str, str] | None:
+    """What a file that begins with ``head`` is, when it is one of :data:`OTHER_FORMATS` (Chinese, English)."""
+    return next((said for magic, said in OTHER_FORMATS.items() if head.startswith(magic)), None)
+
+
 def not_parquet(path: Path) -> str | None:
     """Why a file read as Parquet is not one, in a line that names the formats read (None: it starts
     as Parquet does; pyarrow's own reading says whatever else is wrong)."""
@@ -91,8 +96,7 @@ def not_parquet(path: Path) -> str | None:
         head = handle.read(512)
     if head.startswith(PARQUET_MAGIC):
         return None
-    known = [said for magic, said in OTHER_FORMATS.items() if head.startswith(magic)]
-    zh, en = known[0] if known else TEXT if _looks_like_text(head) else UNKNOWN
+    zh, en = _other_format(head) or (TEXT if _looks_like_text(head) else UNKNOWN)
     return (
         f"不是 Parquet 文件（{zh}）；{FORMATS[0]}，表格请另存为 CSV（UTF-8） / not a Parquet file ({en}); "
         f"{FORMATS[1]}: save a spreadsheet as CSV (UTF-8) first"
@@ -105,9 +109,9 @@ def not_csv(path: Path) -> str | None:
         head = handle.read(8)
     if head.startswith(PARQUET_MAGIC):
         return "是 Parquet 文件，文件名请以 .parquet 结尾 / a Parquet file: name it *.parquet"
-    known = [said for magic, said in OTHER_FORMATS.items() if head.startswith(magic)]
-    if known:
-        zh, en = known[0]
+    known = _other_format(head)
+    if known is not None:
+        zh, en = known
         return f"不是 CSV 文件（{zh}），请另存为 CSV（UTF-8） / not a CSV file ({en}): save it as CSV (UTF-8)"
     return None
 
@@ -142,12 +146,13 @@ class Records:
                 problem = not_csv(path)
                 if problem is not None:
                     raise AuditError(f"cannot read {path}: {problem}")
+                utf8 = is_utf8(encoding)
                 # utf-8-sig: a byte order mark is not part of the first name
-                with path.open(encoding="utf-8-sig" if is_utf8(encoding) else encoding, newline="") as handle:
+                with path.open(encoding="utf-8-sig" if utf8 else encoding, newline="") as handle:
                     self.names = next(csv.reader(handle), [])
                 if not self.names:
                     raise AuditError(f"cannot read {path}: no header row (the first line is empty)")
-                if not is_utf8(encoding):
+                if not utf8:
                     with path.open("rb") as handle:
                         head = handle.read(1 << 20)
                     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)

@@ -132,7 +132,6 @@ def at_stake(data: dict[str, Any], words: Words) -> str:
         f"{e(labels.status(r['error_code']))} {r['records']:,} 条，{words.amount(r['audited'])}"
         for r in refused["by_reason"]
     )
-    summed = "实付数已填写、格式有效且不为负数" if words.money else "能读取被审系统结论"
     rows = [
         [words.over, f"{totals['overpaid_records']:,} 条", words.amount(totals["overpaid"])],
         [words.under, f"{totals['underpaid_records']:,} 条", words.amount(totals["underpaid"])],
@@ -143,7 +142,7 @@ def at_stake(data: dict[str, Any], words: Words) -> str:
         ],
         [
             (
-                f"未能比对的记录上的{words.system}合计（仅含{summed}的 "
+                f"未能比对的记录上的{words.system}合计（仅含实付数已填写、格式有效且不为负数的 "
                 if words.money
                 else "未能比对的记录中被审系统结论为“是”的（仅含能读取其结论的 "
             )
