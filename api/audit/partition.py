@@ -129,12 +129,18 @@ class Partition:
         path_of, found = population.resolve(table, self.bodies)
         with population.lock:  # other threads' batches add paths meanwhile: these are the ones to read
             known = list(population.paths)
-        usable = np.array([not p.scalar and p.columnar for p in known] + [False])
+        # only the paths this batch's rows take are looked at: a batch costs the same however many
+        # paths the process traced before (a server's, up to MAX_TRACED)
+        taken = np.flatnonzero(np.bincount(path_of[path_of >= 0], minlength=len(known))).tolist()
+        usable = np.zeros(len(known) + 1, bool)  # the last: -1, the rule
+        usable[taken] = [not known[number].scalar and known[number].columnar for number in taken]
         covered = np.nonzero(usable[path_of])[0]
         if not len(covered):
             return None
         paths = path_of[covered]
-        rows = np.array([p.row for p in known], np.int64)[paths]
+        row_of = np.zeros(len(known), np.int64)
+        row_of[taken] = [known[number].row for number in taken]
+        rows = row_of[paths]
         prototypes = population.table()
         figures = self._figures(known, found, covered, paths)
         # the paths' prototypes in the order their records first appear: the labels' order too
@@ -163,7 +169,7 @@ class Partition:
         """The rows' own figures (fen, or days) by output column, and which rows have one (the
         others keep their prototype's value); ``paths`` are the rows' numbers in ``known``."""
         figures: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        present = np.flatnonzero(np.bincount(paths, minlength=len(known))).tolist()
+        present = np.flatnonzero(np.bincount(paths, minlength=len(known))).tolist()  # the paths the rows take
         names = {name for number in present for name in known[number].outputs}
         for name in names:
             # rows grouped by the form of their figure (paths of many situations share one), and
@@ -171,8 +177,8 @@ class Partition:
             forms: dict[int, tuple[replay.Compiled, int]] = {}
             ids: dict[int, int] = {}
             of_path = np.zeros(len(known), np.int64)  # 0: the prototype's own value
-            for i, path in enumerate(known):
-                output = path.outputs.get(name)
+            for i in present:
+                output = known[i].outputs.get(name)
                 if output is not None:
                     number = ids.setdefault(id(output[0]), len(ids) + 1)
                     forms[number], of_path[i] = output, number
