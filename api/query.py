@@ -18,6 +18,8 @@ from webargs.flaskparser import abort
 #: A Flask rule's variable (``<policy_id>``, ``<string:code>``) as OpenAPI writes it (``{policy_id}``).
 _VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 UNKNOWN = "未知的查询参数 / unknown query parameter"
+#: Where a query parameter without a name (``?=1``) is refused: no field bears its name.
+NAMELESS = "_request"
 
 
 def known_parameters(spec: dict[str, Any]) -> dict[tuple[str, str], frozenset[str]]:
@@ -52,9 +54,7 @@ def register(app: Flask, spec: dict[str, Any]) -> None:
             expected = (
                 f"（可用：{names} / takes: {names}）" if taken else "（此路径不接受查询参数 / this path takes none）"
             )
-            abort(
-                422,
-                code="validation_error",
-                message="输入无效 / invalid input",
-                errors={name: [UNKNOWN + expected] for name in unknown},
-            )
+            errors = {name: [UNKNOWN + expected] for name in unknown if name}
+            if "" in unknown:
+                errors[NAMELESS] = ["查询参数没有名称（如 ?=1）/ a query parameter has no name (as in ?=1)" + expected]
+            abort(422, code="validation_error", message="输入无效 / invalid input", errors=errors)

@@ -331,6 +331,8 @@ def test_every_open_data_path_is_documented(http: FlaskClient) -> None:
         ("GET", "/v1/policies/jiaxing-2022-58?x=1", ["x"]),
         ("HEAD", "/v1/coverage?tier=core", ["tier"]),
         ("POST", "/v1/calculations/medical-assistance/batch?explain=false&verbose=1", ["verbose"]),
+        ("GET", "/v1/policies?=1", ["_request"]),  # no name: was named "_schema", the whole body
+        ("GET", "/v1/policies?=1&jurisdiction=330400&y=2", ["_request", "y"]),
     ],
 )
 def test_a_query_parameter_the_path_does_not_take_is_a_422_naming_it(
