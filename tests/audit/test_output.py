@@ -7,6 +7,7 @@ import codecs
 import csv
 import json
 import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -405,6 +406,16 @@ def test_csv_output_starts_with_a_byte_order_mark_for_excel(tmp_path: Path) -> N
     assert data.startswith(codecs.BOM_UTF8 + b'"settlement_id"') and data.count(codecs.BOM_UTF8) == 1
     assert pacsv.read_csv(out).column_names[0] == "settlement_id"
     assert "嘉兴市" in data.decode("utf-8-sig")
+
+
+def test_the_heap_numpy_allocates_from_is_kept_for_the_run_under_glibc() -> None:
+    """mallopt takes both settings where the C library is glibc (it returns 0 for a value it
+    refuses: a mapping threshold above 32 MiB, say); elsewhere nothing is set."""
+    import platform
+
+    from bingpin.api.audit.cli import kept_heap
+
+    assert kept_heap() is (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc")
 
 
 def test_arrow_buffers_come_from_jemalloc_unless_the_environment_names_a_pool(monkeypatch: pytest.MonkeyPatch) -> None:
