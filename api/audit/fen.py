@@ -97,6 +97,17 @@ def to_fen(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(ok, fen, 0), ok
 
 
+def written_fen(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """(fen, given): a money column the audit wrote itself (:func:`money_array`: two decimals,
+    within int64), read back signed, 0 where null; without :func:`to_fen`'s checks of what a
+    record may hold (a discrepancy is below zero where the audited figure is below the reference)."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    fen, fits = _decimal_fen(array)
+    given = _valid(array) & fits
+    return np.where(given, fen, 0), given
+
+
 def below_zero(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """Which cells are amounts below zero, and how far below in fen: a minus sign before what
     :func:`to_fen` reads as an amount above zero (``-500.00``, a negative decimal, integer or

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from bingpin.api.audit import replay
 from bingpin.api.audit.columns import MONEY, Column, answer_columns, answers_table
-from bingpin.api.audit.fen import money_array, to_fen
+from bingpin.api.audit.fen import money_array, to_fen, written_fen
 from bingpin.api.audit.files import AuditError, plain_type
 from bingpin.api.audit.population import Path, Population, ranges, shared, stable_order
 from bingpin.api.audit.records import Bodies, normalise, unknown_message
@@ -236,7 +236,7 @@ class Partition:
             compared = ok & read
             diff = values - reference
             return pa.array(diff.astype(np.int8), mask=~(compared & (diff != 0))), pa.array(compared)
-        reference, known = to_fen(headline)
+        reference, known = written_fen(headline)
         values, read = to_fen(audited)
         compared = ok & known & read
         diff = values - reference

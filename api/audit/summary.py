@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bingpin.api.audit import keys
-from bingpin.api.audit.fen import below_zero, to_fen
+from bingpin.api.audit.fen import below_zero, to_fen, written_fen
 from bingpin.api.audit.files import python_rows
 from bingpin.api.audit.partition import HEADLINES, Partition, read_flags
 from bingpin.api.audit.refused import RefusedPaid
@@ -266,10 +266,8 @@ class Summary:
             reference = np.asarray(pc.fill_null(headline, False).to_numpy(zero_copy_only=False), np.int64)
             diff = np.asarray(pc.fill_null(out.column("discrepancy"), 0).to_numpy(zero_copy_only=False), np.int64)
             return reference, reference + diff, diff
-        reference, _ = to_fen(headline)
-        diff, _ = to_fen(pc.abs(out.column("discrepancy")))
-        sign = np.asarray(pc.fill_null(pc.less(out.column("discrepancy"), 0), False).to_numpy(zero_copy_only=False))
-        diff = np.where(sign, -diff, diff)
+        reference, _ = written_fen(headline)
+        diff, _ = written_fen(out.column("discrepancy"))
         return reference, reference + diff, diff
 
     def _paid(self, records: pa.Table) -> tuple[np.ndarray, np.ndarray]:
