@@ -117,17 +117,21 @@ def flatten(messages: Any) -> dict[str, list[str]]:
     """``{"json": {"members": {0: {"self_pay": [..]}}}}`` -> ``{"members.0.self_pay": [..]}``,
     sorted (marshmallow lists unknown fields in set order, which differs between processes) and
     bounded (:func:`_bounded`)."""
-    return _bounded(dict(sorted(_flatten(messages, "").items())))
+    return _bounded(dict(sorted(_flatten(messages, "", top=True).items())))
 
 
-def _flatten(messages: Any, prefix: str) -> dict[str, list[str]]:
+#: Where webargs files a request's messages: the outermost key, never a field's name.
+LOCATIONS = ("json", "query", "querystring")
+
+
+def _flatten(messages: Any, prefix: str, top: bool = False) -> dict[str, list[str]]:
     if isinstance(messages, dict):
         flat: dict[str, list[str]] = {}
         for key, value in messages.items():
-            if (prefix == "" and key in ("json", "query", "querystring")) or key is HERE:
-                name = prefix
-            else:
-                name = str(key) if prefix in ("", "json") else f"{prefix}.{key}"
+            # only the outermost key is a location: a field or query parameter named ``json`` or
+            # ``query`` keeps its name (it was listed under ``_schema``, as if the whole request were meant)
+            located = (top and key in LOCATIONS) or key is HERE
+            name = prefix if located else f"{prefix}.{key}" if prefix else str(key)
             for field, texts in _flatten(value, name).items():
                 flat.setdefault(field, []).extend(texts)
         return flat

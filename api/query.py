@@ -20,6 +20,7 @@ _VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 UNKNOWN = "未知的查询参数 / unknown query parameter"
 #: Where a query parameter without a name (``?=1``) is refused: no field bears its name.
 NAMELESS = "_request"
+NO_NAME = "查询参数没有名称（如 ?=1）/ a query parameter has no name (as in ?=1)"
 
 
 def known_parameters(spec: dict[str, Any]) -> dict[tuple[str, str], frozenset[str]]:
@@ -54,7 +55,9 @@ def register(app: Flask, spec: dict[str, Any]) -> None:
             expected = (
                 f"（可用：{names} / takes: {names}）" if taken else "（此路径不接受查询参数 / this path takes none）"
             )
-            errors = {name: [UNKNOWN + expected] for name in unknown if name}
-            if "" in unknown:
-                errors[NAMELESS] = ["查询参数没有名称（如 ?=1）/ a query parameter has no name (as in ?=1)" + expected]
-            abort(422, code="validation_error", message="输入无效 / invalid input", errors=errors)
+            errors: dict[str, list[str]] = {}
+            for name in unknown:
+                field, text = (NAMELESS, NO_NAME) if name == "" else (name, UNKNOWN)
+                errors.setdefault(field, []).append(text + expected)
+            # under its location: a parameter named ``json`` or ``query`` is a name, not a location
+            abort(422, code="validation_error", message="输入无效 / invalid input", errors={"query": errors})

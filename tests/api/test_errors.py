@@ -152,6 +152,15 @@ def test_nested_member_errors_are_named_by_path(http: FlaskClient) -> None:
     assert list(payload["errors"]) == ["members.1.self_pay"]
 
 
+@pytest.mark.parametrize("names", [["json"], ["query", "querystring"], ["json", "members"]])
+def test_an_unknown_field_named_as_a_location_keeps_its_name(http: FlaskClient, names: list[str]) -> None:
+    """``json``, ``query`` and ``querystring`` are where webargs files messages, but only as the
+    outermost key: a body field so named is named, as any other (it was listed as ``_schema``)."""
+    status, payload = post(http, {**VALID, **dict.fromkeys(names, 1)})
+    assert status == 422
+    assert payload["errors"] == {name: ["未知字段 / Unknown field."] for name in names}
+
+
 def test_an_oversized_body_is_a_json_413(http: FlaskClient) -> None:
     status, body = raw(http, json.dumps({**VALID, "pad": "x" * (2 * 1024 * 1024)}))
     assert status == 413

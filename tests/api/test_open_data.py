@@ -333,6 +333,7 @@ def test_every_open_data_path_is_documented(http: FlaskClient) -> None:
         ("POST", "/v1/calculations/medical-assistance/batch?explain=false&verbose=1", ["verbose"]),
         ("GET", "/v1/policies?=1", ["_request"]),  # no name: was named "_schema", the whole body
         ("GET", "/v1/policies?=1&jurisdiction=330400&y=2", ["_request", "y"]),
+        ("GET", "/v1/policies?json=1&query=2&querystring=3", ["json", "query", "querystring"]),  # were "_schema"
     ],
 )
 def test_a_query_parameter_the_path_does_not_take_is_a_422_naming_it(
@@ -343,6 +344,14 @@ def test_a_query_parameter_the_path_does_not_take_is_a_422_naming_it(
     if method != "HEAD":
         body = response.get_json()
         assert body["code"] == "validation_error" and sorted(body["errors"]) == unknown
+
+
+def test_a_nameless_parameter_beside_one_named_request_keeps_both_messages(http: FlaskClient) -> None:
+    body = http.get("/v1/policies?_request=1&=1").get_json()
+    assert [message.split("（")[0] for message in body["errors"]["_request"]] == [
+        "未知的查询参数 / unknown query parameter",
+        "查询参数没有名称",
+    ]
 
 
 def test_every_documented_query_parameter_is_taken(http: FlaskClient) -> None:
