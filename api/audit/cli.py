@@ -130,11 +130,13 @@ def _frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-#: glibc's ``mallopt`` parameters (malloc.h), and the largest mapping threshold it takes on a
-#: 64-bit system (half its heap size).
+#: glibc's ``mallopt`` parameters (malloc.h); the mapping threshold is the largest that glibc's own
+#: adjustment reaches on a 64-bit system (``DEFAULT_MMAP_THRESHOLD_MAX``).
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 _MMAP_THRESHOLD = 32 << 20
 _TRIM_THRESHOLD = 1 << 30
+#: What a user sets glibc's allocator with: when any is set, it is left as the user set it.
+_MALLOC_SETTINGS = ("GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_")
 
 
 def kept_heap() -> bool:
@@ -144,8 +146,9 @@ def kept_heap() -> bool:
     whenever more than twice that is free; the next batch faults every page in again (on a
     virtual machine a fault costs microseconds). Set here for the run: arrays up to 32 MiB from
     the heap, and its top kept. A million mixed records: about 78,000 page faults instead of
-    100,000. Whether it was set (glibc only)."""
-    if not sys.platform.startswith("linux"):
+    100,000. Whether it was set: on a 64-bit glibc, unless the environment tunes the allocator
+    itself (``GLIBC_TUNABLES``, ``MALLOC_TRIM_THRESHOLD_`` ...)."""
+    if not sys.platform.startswith("linux") or sys.maxsize < 2**32 or any(map(os.environ.get, _MALLOC_SETTINGS)):
         return False
     try:
         libc = ctypes.CDLL(None)

@@ -408,14 +408,19 @@ def test_csv_output_starts_with_a_byte_order_mark_for_excel(tmp_path: Path) -> N
     assert "嘉兴市" in data.decode("utf-8-sig")
 
 
-def test_the_heap_numpy_allocates_from_is_kept_for_the_run_under_glibc() -> None:
-    """mallopt takes both settings where the C library is glibc (it returns 0 for a value it
-    refuses: a mapping threshold above 32 MiB, say); elsewhere nothing is set."""
+def test_the_heap_numpy_allocates_from_is_kept_for_the_run_under_glibc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mallopt takes both settings where the C library is a 64-bit glibc (it returns 0 for a
+    setting it refuses); elsewhere, or where the environment tunes the allocator, nothing is set."""
     import platform
 
     from bingpin.api.audit.cli import kept_heap
 
-    assert kept_heap() is (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc")
+    for name in ("GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_"):
+        monkeypatch.delenv(name, raising=False)
+    glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc" and sys.maxsize > 2**32
+    assert kept_heap() is glibc
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=0")
+    assert kept_heap() is False
 
 
 def test_arrow_buffers_come_from_jemalloc_unless_the_environment_names_a_pool(monkeypatch: pytest.MonkeyPatch) -> None:
