@@ -136,10 +136,12 @@ def below_zero(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarra
     return np.where(found, fen, 0), found
 
 
-def money_array(fen: np.ndarray) -> pa.Array:
-    """int64 fen as ``decimal128(18, 2)`` (the same 16-byte values, written directly)."""
+def money_array(fen: np.ndarray, given: np.ndarray | None = None) -> pa.Array:
+    """int64 fen as ``decimal128(18, 2)`` (the same 16-byte values, written directly), null where
+    not ``given``."""
     fen = np.ascontiguousarray(fen, dtype=np.int64)
     words = np.empty((len(fen), 2), dtype=np.int64)
     words[:, 0] = fen
     words[:, 1] = fen >> 63
-    return pa.Array.from_buffers(MONEY, len(fen), [None, pa.py_buffer(words)])
+    validity = None if given is None else pa.py_buffer(np.packbits(given, bitorder="little"))
+    return pa.Array.from_buffers(MONEY, len(fen), [validity, pa.py_buffer(words)])

@@ -241,8 +241,7 @@ class Partition:
         compared = ok & known & read
         diff = values - reference
         different = compared & (diff != 0)
-        money = money_array(np.where(different, diff, 0))
-        return pc.if_else(pa.array(different), money, pa.scalar(None, money.type)), pa.array(compared)
+        return money_array(np.where(different, diff, 0), given=different), pa.array(compared)
 
 
 def _in_order(column: pa.DictionaryArray, seen: np.ndarray) -> tuple[np.ndarray, pa.Array]:
@@ -270,6 +269,8 @@ def _first_seen(column: pa.DictionaryArray, rows: np.ndarray, seen: np.ndarray) 
     before (another Dask worker, another thread's batches). ``seen`` are the prototypes in the
     order their records first appear."""
     codes, dictionary = _in_order(column, seen)
+    if (codes[seen] >= 0).all():  # no record's label is missing: its codes as they are, in bounds
+        return pa.DictionaryArray.from_arrays(pa.array(codes[rows], pa.int32()), dictionary, safe=False)
     return _labels(codes[rows], dictionary)
 
 

@@ -78,6 +78,9 @@ UNSEEN = -2
 #: Each operator's row of :data:`_HOLDS`: whether ``value OP 0`` holds for a negative, zero, positive value.
 _OPS = {op: number for number, op in enumerate(OPERATORS)}
 _HOLDS = np.array([[compare(sign, 0) for sign in (-1, 0, 1)] for compare in OPERATORS.values()], bool)
+#: Whether a guard of an operator and branch (not taken, taken) fails for a value of each sign, flat:
+#: at ``operator * 6 + taken * 3 + sign + 1``.
+_FAILS = np.array([[holds != taken for holds in row] for row in _HOLDS for taken in (False, True)], bool).ravel()
 
 
 @dataclass
@@ -104,6 +107,8 @@ class Path:
     def __post_init__(self) -> None:
         forms = [g.form for g in self.guards] + [m.form for m in self.marks]
         self.checks = [(replay.compiled(g.form), OPERATORS[g.op], g.taken) for g in self.guards]
+        #: Each guard as (its compiled form, its operator's row of :data:`_HOLDS`, the branch taken).
+        self.tests = [(check, _OPS[g.op], g.taken) for g, (check, _, _) in zip(self.guards, self.checks, strict=True)]
         self.written = [replay.compiled(m.form) for m in self.marks]
         self.uses = sorted({name for form in self.written + [c for c, _, _ in self.checks] for name in form.columns})
         self.ceiling = min((replay.ceiling(f) for f in forms), default=replay.LIMIT)
@@ -483,11 +488,19 @@ class Population:
         offsets = np.cumsum(lengths) - lengths
         rows = ranges(first, lengths)  # each pair's rows, pair after pair
         failed = np.zeros(len(rows), bool)
+        paths = [self.paths[number] for number in numbers.tolist()]
+        # every pair's guards, grouped by their form (one list per form, in the order the pairs come)
         uses: dict[int, tuple[replay.Compiled, list[tuple[int, int, bool]]]] = {}
-        for pair, number in enumerate(numbers.tolist()):
-            path = self.paths[number]
-            for guard, (check, _, taken) in zip(path.guards, path.checks, strict=True):
-                uses.setdefault(id(check), (check, []))[1].append((pair, _OPS[guard.op], taken))
+        for pair, path in enumerate(paths):
+            for check, op, taken in path.tests:
+                entry = uses.get(id(check))
+                if entry is None:
+                    entry = uses[id(check)] = (check, [])
+                entry[1].append((pair, op, taken))
+        highest = max(largest.values(), default=0)
+        for pair, path in enumerate(paths):
+            if highest <= path.ceiling:  # no column's values can take a form of the path out of int64
+                continue
             for name in path.uses:
                 if largest[name] > path.ceiling:
                     own = slice(offsets[pair], offsets[pair] + lengths[pair])
@@ -500,14 +513,14 @@ class Population:
             except OverflowError:  # the paths that check it take no rows (as Path.holds)
                 failed[at] = True
                 continue
-            holds = _HOLDS[np.repeat(ops, lengths[which]), np.sign(values) + 1]
-            failed[at] |= holds != np.repeat(taken, lengths[which])
+            # a guard fails where ``value OP 0`` is not its branch: one look-up by (operator, branch, sign)
+            failed[at] |= _FAILS[np.repeat(ops * 6 + taken * 3, lengths[which]) + np.sign(values) + 1]
         taking = np.flatnonzero(~failed)
         pair_of = np.repeat(np.arange(len(pairs)), lengths)[taking]
         first = np.full(total, len(pairs), np.int64)  # a row's first pair that holds: its first path
         np.minimum.at(first, rows[taking], pair_of)
         found = np.flatnonzero(first < len(pairs))
-        scalar = np.array([self.paths[number].scalar for number in numbers.tolist()])
+        scalar = np.array([path.scalar for path in paths])
         chosen[found] = np.where(scalar, -1, numbers)[first[found]]
         return chosen
 
