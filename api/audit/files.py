@@ -196,6 +196,10 @@ class Records:
                     reader = pacsv.open_csv(
                         source,
                         read_options=pacsv.ReadOptions(block_size=CSV_BLOCK, encoding=self.encoding),
+                        # an empty line is a record whose cells are all empty (refused as such), not
+                        # nothing: in a file of one column it is the record of an empty cell, as Excel
+                        # writes it, which was skipped without a word
+                        parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
                         convert_options=pacsv.ConvertOptions(
                             column_types={name: pa.string() for name in self.names},
                             strings_can_be_null=True,

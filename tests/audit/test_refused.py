@@ -4,10 +4,12 @@ in spaces or case (shown quoted, so that the spaces show)."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
 
+from bingpin.api.cli import main
 from tests.audit.test_accounted import COMMON, one_line, run, sample
 from tests.audit.test_command import SAMPLE
 
@@ -105,3 +107,23 @@ def test_an_input_neither_parquet_nor_csv_is_told_which_formats_are_read(
     assert "本命令读取 Parquet 和 CSV（文件名以 .csv 或 .txt 结尾" in line and "reads Parquet, and CSV" in line
     assert "magic" not in line
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "eligible_self_pay\n100.00\n\n200.00\n",  # one column: the empty line is the record of an empty cell
+        "eligible_self_pay,categories\n100.00,subsistence_allowance\n\n200.00,subsistence_allowance\n",
+        "eligible_self_pay,categories\r\n100.00,subsistence_allowance\r\n\r\n200.00,subsistence_allowance\r\n",
+    ],
+)
+def test_an_empty_line_is_a_record_refused_not_skipped(tmp_path: Path, text: str) -> None:
+    source, out = tmp_path / "records.csv", tmp_path / "out.csv"
+    source.write_text(text, encoding="utf-8")
+    status = main(["audit", "medical-assistance", str(source), "--out", str(out), "--jurisdiction", "330400",
+                   "--date", "2023-06-01", "--quiet"])  # fmt: skip
+    assert status == 1  # not every record was answered
+    with out.open(encoding="utf-8-sig") as written:
+        rows = list(csv.DictReader(written))
+    assert [row["status"] for row in rows] == ["200", "422", "200"]
+    assert "eligible_self_pay" in rows[1]["error_fields"]
