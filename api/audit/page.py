@@ -43,6 +43,10 @@ def e(value: Any) -> str:
 _FIGURE = re.compile(r"(-?)(\d+)(\.\d+)?")
 
 
+#: Why an answered record may have no figure of the policy's to compare with.
+NO_REFERENCE = "（政策未规定标准，或缺少所需输入，如个人缴费）"
+
+
 class Words:
     """The page's words for the figures of one calculation: money (元) or yes/no flags (条)."""
 
@@ -200,6 +204,11 @@ def accounted(data: dict[str, Any], words: Words) -> str:
             *(
                 [["未比对：实付数为负数（冲销、追回等，不逐条比对）", f"{data['audited_negative']:,}"]]
                 if data.get("audited_negative") is not None
+                else []
+            ),
+            *(
+                [[f"未能比对：政策未给出应付{words.headline}{NO_REFERENCE}", f"{missing:,}"]]
+                if (missing := data.get("reference_missing"))
                 else []
             ),
             [f"{words.reference}合计（仅含可比对的 {compared:,} 条记录）", words.amount(totals["reference"])],

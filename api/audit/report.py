@@ -100,6 +100,7 @@ def report_data(summary: Summary, part: Partition, meta: dict[str, Any]) -> dict
         "discrepancies": summary.discrepancies,
         "audited_missing": summary.audited_missing,
         "audited_unreadable": summary.audited_unreadable,
+        "reference_missing": summary.reference_missing if summary.compare is not None else None,
         "audited_negative": summary.audited_negative if amounts else None,
         "audited_negative_sum": summary.amount(-summary.audited_negative_fen) if amounts else None,
         "refused": summary.refused,
@@ -136,11 +137,12 @@ def summary_lines(summary: Summary, meta: dict[str, Any]) -> list[str]:
             f", below zero {summary.audited_negative:,} for {summary.amount(-summary.audited_negative_fen)}"
             * bool(summary.audited_negative)
         )
+        no_reference = f", no policy figure {summary.reference_missing:,}" * bool(summary.reference_missing)
         lines += [
             f"  compared with {summary.compare}: {totals.compared:,} records",
             f"  not compared: {totals.not_compared:,} records (refused {summary.refused:,},"
             f" {summary.compare} missing {summary.audited_missing:,}, unreadable {summary.audited_unreadable:,}"
-            f"{negative});"
+            f"{negative}{no_reference});"
             f" {summary.compare} on them {summary.amount(totals.not_compared_audited)}{unread}",
             f"  discrepancies: {totals.discrepancies:,}; audited minus reference {summary.amount(totals.discrepancy)}"
             f" (absolute {summary.amount(totals.absolute)})",

@@ -72,6 +72,9 @@ class Summary:
     groups: dict[str, dict[Any, Group]] = field(default_factory=lambda: {name: {} for name in (*DIMENSIONS, *PAIRS)})
     audited_missing: int = 0
     audited_unreadable: int = 0
+    #: Answered records whose audited figure was read, but for which the policy gives no figure to
+    #: compare it with (the answer's is null: e.g. a subsidy whose share the policy does not state).
+    reference_missing: int = 0
     #: Answered records whose audited figure is an amount below zero (a reversal, a recovery): not
     #: compared record by record, and not counted as unreadable.
     audited_negative: int = 0
@@ -118,7 +121,12 @@ class Summary:
         present = np.asarray(records.column(self.compare).is_valid().to_numpy(zero_copy_only=False), bool)
         ok = status == 200
         self.audited_missing += int((ok & ~present).sum())
-        unread = np.flatnonzero(ok & present & ~compared)  # given, answered, not compared
+        reference, audited, diff, given = self._figures(part, records, out)
+        paid, read = self._paid(records)
+        # read, answered, and nothing to compare it with: not the audited figure's fault
+        no_reference = ok & present & read & ~given
+        self.reference_missing += int(no_reference.sum())
+        unread = np.flatnonzero(ok & present & ~compared & ~no_reference)  # given, answered, not read
         negative = 0
         if self.money and len(unread):
             below, found = below_zero(records.column(self.compare).take(pa.array(unread)))
@@ -126,8 +134,6 @@ class Summary:
             self.audited_negative_fen += keys.exact_sum(below)
         self.audited_negative += negative
         self.audited_unreadable += len(unread) - negative
-        reference, audited, diff = self._figures(part, records, out)
-        paid, read = self._paid(records)
         self.not_compared_unread += int((~compared & ~read).sum())
         self.refused_unread += int((~ok & present & ~read).sum())
         unpaid = np.where(~compared & read, paid, 0)
@@ -248,6 +254,7 @@ class Summary:
                 self.groups[dimension].setdefault(key, Group()).add(group)
         self.audited_missing += partial.audited_missing
         self.audited_unreadable += partial.audited_unreadable
+        self.reference_missing += partial.reference_missing
         self.audited_negative += partial.audited_negative
         self.audited_negative_fen += partial.audited_negative_fen
         self.not_compared_unread += partial.not_compared_unread
@@ -261,14 +268,16 @@ class Summary:
                 heapq.heappushpop(self.worst, item)
 
     def _figures(self, part: Partition, records: pa.Table, out: pa.Table) -> tuple[np.ndarray, ...]:
+        """(reference, audited, difference) in fen (0/1 for yes/no), and where the answer gives
+        its figure."""
         headline = out.column(HEADLINES[self.calculation])
         if not self.money:
             reference = np.asarray(pc.fill_null(headline, False).to_numpy(zero_copy_only=False), np.int64)
             diff = np.asarray(pc.fill_null(out.column("discrepancy"), 0).to_numpy(zero_copy_only=False), np.int64)
-            return reference, reference + diff, diff
-        reference, _ = written_fen(headline)
+            return reference, reference + diff, diff, np.ones(len(reference), bool)
+        reference, given = written_fen(headline)
         diff, _ = written_fen(out.column("discrepancy"))
-        return reference, reference + diff, diff
+        return reference, reference + diff, diff, given
 
     def _paid(self, records: pa.Table) -> tuple[np.ndarray, np.ndarray]:
         """The audited figure of every row (fen, or 0/1 for yes/no), and which cells were read."""

@@ -237,3 +237,18 @@ def test_a_yes_no_audit_is_worded_as_conclusions_not_money(tmp_path: Path) -> No
         assert money not in page, money
     assert "涉及记录" in page and "政策拒绝但被审系统结论为“是”的记录" in page
     assert re.search("政策结论：(是|否)；被审系统结论：(是|否)；差异", page)
+
+
+def test_a_record_the_policy_gives_no_figure_for_is_not_blamed_on_the_paid_figure(tmp_path: Path) -> None:
+    """An insurance subsidy whose share the policy does not state for the category is answered
+    with no subsidy (null): its paid figure, read, is not compared, and is counted as having no
+    policy figure, not as unreadable (the page said 实付数无法读取 of 100.00)."""
+    lines = ["rid,jurisdiction,categories,personal_contribution,paid"]
+    lines += ["1,330400,other_special_hardship,,100.00", "2,330400,other_special_hardship,,", "3,330400,x,,5.00"]
+    page, data = _audit_csv(tmp_path, "insurance-subsidy", lines, "--date", "2023-06-01", "--compare", "paid",
+                            "--carry", "rid")  # fmt: skip
+    assert data["statuses"] == {"ok": 2, "validation_error": 1}  # "x" is no category code
+    assert (data["reference_missing"], data["audited_unreadable"], data["audited_missing"]) == (1, 0, 1)
+    assert data["not_compared"] == 3 and data["not_compared_audited"] == "105.00"  # the refused one's too
+    assert "未能比对：政策未给出应付资助金额（政策未规定标准，或缺少所需输入，如个人缴费） 1" in page
+    assert "未能比对：实付数无法读取（格式无法识别，如全角字符、空格、科学计数法） 0" in page
