@@ -43,6 +43,27 @@ def _integer(text: str) -> int | Decimal:
     return int(text)
 
 
+class Exponent(Decimal):
+    """A JSON number written with an exponent (``1E-2``): its value, and ``str()`` its literal.
+    ``Decimal`` writes ``1E-2`` back as ``0.01`` (and ``1E2`` as ``1E+2``): a field that reads a
+    number as written (an amount: no exponent) would take the one and refuse the other."""
+
+    literal: str
+
+    def __new__(cls, text: str) -> Exponent:
+        number = super().__new__(cls, text)
+        number.literal = text
+        return number
+
+    def __str__(self) -> str:
+        return self.literal
+
+
+def _float(text: str) -> Decimal:
+    """A JSON number with a fraction or an exponent, exactly; one with an exponent keeps its literal."""
+    return Exponent(text) if "e" in text or "E" in text else Decimal(text)
+
+
 class DuplicateKeyError(ValueError):
     """A JSON object names the same key twice (which value was meant is unknowable)."""
 
@@ -171,7 +192,7 @@ def read_json(data: bytes) -> typing.Any:
     try:
         with no_collection():
             value = json.loads(
-                text, parse_float=Decimal, parse_int=_integer, parse_constant=_no_constants, object_pairs_hook=_object
+                text, parse_float=_float, parse_int=_integer, parse_constant=_no_constants, object_pairs_hook=_object
             )
     except DuplicateKeyError as exc:
         abort(

@@ -95,7 +95,9 @@ def test_each_bad_field_is_named_with_a_chinese_and_english_message(
     assert fragment in " ".join(body["errors"][key])
 
 
-@pytest.mark.parametrize("literal", ["1e400", "1e-400", "10000.001", "-0.5"])
+# an amount written with an exponent is refused whatever its value: Decimal writes 1E-2 back as
+# 0.01 (which was taken) and 1E2 as 1E+2 (which was not)
+@pytest.mark.parametrize("literal", ["1e400", "1e-400", "10000.001", "-0.5", "1E-2", "10E-1", "1E0", "1.5E-1", "1E2"])
 def test_json_numbers_are_read_exactly_and_refused_when_not_money(http: FlaskClient, literal: str) -> None:
     data = json.dumps(VALID).replace('"10000.00"', literal)
     status, body = raw(http, data)
