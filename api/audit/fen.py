@@ -80,7 +80,7 @@ def to_fen(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
         fen = np.where(ok, yuan, 0).astype(np.int64) * 100
     elif pa.types.is_floating(kind):
         x = np.nan_to_num(array.to_numpy(zero_copy_only=False).astype(np.float64), nan=-1.0)
-        ok = (x >= 0) & (x <= MAX_FEN / 100)
+        ok = (x >= 0) & ~np.signbit(x) & (x <= MAX_FEN / 100)  # -0.0 is signed, as the endpoint's -0
         fen = np.rint(np.where(ok, x, 0) * 100).astype(np.int64)
         ok &= (fen / 100) == x  # the float is the double nearest a two-decimal amount: repr() gives it
     elif (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and (canonical := _canonical(array)):

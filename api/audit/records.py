@@ -35,7 +35,9 @@ from bingpin.api.fields import Flag, Money
 from bingpin.api.parsing import lone_surrogate, too_deep
 from bingpin.api.stopping import check
 
-_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+#: A whole number in a text cell, as JSON writes one (``14``, ``-3``; not ``014``, ``+14`` or ``-0``,
+#: which the single endpoint cannot be sent as numbers): another text stays text, which the field refuses.
+_INTEGER = re.compile(r"0|-?[1-9][0-9]{0,17}")
 
 
 def _plain(value: Any) -> Any:

@@ -126,7 +126,8 @@ def _integers(column: pa.Array, low: int, high: int, n: int) -> tuple[np.ndarray
         values = np.asarray(pc.fill_null(column, pa.scalar(0, column.type)).to_numpy(False)).astype(np.int64)
         read = _valid(column)
     elif pa.types.is_string(column.type):
-        read = np.asarray(pc.fill_null(pc.match_substring_regex(column, "^[0-9]{1,6}$"), _NO).to_numpy(False))
+        # as JSON writes a whole number (no sign, no leading zero), as records._INTEGER reads one
+        read = np.asarray(pc.fill_null(pc.match_substring_regex(column, "^(0|[1-9][0-9]{0,5})$"), _NO).to_numpy(False))
         read = read.astype(bool)
         text = pc.if_else(pa.array(read), column, pa.scalar("0", column.type))
         values = np.asarray(pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False))

@@ -638,3 +638,31 @@ def test_records_that_give_no_field_of_the_request_are_each_answered() -> None:
     out = Partition("medical-assistance", "330400", carry=["record_id"], population=False)(table)
     assert out.column("record_id").to_pylist() == [1, 2, 3]
     assert set(out.column("status").to_pylist()) == {422}
+
+
+@pytest.mark.parametrize("copies", [1, 10])  # one by one by the rule, and through the population path
+def test_cells_the_single_endpoint_cannot_be_sent_are_refused(copies: int) -> None:
+    """A whole number in a text cell is read as JSON writes one: ``014``, ``+14`` and ``-0`` are no
+    JSON number the endpoint takes (were read as 14, 14 and 0); a float amount of -0.0 is signed,
+    as the endpoint's ``-0`` (was read as 0.00)."""
+    ages = ["14", "014", "+14", "-0", "0", "7"]
+    texts = pa.table(
+        {
+            "jurisdiction": ["330400"] * len(ages) * copies,
+            "date": ["2023-06-01"] * len(ages) * copies,
+            "eligible_self_pay": ["100.00"] * len(ages) * copies,
+            "age": ages * copies,
+        }
+    )
+    statuses = Partition("medical-assistance")(texts).column("status").to_pylist()
+    assert statuses == [200, 422, 422, 422, 200, 200] * copies
+    amounts = [-0.0, 0.0, 12.5]
+    floats = pa.table(
+        {
+            "jurisdiction": ["330400"] * len(amounts) * copies,
+            "date": ["2023-06-01"] * len(amounts) * copies,
+            "eligible_self_pay": pa.array(amounts * copies, pa.float64()),
+        }
+    )
+    statuses = Partition("medical-assistance")(floats).column("status").to_pylist()
+    assert statuses == [422, 200, 200] * copies
