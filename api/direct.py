@@ -5,10 +5,10 @@ request cycle around it (request and response objects, the URL map, the request 
 hooks, webargs' JSON reading) cost as much again and more, so one calculation served at 0.58-0.66x
 the requests/s of a trivial Flask app. This WSGI middleware answers ``POST
 /v1/calculations/<calculation>`` itself when the request is plain: no query string, a
-``Content-Type`` of ``application/json``, a ``Content-Length`` within the service's limit, and a
-body that reads, loads and calculates to a 200. It does the same steps as the view
-(:func:`~bingpin.api.resources.calculations.compute`) and writes the same status, headers and
-bytes. Anything else (every error, every refusal, every unusual header) goes to the application
+``Content-Type`` of ``application/json`` and no ``Content-Encoding``, a ``Content-Length``
+within the service's limit, and a body that reads, loads and calculates to a 200. It does the
+same steps as the view (:func:`~bingpin.api.resources.calculations.compute`) and writes the
+same status, headers and bytes. Anything else (every error, every refusal, every unusual header) goes to the application
 with the body it sent, which answers as it always does: the fast way only ever answers 200s the
 application would have answered byte for byte (tested on every calculation).
 """
@@ -62,6 +62,7 @@ class Calculations:
             or limit is None
             or int(length) > limit
             or "HTTP_TRANSFER_ENCODING" in environ
+            or "HTTP_CONTENT_ENCODING" in environ  # refused by the application (api.parsing)
             or environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower() != "application/json"
         ):
             return self.app(environ, start_response)

@@ -21,6 +21,8 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from bingpin.api.errors import clip
+
 #: Deepest nesting of arrays and objects a body may have (a batch of households nests 5 levels).
 MAX_DEPTH = 32
 
@@ -245,6 +247,14 @@ class Parser(FlaskParser):
 
     def _raw_load_json(self, req: flask.Request) -> typing.Any:
         data = body(req)
+        encoding = req.headers.get("Content-Encoding", "").strip().lower()
+        if data and encoding not in ("", "identity"):  # not decoded: read as JSON, it is not what was sent
+            said = f"不支持的内容编码 Content-Encoding: {clip(encoding, 40)} / Content-Encoding not supported"
+            abort(
+                415,
+                message=said,
+                messages={"_request": ["请求体须不经压缩发送 / send the body uncompressed (no Content-Encoding)"]},
+            )
         if not is_json_request(req):
             if data:
                 abort(415, messages={"json": ["请求体须为 application/json / body must be application/json"]})

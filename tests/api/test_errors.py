@@ -163,6 +163,24 @@ def test_an_unknown_field_named_as_a_location_keeps_its_name(http: FlaskClient, 
     assert payload["errors"] == {name: ["未知字段 / Unknown field."] for name in names}
 
 
+@pytest.mark.parametrize("path", [MEDICAL, f"{MEDICAL}/batch"])
+@pytest.mark.parametrize("encoding", ["gzip", "br", "GZIP ", "deflate"])
+def test_a_body_with_a_content_encoding_is_refused_as_unsupported(http: FlaskClient, path: str, encoding: str) -> None:
+    """The body is not decoded: a gzip body was a 400 ``malformed_json``, and a plain body labelled
+    ``br`` was answered as if the label were not there."""
+    import gzip
+
+    data = json.dumps(VALID if path == MEDICAL else {"cases": [VALID]}).encode()
+    for sent in (data, gzip.compress(data)):
+        headers = {"Content-Type": "application/json", "Content-Encoding": encoding}
+        response = http.post(path, data=sent, headers=headers)
+        assert response.status_code == 415
+        assert response.get_json()["code"] == "unsupported_media_type"
+        assert "Content-Encoding" in response.get_json()["message"]
+    identity = http.post(path, data=data, headers={"Content-Type": "application/json", "Content-Encoding": "identity"})
+    assert identity.status_code == 200
+
+
 def test_an_oversized_body_is_a_json_413(http: FlaskClient) -> None:
     status, body = raw(http, json.dumps({**VALID, "pad": "x" * (2 * 1024 * 1024)}))
     assert status == 413
