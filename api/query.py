@@ -4,7 +4,8 @@ is misspelt (``/v1/features?tag=core``) would otherwise answer every item as if 
 Which names each path and method takes is read from the OpenAPI document the service publishes
 (its ``in: query`` parameters: filters, ``page`` and ``page_size``, ``explain``), so the check and
 the documentation cannot disagree. Paths the document does not describe (the docs and review
-pages) are not checked.
+pages) are not checked. A parameter given twice is refused too (none is a list): which of its
+values was meant cannot be known, as for a key given twice in a JSON body.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ UNKNOWN = "未知的查询参数 / unknown query parameter"
 #: Where a query parameter without a name (``?=1``) is refused: no field bears its name.
 NAMELESS = "_request"
 NO_NAME = "查询参数没有名称（如 ?=1）/ a query parameter has no name (as in ?=1)"
+REPEATED = "查询参数重复，无法确定所指的值 / query parameter given more than once"
 
 
 def known_parameters(spec: dict[str, Any]) -> dict[tuple[str, str], frozenset[str]]:
@@ -37,8 +39,8 @@ def known_parameters(spec: dict[str, Any]) -> dict[tuple[str, str], frozenset[st
 
 
 def register(app: Flask, spec: dict[str, Any]) -> None:
-    """Refuse (422 ``validation_error``, each unknown name a field) a query parameter the document
-    does not give the path and method."""
+    """Refuse (422 ``validation_error``, each name a field) a query parameter the document does not
+    give the path and method, or one given more than once."""
     known = known_parameters(spec)
 
     @app.before_request
@@ -50,14 +52,16 @@ def register(app: Flask, spec: dict[str, Any]) -> None:
         if taken is None:
             return
         unknown = [name for name in request.args if name not in taken]
-        if unknown:
-            names = ", ".join(sorted(taken))
-            expected = (
-                f"（可用：{names} / takes: {names}）" if taken else "（此路径不接受查询参数 / this path takes none）"
-            )
-            errors: dict[str, list[str]] = {}
-            for name in unknown:
-                field, text = (NAMELESS, NO_NAME) if name == "" else (name, UNKNOWN)
-                errors.setdefault(field, []).append(text + expected)
-            # under its location: a parameter named ``json`` or ``query`` is a name, not a location
-            abort(422, code="validation_error", message="输入无效 / invalid input", errors={"query": errors})
+        # a parameter given twice (?page_size=100&page_size=1): which value was meant is unknowable,
+        # as for a key given twice in a JSON body; none of the service's parameters is a list
+        repeated = [name for name in request.args if name in taken and len(request.args.getlist(name)) > 1]
+        if not unknown and not repeated:
+            return
+        names = ", ".join(sorted(taken))
+        expected = f"（可用：{names} / takes: {names}）" if taken else "（此路径不接受查询参数 / this path takes none）"
+        errors: dict[str, list[str]] = {name: [REPEATED] for name in repeated}
+        for name in unknown:
+            field, text = (NAMELESS, NO_NAME) if name == "" else (name, UNKNOWN)
+            errors.setdefault(field, []).append(text + expected)
+        # under its location: a parameter named ``json`` or ``query`` is a name, not a location
+        abort(422, code="validation_error", message="输入无效 / invalid input", errors={"query": errors})

@@ -334,6 +334,11 @@ def test_every_open_data_path_is_documented(http: FlaskClient) -> None:
         ("GET", "/v1/policies?=1", ["_request"]),  # no name: was named "_schema", the whole body
         ("GET", "/v1/policies?=1&jurisdiction=330400&y=2", ["_request", "y"]),
         ("GET", "/v1/policies?json=1&query=2&querystring=3", ["json", "query", "querystring"]),  # were "_schema"
+        # given twice: the first value was used without a word
+        ("GET", "/v1/parameters?page_size=100&page_size=1", ["page_size"]),
+        ("GET", "/v1/parameters?date=2023-06-01&page=1&date=2024-01-01", ["date"]),
+        ("POST", "/v1/calculations/medical-assistance/batch?explain=false&explain=true", ["explain"]),
+        ("GET", "/v1/parameters?page=1&page=1&foo=2", ["foo", "page"]),
     ],
 )
 def test_a_query_parameter_the_path_does_not_take_is_a_422_naming_it(
