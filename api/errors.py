@@ -3,6 +3,7 @@ domain errors and HTTP exceptions. Nothing reaches the client as an HTML page or
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -124,6 +125,16 @@ def flatten(messages: Any) -> dict[str, list[str]]:
 LOCATIONS = ("json", "query", "querystring")
 
 
+def _part(key: Any) -> str:
+    """A key as one part of a field's dotted name: as it is, unless it could be read as several
+    parts or as none (a dot, a leading bracket, nothing), then quoted in brackets: an unknown key
+    ``"members.0.self_pay"`` is ``["members.0.self_pay"]``, not the first member's ``self_pay``."""
+    text = str(key)
+    if isinstance(key, int) or (text and "." not in text and not text.startswith("[")):
+        return text
+    return "[" + json.dumps(text, ensure_ascii=False) + "]"
+
+
 def _flatten(messages: Any, prefix: str, top: bool = False) -> dict[str, list[str]]:
     if isinstance(messages, dict):
         flat: dict[str, list[str]] = {}
@@ -131,7 +142,7 @@ def _flatten(messages: Any, prefix: str, top: bool = False) -> dict[str, list[st
             # only the outermost key is a location: a field or query parameter named ``json`` or
             # ``query`` keeps its name (it was listed under ``_schema``, as if the whole request were meant)
             located = (top and key in LOCATIONS) or key is HERE
-            name = prefix if located else f"{prefix}.{key}" if prefix else str(key)
+            name = prefix if located else f"{prefix}.{_part(key)}" if prefix else _part(key)
             for field, texts in _flatten(value, name).items():
                 flat.setdefault(field, []).extend(texts)
         return flat

@@ -181,6 +181,17 @@ def test_a_body_with_a_content_encoding_is_refused_as_unsupported(http: FlaskCli
     assert identity.status_code == 200
 
 
+def test_an_unknown_key_that_reads_as_a_path_is_named_apart_from_that_path(http: FlaskClient) -> None:
+    """A top-level key "members.0.self_pay" shared its name with the first member's ``self_pay``: a
+    client could not tell the unknown key from the member's own error. Keys that could be read as
+    several parts of a name (or as none) are quoted in brackets."""
+    body = {"jurisdiction": "330400", "date": "2023-06-01", "members": [{"self_pay": "-1", "a.b": 1}]}
+    status, payload = post(http, {**body, "members.0.self_pay": "x", "": 1}, "/v1/calculations/high-cost-relief")
+    assert status == 422
+    assert sorted(payload["errors"]) == ['[""]', '["members.0.self_pay"]', 'members.0.["a.b"]', "members.0.self_pay"]
+    assert payload["errors"]['["members.0.self_pay"]'] == ["未知字段 / Unknown field."]
+
+
 def test_an_oversized_body_is_a_json_413(http: FlaskClient) -> None:
     status, body = raw(http, json.dumps({**VALID, "pad": "x" * (2 * 1024 * 1024)}))
     assert status == 413
