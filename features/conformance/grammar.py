@@ -294,19 +294,28 @@ class Context:
             elif got is None or Decimal(got) != Decimal(expected):
                 raise self.fail(f"参数 {key} 在 {day} 应为 {expected}，实际为 {got!r}")
 
+    def listed(self, field: str) -> list[Any]:
+        """The answer's list ``field`` (every answer of the calculation has it, ``[]`` when empty): a
+        check that something is absent from it cannot pass on an answer without the list."""
+        answer = self.answer()
+        found = answer.get(field) if isinstance(answer, dict) else None
+        if not isinstance(found, list):
+            raise self.fail(f"答复中没有列表 {field}（答复的格式不符合接口文档）")
+        return found
+
     def assumes(self, text: str) -> None:
         """Some entry of ``assumptions`` mentions ``text``."""
-        assumptions = self.answer().get("assumptions") or []
+        assumptions = [str(a) for a in self.listed("assumptions")]
         if not any(text in a for a in assumptions):
             raise self.fail(f"答复的假定未提及“{text}”（假定：{'；'.join(assumptions) or '无'}）")
 
     def assumes_not(self, text: str) -> None:
         """No entry of ``assumptions`` mentions ``text``."""
-        assumptions = self.answer().get("assumptions") or []
+        assumptions = [str(a) for a in self.listed("assumptions")]
         if any(text in a for a in assumptions):
             raise self.fail(f"答复的假定不应提及“{text}”（假定：{'；'.join(assumptions)}）")
 
     def indicator_absent(self, name: str) -> None:
         wanted = lookup("indicators", name)
-        if any(item.get("id") == wanted for item in self.answer().get("indicators", [])):
+        if any(isinstance(item, dict) and item.get("id") == wanted for item in self.listed("indicators")):
             raise self.fail(f"不应计算指标 {wanted}")

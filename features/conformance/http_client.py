@@ -164,8 +164,10 @@ def _not_a_number(name: str) -> NoReturn:
 
 
 def parse(raw: bytes, status: int | None = None) -> Any:
-    """The answer's JSON, nesting bounded before parsing; ``{"unparsed": ...}`` when it is not JSON,
-    :class:`AnswerError` when it is JSON but for ``NaN`` or ``Infinity`` (a number no JSON parser reads)."""
+    """The answer's JSON, nesting bounded before parsing; :class:`AnswerError` when a success
+    answer is not JSON (a check that something is absent would pass on it), or is JSON but for
+    ``NaN`` or ``Infinity`` (a number no JSON parser reads); ``{"unparsed": ...}`` for an error
+    answer that is not JSON (its status is still judged; its code and messages cannot pass)."""
     if too_deep(raw, MAX_DEPTH):
         raise AnswerError(
             f"answer JSON nested deeper than {MAX_DEPTH} levels", status=status, excerpt=raw[:EXCERPT_BYTES]
@@ -178,7 +180,13 @@ def parse(raw: bytes, status: int | None = None) -> Any:
             status=status,
             excerpt=raw[:EXCERPT_BYTES],
         ) from None
-    except ValueError:  # not UTF-8, not JSON, or an integer too long for int()
+    except ValueError as error:  # not UTF-8, not JSON, or an integer too long for int()
+        if status is not None and 200 <= status < 300:  # an answer every scenario reads: no check may pass on it
+            raise AnswerError(
+                f"answer is not valid JSON ({type(error).__name__}: {str(error).splitlines()[0][:200]})",
+                status=status,
+                excerpt=raw[:EXCERPT_BYTES],
+            ) from None
         return {"unparsed": raw[:EXCERPT_BYTES].decode("utf-8", "replace")}
 
 

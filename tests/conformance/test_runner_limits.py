@@ -155,6 +155,39 @@ def test_an_answer_with_nan_fails_its_scenario_with_the_reason(live_url: str, tm
     assert failed["status"] == "failed" and "NaN" in failed["failure"]["response"]["body"]["unparsed"]
 
 
+def test_a_success_answer_that_is_not_json_fails_its_scenario(live_url: str, tmp_path: Path) -> None:
+    """A 200 whose body is cut short was kept as ``{"unparsed": ...}``, on which a check that
+    something is absent passed (WZ-IN-005, @core: exit 0, conformant)."""
+
+    def cut(handler: BaseHTTPRequestHandler, sent: Any, status: int, body: bytes) -> bool:
+        if not handler.path.startswith("/v1/calculations/indicators"):
+            return False
+        respond(handler, status, body[:-5])
+        return True
+
+    with proxy(live_url, cut) as broken:
+        result = bingpin("conformance", "--base-url", broken, "--tags", "id:WZ-IN-005", "--report", str(tmp_path / "r"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "  check:    answer is not valid JSON" in result.stdout
+
+
+def test_an_answer_without_its_list_fails_a_check_that_something_is_absent_from_it(
+    live_url: str, tmp_path: Path
+) -> None:
+    """A service answering ``{"amount": "1.00"}`` to an indicators request passed "不应计算指标…"."""
+
+    def bare(handler: BaseHTTPRequestHandler, sent: Any, status: int, body: bytes) -> bool:
+        if not handler.path.startswith("/v1/calculations/indicators"):
+            return False
+        respond(handler, 200, b'{"amount": "1.00"}')
+        return True
+
+    with proxy(live_url, bare) as broken:
+        result = bingpin("conformance", "--base-url", broken, "--tags", "id:WZ-IN-005", "--report", str(tmp_path / "r"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "答复中没有列表 indicators" in result.stdout
+
+
 def test_a_trickled_answer_is_cut_at_the_deadline(live_url: str, tmp_path: Path) -> None:
     with proxy(live_url, misbehave_on_new_year(trickle)) as hostile:
         started = time.monotonic()
