@@ -47,7 +47,8 @@ console:
   then the @optional failures one line each (--verbose: in full). The reports keep every detail.
 
 reports:
-  DIR is the runner's own: when a run starts, the reports of the previous run there are removed;
+  DIR is the runner's own: once the options are accepted, the reports of the previous run there
+  are removed (also when the service then does not answer, or the selection matches nothing);
   the new ones are written beside it and put in place only once complete. A run that ends
   early leaves none. A symbolic link, a file, or a directory holding other files is refused.
 
@@ -104,10 +105,10 @@ def conformance(args: argparse.Namespace) -> int:
     if args.base_url and urllib.parse.urlsplit(args.base_url).scheme not in ("http", "https"):
         print(f"--base-url must start with http:// or https://, not {args.base_url!r}", file=sys.stderr)
         return EXIT_USAGE
-    try:  # before the run, not after it
+    try:  # before the run, not after it; the previous verdict goes now (a run that then fails leaves none)
         output = ReportDir(args.report)
-        output.check()
-    except ReportDirError as error:
+        output.clear()
+    except (ReportDirError, OSError) as error:
         print(f"cannot write the reports to {args.report!r}: {error}", file=sys.stderr)
         return EXIT_USAGE
     try:

@@ -61,16 +61,21 @@ class ReportDir:
                 "whole directory, so name one of its own"
             )
 
+    def clear(self) -> None:
+        """Take the previous verdict away (raises :class:`OSError`): once a command is accepted, a
+        report there is its own or none, whether or not the service then answers."""
+        self.check()
+        if self.target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=self.target.parent))
+            os.replace(self.target, old)  # at once: the path holds no verdict from here on
+            shutil.rmtree(old, ignore_errors=True)
+
     def start(self) -> None:
         """Take the previous verdict away and make the new place (raises :class:`OSError`)."""
-        self.check()
+        self.clear()
         parent = self.target.parent
         parent.mkdir(parents=True, exist_ok=True)
         self.work = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=parent))
-        if self.target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=parent))
-            os.replace(self.target, old)  # at once: the path holds no verdict from here on
-            shutil.rmtree(old, ignore_errors=True)
 
     def path(self, name: str) -> Path:
         """Where to write report file ``name`` during the run."""

@@ -144,6 +144,24 @@ def test_a_run_that_crashes_exits_70_and_leaves_no_earlier_verdict(tmp_path: Pat
     assert os.listdir(tmp_path) == []  # nor half-written reports beside it
 
 
+def test_a_run_that_does_not_start_leaves_no_earlier_verdict(tmp_path: Path) -> None:
+    """A service that does not answer (69), a waiver or a selection naming no scenario (2): the
+    earlier run's green reports stayed in place, looking current."""
+    waivers = tmp_path / "waivers.txt"
+    waivers.write_text("XX-NO-001 no such scenario\n", encoding="utf-8")
+    for extra, code in (
+        (["--base-url", "http://127.0.0.1:9"], 69),
+        (["--tags", "id:NO-SUCH-001"], 2),
+        (["--waive", str(waivers)], 2),
+    ):
+        report = tmp_path / "report"
+        plant_green_verdict(report)
+        result = bingpin("conformance", *extra, "--report", str(report))
+        assert result.returncode == code, result.stderr
+        assert not report.exists(), extra
+        assert [name for name in os.listdir(tmp_path) if name != "waivers.txt"] == []
+
+
 def test_the_report_directory_is_never_written_through_a_planted_link(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
