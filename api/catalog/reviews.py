@@ -14,6 +14,7 @@ state (by date, then file name, then position in the file). The page at /review 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -154,14 +155,19 @@ def _text(value: object, where: str, limit: int) -> str:
 
 
 def _date(value: object, where: str) -> dt.date:
+    day = None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ReviewFileError(f"{where}: expected a date YYYY-MM-DD")
+        day = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        with contextlib.suppress(ValueError):  # a day that does not exist
+            day = dt.date.fromisoformat(value)
+    if day is None:
+        raise ReviewFileError(f"{where}: expected a date YYYY-MM-DD")
+    # the latest record decides: a typo for a later year would outrank every real verdict to come.
+    # A day of leeway: a reviewer's today (Beijing) is a day ahead of UTC for eight hours of it
+    if day > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
+        raise ReviewFileError(f"{where}: {day.isoformat()} 晚于今天 / is in the future")
+    return day
 
 
 def _keys(raw: object, allowed: set[str], where: str) -> dict[str, Any]:

@@ -126,6 +126,7 @@ def one(scenario: str = "JX-MA-001", verdict: str = "已审核", note: str = '""
         (review_file(one() + one()), "twice"),
         (review_file(one(), day="2026-02-30"), "invalid YAML"),
         (review_file(one(), day='"2026-02-30"'), "reviewed_on"),
+        (review_file(one(), day="2062-12-06"), "in the future"),  # a typo would outrank every later verdict
         ("[" * 100_000, "invalid YAML"),
         (review_file(one(), reviewer='""'), "reviewer"),
         (review_file(one() + "    extra: 1\n"), "unknown keys"),
