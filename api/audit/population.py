@@ -106,11 +106,10 @@ class Path:
 
     def __post_init__(self) -> None:
         forms = [g.form for g in self.guards] + [m.form for m in self.marks]
-        self.checks = [(replay.compiled(g.form), OPERATORS[g.op], g.taken) for g in self.guards]
         #: Each guard as (its compiled form, its operator's row of :data:`_HOLDS`, the branch taken).
-        self.tests = [(check, _OPS[g.op], g.taken) for g, (check, _, _) in zip(self.guards, self.checks, strict=True)]
+        self.tests = [(replay.compiled(g.form), _OPS[g.op], g.taken) for g in self.guards]
         self.written = [replay.compiled(m.form) for m in self.marks]
-        self.uses = sorted({name for form in self.written + [c for c, _, _ in self.checks] for name in form.columns})
+        self.uses = sorted({name for form in self.written + [c for c, _, _ in self.tests] for name in form.columns})
         self.ceiling = min((replay.ceiling(f) for f in forms), default=replay.LIMIT)
 
     @cached_property
