@@ -8,9 +8,10 @@ the requests/s of a trivial Flask app. This WSGI middleware answers ``POST
 ``Content-Type`` of ``application/json`` and no ``Content-Encoding``, a ``Content-Length``
 within the service's limit, and a body that reads, loads and calculates to a 200. It does the
 same steps as the view (:func:`~bingpin.api.resources.calculations.compute`) and writes the
-same status, headers and bytes. Anything else (every error, every refusal, every unusual header) goes to the application
-with the body it sent, which answers as it always does: the fast way only ever answers 200s the
-application would have answered byte for byte (tested on every calculation).
+same status, headers and bytes. Anything else (every error, every refusal, every unusual
+header) goes to the application with the body it sent, which answers as it always does: the fast
+way only ever answers 200s the application would have answered byte for byte (tested on every
+calculation).
 """
 
 from __future__ import annotations
