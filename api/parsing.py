@@ -16,6 +16,7 @@ import flask
 import flask_smorest
 import marshmallow as ma
 import numpy as np
+import orjson
 from flask_smorest.pagination import PaginationMetadataSchema
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
@@ -74,6 +75,24 @@ class DuplicateKeyError(ValueError):
         self.key = key
 
 
+def _no_text(value: typing.Any) -> int:
+    """What orjson writes for a number it cannot (a ``Decimal``): no string, as :func:`_keys_kept` counts."""
+    return 0
+
+
+def _keys_kept(quotes: int, value: typing.Any) -> bool:
+    """Whether ``value``, read from a JSON text without escapes (with ``quotes`` quotes) without :func:`_object`,
+    kept every key of its objects (Python's parser keeps a duplicate key's last value). With no
+    escapes, every quote of the text opens or closes a string, and each string is a key or a value
+    of ``value``: written again (orjson, a number as no string), it has as many quotes unless a key
+    was given twice, whose first pair took a string away with it."""
+    try:
+        written = orjson.dumps(value, default=_no_text)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits: counted the usual way
+        return False
+    return written.count(b'"') == quotes
+
+
 def _object(pairs: list[tuple[str, typing.Any]]) -> dict[str, typing.Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
@@ -91,7 +110,10 @@ def too_deep(data: bytes, limit: int = MAX_DEPTH) -> bool:
     than the bound cannot nest deeper than it, so most texts skip the count, and a well-formed one
     within the bound (the usual batch) is seen to be so by :func:`_balanced`; the rest are counted
     by :func:`depth`."""
-    structure = data.translate(_STEPS, _NOT_STRUCTURE)
+    return _too_deep(data, data.translate(_STEPS, _NOT_STRUCTURE), limit)
+
+
+def _too_deep(data: bytes, structure: bytes, limit: int) -> bool:
     if structure.count(_OPENING) <= limit:
         return False
     return not _balanced(data, structure, limit) and depth(data, limit) > limit
@@ -101,7 +123,7 @@ def too_deep(data: bytes, limit: int = MAX_DEPTH) -> bool:
 #: strings): an opening bracket 2, a closing one 0, a quote 1.
 _STEPS = bytes.maketrans(b'[{]}"', bytes([2, 2, 0, 0, 1]))
 _QUOTE = 1
-_OPENING = bytes([2])
+_OPENING, _QUOTES = bytes([2]), bytes([_QUOTE])
 #: Most quotes and brackets :func:`_balanced` reads at once (its memory: a few times this).
 _MOST = 1 << 20
 
@@ -181,9 +203,15 @@ def lone_surrogate(value: typing.Any) -> bool:
     return False
 
 
+#: How :func:`read_json` reads numbers and constants.
+_NUMBERS: dict[str, typing.Any] = {"parse_float": _float, "parse_int": _integer, "parse_constant": _no_constants}
+_NO_VALUE = object()
+
+
 def read_json(data: bytes) -> typing.Any:
     """Parse a request body: ``Decimal`` for numbers, refusals with their own code as 400s."""
-    if too_deep(data):
+    structure = data.translate(_STEPS, _NOT_STRUCTURE)
+    if _too_deep(data, structure, MAX_DEPTH):
         abort(
             400,
             code="nesting_too_deep",
@@ -193,9 +221,10 @@ def read_json(data: bytes) -> typing.Any:
     text = data.decode("utf-8")
     try:
         with no_collection():
-            value = json.loads(
-                text, parse_float=_float, parse_int=_integer, parse_constant=_no_constants, object_pairs_hook=_object
-            )
+            # without escapes, an object's keys are counted at once after reading, not object by object
+            value = _NO_VALUE if b"\\" in data else json.loads(text, **_NUMBERS)
+            if value is _NO_VALUE or not _keys_kept(structure.count(_QUOTES), value):
+                value = json.loads(text, **_NUMBERS, object_pairs_hook=_object)
     except DuplicateKeyError as exc:
         abort(
             400,
