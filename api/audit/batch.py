@@ -196,11 +196,11 @@ def derived(
     cut: list[tuple[np.ndarray, tuple[str, ...], list[int]]] = []
     for g, (path, rows) in enumerate(groups):
         assert path.template is not None
-        status, encoded = path.template[0], path.encoder
-        if encoded is not None:
-            pieces, places = encoded
-            cut.append((rows, item_pieces(status, pieces), [at[g][k] for k in places]))
+        if (item := path.item) is not None:
+            pieces, places = item
+            cut.append((rows, pieces, [at[g][k] for k in places]))
             continue
+        status = path.template[0]
         result, error = path.filled
         own = list(zip(*(texts.slice(at[g][k], len(rows)).to_pylist() for k in range(len(path.written))), strict=True))
         for row, figures in zip(rows.tolist(), own or [()] * len(rows), strict=True):
@@ -210,15 +210,6 @@ def derived(
                 else (status, result(list(figures)), None)
             )
     return answers, (_items(cut, texts) if cut else None)
-
-
-def item_pieces(status: int, pieces: tuple[str, ...]) -> tuple[str, ...]:
-    """A result's JSON pieces as those of its item of ``results`` after ``{"index":`` and the index
-    (orjson's order: index, status, result, error), with the comma that follows it."""
-    item = list(pieces)
-    item[0] = f',"status":{status},"result":{item[0]}'
-    item[-1] += ',"error":null},'
-    return tuple(item)
 
 
 def _items(cut: list[tuple[np.ndarray, tuple[str, ...], list[int]]], texts: pa.Array) -> Items:
@@ -252,8 +243,8 @@ def _texts(groups: list[tuple[Path, np.ndarray]], traced: dict[str, np.ndarray])
     a few rows each: a column's cost is in the calls, not the rows)."""
     uses: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for g, (path, _) in enumerate(groups):
-        for k, (mark, form) in enumerate(zip(path.marks, path.written, strict=True)):
-            uses.setdefault((id(form), mark.how), []).append((g, k))
+        for k, key in enumerate(path.writes):
+            uses.setdefault(key, []).append((g, k))
     kinds: dict[tuple[str, int], list[tuple[np.ndarray, list[tuple[int, int]]]]] = {}
     for (_, how), places in uses.items():
         form = groups[places[0][0]][0].written[places[0][1]]

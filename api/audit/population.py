@@ -109,6 +109,8 @@ class Path:
         #: Each guard as (its compiled form, its operator's row of :data:`_HOLDS`, the branch taken).
         self.tests = [(replay.compiled(g.form), _OPS[g.op], g.taken) for g in self.guards]
         self.written = [replay.compiled(m.form) for m in self.marks]
+        #: Each marker's form and how its figure is written (a batch evaluates each pair once).
+        self.writes = [(id(form), mark.how) for form, mark in zip(self.written, self.marks, strict=True)]
         self.uses = sorted({name for form in self.written + [c for c, _, _ in self.tests] for name in form.columns})
         self.ceiling = min((replay.ceiling(f) for f in forms), default=replay.LIMIT)
 
@@ -118,6 +120,20 @@ class Path:
         for a refusal, or a result that cannot be written so."""
         result = self.template[1] if self.template is not None else None
         return None if result is None else encoder(result, self.texts)
+
+    @cached_property
+    def item(self) -> Encoder | None:
+        """The :attr:`encoder`'s pieces as those of the path's item of a batch's ``results``, after
+        ``{"index":`` and the case's index (orjson's order: index, status, result, error), with the
+        comma that follows it; and the marker at each place."""
+        if self.encoder is None:
+            return None
+        assert self.template is not None
+        pieces, places = self.encoder
+        item = list(pieces)
+        item[0] = f',"status":{self.template[0]},"result":{item[0]}'
+        item[-1] += ',"error":null},'
+        return tuple(item), places
 
     @cached_property
     def filled(self) -> tuple[Filler, Filler]:
@@ -151,15 +167,19 @@ def stable_order(codes: np.ndarray, count: int) -> np.ndarray:
 
 def _frozen(value: Any) -> Any:
     if isinstance(value, list):
-        return tuple(_frozen(v) for v in value)
+        return tuple([_frozen(v) for v in value])
     if isinstance(value, dict):
-        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+        return tuple(sorted([(k, _frozen(v)) for k, v in value.items()]))
     return value
 
 
 def situation_key(body: dict[str, Any], traced: dict[str, int]) -> tuple[Any, ...]:
     """What a situation is: the body's other fields as they are, and which traced fields it gives."""
-    return tuple(sorted((k, _frozen(v) if k not in traced else None) for k, v in body.items()))
+    return tuple(
+        sorted(
+            [(k, None if k in traced else _frozen(v) if isinstance(v, (list, dict)) else v) for k, v in body.items()]
+        )
+    )
 
 
 def exemplar(first: dict[str, Any], values: dict[str, int], scales: dict[str, int]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ the rule itself.
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import marshmallow as ma
@@ -48,7 +49,18 @@ class Situations:
 
 
 def traced_fields(schema: ma.Schema) -> dict[str, int]:
-    """The traced request fields and the scale of each one's integer column."""
+    """The traced request fields and the scale of each one's integer column (read, not to be changed:
+    a schema's are worked out once)."""
+    found = _TRACED.get(schema)
+    if found is None:
+        found = _TRACED[schema] = _traced_fields(schema)
+    return found
+
+
+_TRACED: weakref.WeakKeyDictionary[ma.Schema, dict[str, int]] = weakref.WeakKeyDictionary()
+
+
+def _traced_fields(schema: ma.Schema) -> dict[str, int]:
     found: dict[str, int] = {}
     for name, field in schema.fields.items():
         if isinstance(field, Money):
@@ -80,7 +92,9 @@ def _valid(column: pa.Array) -> np.ndarray:
 
 
 def _array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
-    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if isinstance(column, pa.ChunkedArray):
+        return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    return column
 
 
 def days(column: pa.Array, default: str | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -221,8 +235,9 @@ def group(table: pa.Table, schema: ma.Schema, defaults: dict[str, str]) -> Situa
     scalar = np.zeros(n, bool)
     keys: list[np.ndarray] = []
     traced: dict[str, np.ndarray] = {}
+    present = set(table.column_names)
     for name, field in schema.fields.items():
-        if name not in table.column_names:
+        if name not in present:
             if name == TRACED_DATE and name in traced_scales:
                 if "date" not in defaults:
                     scalar[:] = True

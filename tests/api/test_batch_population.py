@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bingpin.api.audit import batch as fast
-from bingpin.api.audit.population import encoder, fill, interleave, shared
+from bingpin.api.audit.population import Path, encoder, fill, interleave, shared
 from bingpin.api.resources import batch as batch_resource
 from bingpin.api.runner import runner_for
 from bingpin.api.schemas.calculations import MedicalAssistanceRequestSchema
@@ -112,12 +112,15 @@ def test_a_result_template_is_written_as_its_filled_json(template: dict[str, Any
 def test_items_are_written_in_the_cases_order_as_orjson_writes_each_item(template: dict[str, Any]) -> None:
     encoded = encoder(template, ["1.00", "2023-01-01"])
     assert encoded is not None
-    pieces, places = encoded
+    places = encoded[1]
     figures = [["12.34", "0.05"], ["2023-08-25", "2024-01-31"]]  # each marker's column, two rows
     texts = pa.array(figures[0] + figures[1])
     starts = [0, 2][: len(places)]
-    other = (np.array([0, 3]), fast.item_pieces(422, ('{"x":"y"}',)), [])  # a path without figures
-    items = fast._items([(np.array([2, 1]), fast.item_pieces(200, pieces), starts), other], texts)
+    path = Path(guards=(), template=(200, template, None), texts=["1.00", "2023-01-01"])
+    assert path.item is not None and path.item[1] == places
+    other = Path(guards=(), template=(422, {"x": "y"}, None)).item  # a path without figures
+    assert other is not None
+    items = fast._items([(np.array([2, 1]), path.item[0], starts), (np.array([0, 3]), other[0], [])], texts)
     assert items.rows.tolist() == [0, 1, 2, 3]
     written = pc.binary_join_element_wise(*items.parts, "").to_pylist()
     for row, at in ((2, 0), (1, 1)):
