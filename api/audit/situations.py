@@ -29,7 +29,7 @@ from bingpin.api.fields import Money
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _EPOCH = np.datetime64("1970-01-01", "D")
 #: Arrow scalars made once (a Python value in a compute call is converted on every call).
-_NO, _ZERO, _ONE, _ZERO32 = pa.scalar(False), pa.scalar(0), pa.scalar(1), pa.scalar(0, pa.int32())
+_NO, _ZERO32 = pa.scalar(False), pa.scalar(0, pa.int32())
 #: The traced date field: the one every calculation compares with its periods.
 TRACED_DATE = "date"
 
@@ -176,7 +176,14 @@ def _flat_codes(column: pa.Array) -> np.ndarray | None:
             indices = pc.dictionary_encode(column).indices
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
             return None
-    return np.asarray(pc.fill_null(pc.add(indices.cast(pa.int64()), _ONE), _ZERO).to_numpy(zero_copy_only=False))
+    if not len(indices):
+        return np.zeros(0, np.int64)
+    # the indices' own buffer, one up (a null's index is whatever its slot holds: set to 0 after)
+    codes = np.frombuffer(indices.buffers()[1], indices.type.to_pandas_dtype())
+    codes = codes[indices.offset : indices.offset + len(indices)].astype(np.int64) + 1
+    if indices.null_count:
+        codes[~_valid(indices)] = 0
+    return codes
 
 
 #: Lists up to this long are coded item position by item position (a pass over the rows each);
