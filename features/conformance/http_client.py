@@ -35,6 +35,11 @@ def request_text(body: Any) -> str:
     return json_text(json.dumps(body, ensure_ascii=False))
 
 
+def sent_headers(with_body: bool) -> dict[str, str]:
+    """The headers every request is sent with (and its replay line gives)."""
+    return {"Accept": "application/json"} | ({"Content-Type": "application/json"} if with_body else {})
+
+
 @dataclass
 class Exchange:
     """One request and its answer (``status`` ``None``: none came), kept for failure messages and
@@ -52,10 +57,12 @@ class Exchange:
         return self.payload if self.shown is None else self.shown
 
     def curl(self) -> str:
-        """A command that replays the request, every word quoted for a POSIX shell."""
+        """A command that replays the request, its headers included, every word quoted for a POSIX shell."""
         words = ["curl", "-sS", "-X", self.method, self.url]
+        for name, value in sent_headers(self.body is not None).items():
+            words += ["-H", f"{name}: {value}"]
         if self.body is not None:
-            words += ["-H", "Content-Type: application/json", "-d", request_text(self.body)]
+            words += ["-d", request_text(self.body)]
         return shlex.join(words)
 
     def describe(self) -> str:
@@ -111,19 +118,23 @@ class Client:
         return self._send("POST", path, body)
 
     def cached_get(self, path: str, params: dict[str, str] | None = None) -> Any:
-        """GET reference data once per run; fails loudly if it is not there."""
+        """GET reference data once per run; fails loudly if it is not there, or (a list the suite
+        reads, :data:`LISTED`) not in the shape the steps read it in."""
         key = path + json.dumps(params, sort_keys=True)
         if key not in self._cache:
             exchange = self.get(path, params)
             if exchange.status != 200:
-                raise AssertionError(f"reference data unavailable:\n{exchange.describe()}")
+                raise ExchangeError("reference data unavailable", exchange)
+            problem = unlisted(exchange.payload, LISTED.get(path, ()))
+            if problem is not None:
+                raise ExchangeError(f"参考数据无法使用 / reference data not usable: {problem}", exchange)
             self._cache[key] = exchange.payload
         return self._cache[key]
 
     def _send(self, method: str, path: str, body: Any) -> Exchange:
         url = self.base_url + path
         data = request_text(body).encode() if body is not None else None
-        headers = {"Accept": "application/json"} | ({"Content-Type": "application/json"} if data else {})
+        headers = sent_headers(data is not None)
         try:
             status, raw = self._answer(method, path, url, data, headers)
             payload = parse(raw, status)
@@ -153,6 +164,30 @@ class Client:
             raise
         self.silent = 0
         return answer.status, answer.body
+
+
+#: The lists of reference data the steps read, and the fields of each item they read (all text).
+LISTED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "/v1/jurisdictions": (("code",), ("name",), ("policy", "id")),
+    "/v1/categories": (("code",), ("name",)),
+}
+
+
+def unlisted(payload: Any, fields: tuple[tuple[str, ...], ...]) -> str | None:
+    """Why ``payload`` is not a list of objects each with ``fields`` as text (None: it is)."""
+    if not fields:
+        return None
+    if not isinstance(payload, list):
+        return f"应为列表，实为 {type(payload).__name__} / expected a list"
+    for number, item in enumerate(payload):
+        for field in fields:
+            value: Any = item
+            for name in field:
+                value = value.get(name) if isinstance(value, dict) else None
+            if not isinstance(value, str):
+                where = f"[{number}]." + ".".join(field)
+                return f"{where} 应为文本 / expected text at {where}, got {json.dumps(value, ensure_ascii=False)[:80]}"
+    return None
 
 
 class NotJSONNumber(ValueError):

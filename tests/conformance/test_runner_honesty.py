@@ -53,9 +53,11 @@ def test_a_replay_line_parses_to_the_same_url_and_body_and_runs_nothing_else(tmp
         line = Exchange("POST", url, body, 200, {}).curl()
         words = shlex.split(line)
         assert words[:5] == ["curl", "-sS", "-X", "POST", url]
-        assert words[5:8] == ["-H", "Content-Type: application/json", "-d"]
-        assert json.loads(words[8]) == body
+        assert words[5:10] == ["-H", "Accept: application/json", "-H", "Content-Type: application/json", "-d"]
+        assert json.loads(words[10]) == body
         assert replayed(line, tmp_path) == words[1:]
+        got = shlex.split(Exchange("GET", url, None, 200, {}).curl())
+        assert got == ["curl", "-sS", "-X", "GET", url, "-H", "Accept: application/json"]
     assert not (tmp_path / "pwned").exists()
 
 
@@ -186,3 +188,25 @@ def test_an_empty_report_path_or_a_directory_of_other_files_is_a_usage_error(tmp
     foreign = bingpin("conformance", "--tags", "id:JX-IF-002", "--report", str(tmp_path))
     assert foreign.returncode == 2 and "holds other files than the reports (notes.txt)" in foreign.stderr
     assert sorted(os.listdir(tmp_path)) == ["notes.txt"]
+
+
+def numbers_for_jurisdictions(handler: BaseHTTPRequestHandler, sent: Any, status: int, body: bytes) -> bool:
+    """GET /v1/jurisdictions answers a JSON list, of numbers."""
+    if not handler.path.startswith("/v1/jurisdictions") or status != 200:
+        return False
+    respond(handler, 200, b"[1, 2, 3]")
+    return True
+
+
+def test_reference_data_in_another_shape_fails_saying_so_with_its_replay_line(live_url: str, tmp_path: Path) -> None:
+    report = tmp_path / "report"
+    with proxy(live_url, numbers_for_jurisdictions) as hostile:
+        result = bingpin("conformance", "--base-url", hostile, "--tags", "id:JX-IF-002", "--report", str(report))
+    assert result.returncode == 1, result.stdout + result.stderr
+    (failed,) = [s for s in load(report)["scenarios"] if s["status"] == "failed"]
+    failure = failed["failure"]
+    assert failure["expected"].startswith("参考数据无法使用 / reference data not usable: [0].code 应为文本")
+    assert "subscriptable" not in result.stdout + failure["message"]
+    assert failure["response"] == {"status": 200, "body": [1, 2, 3]}
+    assert shlex.split(failure["curl"])[3:5] == ["GET", f"{hostile}/v1/jurisdictions"]
+    assert f"  replay:   {failure['curl']}\n" in result.stdout
