@@ -351,6 +351,23 @@ def test_a_query_parameter_the_path_does_not_take_is_a_422_naming_it(
         assert body["code"] == "validation_error" and sorted(body["errors"]) == unknown
 
 
+@pytest.mark.parametrize("value", [" 1", "1 ", "+1", "01", "1_0", "\uff11", "1.0", "1e1"])
+@pytest.mark.parametrize("name", ["page", "page_size"])
+def test_a_whole_number_written_otherwise_is_a_422_naming_it(http: FlaskClient, name: str, value: str) -> None:
+    """``int()`` read `` 1``, ``+1``, ``1_0`` and a fullwidth one as 1 (page 1 was answered)."""
+    response = http.get("/v1/parameters", query_string={name: value})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {name: ["不是有效整数 / Not a valid integer."]}
+
+
+@pytest.mark.parametrize(("query", "status"), [("page=2&page_size=5", 200), ("page=-1", 422), ("page=0", 422)])
+def test_a_whole_number_as_written_is_read(http: FlaskClient, query: str, status: int) -> None:
+    response = http.get(f"/v1/parameters?{query}")
+    assert response.status_code == status
+    if status == 422:
+        assert "Must be greater than or equal to 1." in response.get_json()["errors"]["page"][0]
+
+
 def test_a_nameless_parameter_beside_one_named_request_keeps_both_messages(http: FlaskClient) -> None:
     body = http.get("/v1/policies?_request=1&=1").get_json()
     assert [message.split("（")[0] for message in body["errors"]["_request"]] == [
