@@ -146,11 +146,32 @@ def fingerprints() -> dict[str, str]:
     return result
 
 
+#: What YAML reads an unquoted value as, when not as text (``no`` a boolean, ``1:30`` a number).
+_READ_AS = {
+    bool: ("布尔值", "a boolean"),
+    int: ("数字", "a number"),
+    float: ("数字", "a number"),
+    dt.date: ("日期", "a date"),
+}
+
+
+def _read_as(value: object) -> str:
+    """What YAML made of an unquoted value that is not text, and how to keep it text; nothing for
+    other values."""
+    kind = _READ_AS.get(type(value))
+    if kind is None:
+        return ""
+    return (
+        f'（YAML 把未加引号的值读成了{kind[0]}，须加引号，如 "1:30" '
+        f'/ YAML read the unquoted value as {kind[1]}: quote it, as in "1:30"）'
+    )
+
+
 def _text(value: object, where: str, limit: int) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ReviewFileError(f"{where}: expected non-empty text")
+        raise ReviewFileError(f"{where}: 须为非空文本 / expected non-empty text{_read_as(value)}")
     if len(value) > limit:
-        raise ReviewFileError(f"{where}: longer than {limit} characters")
+        raise ReviewFileError(f"{where}: 超过 {limit} 个字符 / longer than {limit} characters")
     return value.strip()
 
 
@@ -162,7 +183,7 @@ def _date(value: object, where: str) -> dt.date:
         with contextlib.suppress(ValueError):  # a day that does not exist
             day = dt.date.fromisoformat(value)
     if day is None:
-        raise ReviewFileError(f"{where}: expected a date YYYY-MM-DD")
+        raise ReviewFileError(f"{where}: 须为日期 YYYY-MM-DD（该日须存在）/ expected a date YYYY-MM-DD")
     # the latest record decides: a typo for a later year would outrank every real verdict to come.
     # A day of leeway: a reviewer's today (Beijing) is a day ahead of UTC for eight hours of it
     if day > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
@@ -172,34 +193,36 @@ def _date(value: object, where: str) -> dt.date:
 
 def _keys(raw: object, allowed: set[str], where: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise ReviewFileError(f"{where}: expected a mapping")
+        raise ReviewFileError(f"{where}: 须为“键: 值”的映射 / expected a mapping")
     unknown = sorted(str(k) for k in raw if k not in allowed)
     if unknown:
-        raise ReviewFileError(f"{where}: unknown keys {unknown}; known: {sorted(allowed)}")
+        raise ReviewFileError(f"{where}: 未知的键 / unknown keys {unknown}; 可用 / known: {sorted(allowed)}")
     missing = sorted(k for k in allowed if k not in raw)
     if missing:
-        raise ReviewFileError(f"{where}: missing {missing}")
+        raise ReviewFileError(f"{where}: 缺少 / missing {missing}")
     return raw
 
 
 def parse_file(text: str, name: str, known: Iterable[str] | None = None) -> list[Record]:
     """The records of one review file; ``known`` scenario ids, when given, must include each one."""
     if len(text) > MAX_FILE_CHARS:
-        raise ReviewFileError(f"{name}: longer than {MAX_FILE_CHARS} characters")
+        raise ReviewFileError(f"{name}: 超过 {MAX_FILE_CHARS} 个字符 / longer than {MAX_FILE_CHARS} characters")
     try:
         raw = load_yaml(text, name)
     except ConfigurationError as exc:  # not YAML, a repeated key, an unquoted decimal
-        raise ReviewFileError(str(exc)) from exc
+        said = str(exc)
+        kind = "键重复" if "duplicate key" in said else "小数须加引号" if "YAML float" in said else "不是有效的 YAML"
+        raise ReviewFileError(f"{kind} / {said}") from exc
     except (ValueError, RecursionError) as exc:  # a date that does not exist, nesting too deep
-        raise ReviewFileError(f"{name}: invalid YAML: {exc}") from exc
+        raise ReviewFileError(f"{name}: 不是有效的 YAML / invalid YAML: {exc}") from exc
     data = _keys(raw, FILE_KEYS, name)
     reviewer = _text(data["reviewer"], f"{name}: reviewer", MAX_REVIEWER)
     reviewed_on = _date(data["reviewed_on"], f"{name}: reviewed_on")
     raw_records = data["records"]
     if not isinstance(raw_records, list) or not raw_records:
-        raise ReviewFileError(f"{name}: records: expected a non-empty list")
+        raise ReviewFileError(f"{name}: records: 须为非空列表 / expected a non-empty list")
     if len(raw_records) > MAX_RECORDS:
-        raise ReviewFileError(f"{name}: more than {MAX_RECORDS} records")
+        raise ReviewFileError(f"{name}: 记录超过 {MAX_RECORDS} 条 / more than {MAX_RECORDS} records")
     ids = set(known) if known is not None else None
     records, seen = [], set()
     for index, raw in enumerate(raw_records, 1):
@@ -207,25 +230,36 @@ def parse_file(text: str, name: str, known: Iterable[str] | None = None) -> list
         item = _keys(raw, RECORD_KEYS, where)
         scenario = _text(item["scenario"], f"{where}.scenario", 100)
         if ids is not None and scenario not in ids:
-            raise ReviewFileError(f"{where}.scenario: no scenario {scenario!r} in the suite")
+            raise ReviewFileError(
+                f"{where}.scenario: 套件中没有场景 {scenario!r} / no scenario {scenario!r} in the suite"
+            )
         if scenario in seen:
-            raise ReviewFileError(f"{where}.scenario: {scenario} recorded twice in one review")
+            raise ReviewFileError(
+                f"{where}.scenario: {scenario} 在同一审核中记录了两次 / {scenario} recorded twice in one review"
+            )
         seen.add(scenario)
         verdict = item["verdict"]
         if verdict not in VERDICTS:
             # only a short text is quoted back: a YAML value built of aliases can be huge once printed
             said = repr(verdict) if isinstance(verdict, str) and len(verdict) <= 20 else "this value"
-            raise ReviewFileError(f"{where}.verdict: {said} is not one of {'/'.join(VERDICTS)}")
+            raise ReviewFileError(
+                f"{where}.verdict: {said} 须为 {'或'.join(VERDICTS)} 之一 / {said} is not one of {'/'.join(VERDICTS)}"
+            )
         note = item["note"]
         if note is None:
             note = ""
         if not isinstance(note, str) or len(note) > MAX_NOTE:
-            raise ReviewFileError(f"{where}.note: expected text of at most {MAX_NOTE} characters")
+            raise ReviewFileError(
+                f"{where}.note: 须为至多 {MAX_NOTE} 个字符的文本 / expected text of at most {MAX_NOTE} characters"
+                f"{_read_as(note)}"
+            )
         if verdict == DISPUTED and not note.strip():
-            raise ReviewFileError(f"{where}.note: a 有异议 verdict says why")
+            raise ReviewFileError(f"{where}.note: 有异议须写明理由 / a 有异议 verdict says why")
         fingerprint = item["fingerprint"]
         if not isinstance(fingerprint, str) or not FINGERPRINT.fullmatch(fingerprint):
-            raise ReviewFileError(f"{where}.fingerprint: expected sha256: and 64 hexadecimal digits")
+            raise ReviewFileError(
+                f"{where}.fingerprint: 须为 sha256: 加 64 位十六进制数字 / expected sha256: and 64 hexadecimal digits"
+            )
         records.append(Record(scenario, verdict, reviewer, reviewed_on, note.strip(), fingerprint, name))
     return records
 

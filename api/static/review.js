@@ -186,6 +186,7 @@
     return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
   }
   reviewedOn.value = meta.reviewedOn || today();
+  reviewedOn.max = today(); // a later day would outrank every verdict recorded until then
 
   function show(id) {
     var mark = marks[id] || { verdict: "", note: "" };
@@ -282,6 +283,9 @@
     }
     if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(day)) {
       return fail("请填写审核日期。");
+    }
+    if (day > today()) {
+      return fail("审核日期不得晚于今天（" + today() + "）。");
     }
     var missing = ids.filter(function (id) {
       return marks[id].verdict === "有异议" && !(marks[id].note || "").trim();

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -140,8 +141,20 @@ def one(scenario: str = "JX-MA-001", verdict: str = "已审核", note: str = '""
     ],
 )
 def test_a_review_file_that_is_not_right_is_refused_with_the_reason(text: str, says: str) -> None:
-    with pytest.raises(ReviewFileError, match=says):
+    with pytest.raises(ReviewFileError, match=says) as refused:
         parse_file(text, "x.yaml", fingerprints().keys())
+    assert re.search("[\u4e00-\u9fff]", str(refused.value).replace("有异议", "")), "legal staff read Chinese"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"), [("no", "布尔值"), ("yes", "布尔值"), ("1:30", "数字"), ("12", "数字"), ("2026-01-01", "日期")]
+)
+def test_an_unquoted_note_yaml_reads_as_another_kind_says_to_quote_it(value: str, kind: str) -> None:
+    with pytest.raises(ReviewFileError) as refused:
+        parse_file(review_file(one(verdict="有异议", note=value)), "x.yaml", fingerprints().keys())
+    assert f"YAML 把未加引号的值读成了{kind}，须加引号" in str(refused.value)
+    (record,) = parse_file(review_file(one(verdict="有异议", note=f'"{value}"')), "x.yaml", fingerprints().keys())
+    assert record.note == value
 
 
 def test_the_latest_record_of_a_scenario_decides(tmp_path: Path) -> None:

@@ -174,6 +174,25 @@ def test_a_note_longer_than_the_service_reads_is_refused_on_the_page(browser: An
     browser.execute_script("window.localStorage.clear();")
 
 
+def test_a_review_dated_later_than_today_is_refused_on_the_page(browser: Any, live_url: str) -> None:
+    """The service refuses such a file (it would outrank every verdict recorded until that day)."""
+    fresh(browser, f"{live_url}/review")
+    day = browser.find_element(By.ID, "reviewed-on")
+    today = day.get_attribute("value")
+    assert re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", today) and day.get_attribute("max") == today
+    mark(browser, "JX-MA-001", "已审核", "")
+    browser.find_element(By.ID, "reviewer").send_keys("法规处")
+    browser.execute_script("arguments[0].value = '2062-12-06';", day)  # typed past the field's limit
+    browser.find_element(By.ID, "export").click()
+    assert f"审核日期不得晚于今天（{today}）" in browser.find_element(By.ID, "export-message").text
+    assert browser.find_element(By.ID, "export-text").get_attribute("value") == ""
+    browser.execute_script("arguments[0].value = arguments[1];", day, today)
+    browser.find_element(By.ID, "export").click()
+    text = browser.find_element(By.ID, "export-text").get_attribute("value")
+    assert [r.reviewed_on.isoformat() for r in parse_file(text, "x.yaml", fingerprints().keys())] == [today]
+    browser.execute_script("window.localStorage.clear();")
+
+
 def test_marking_a_whole_clause_keeps_a_dispute_already_marked(browser: Any, live_url: str) -> None:
     fresh(browser, f"{live_url}/review")
     six = open_clause(browser, JX, "二", "二(二)", "二(二)6")
