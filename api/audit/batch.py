@@ -84,7 +84,7 @@ def _columns(bodies: list[Any], kinds: dict[str, tuple[pa.DataType, type]]) -> d
         kind = kinds[name][1]
         if not set(map(type, values)) <= {kind, type(None)}:
             return None
-        if kind is list and not set(map(type, chain.from_iterable(v for v in values if v is not None))) <= {str}:
+        if kind is list and not set(map(type, chain.from_iterable(filter(None, values)))) <= {str}:  # [] has no item
             return None
     for name, values in columns.items():  # a field given as null is the request schema's, not left out
         if None in values and len(values) - values.count(None) != sum(map(contains, bodies, repeat(name))):
