@@ -132,6 +132,7 @@ def raising_on(signals: tuple[int, ...], exception: Callable[[int], BaseExceptio
             return
         for each in signals:
             signal.signal(each, signal.SIG_IGN)
+        _ASKED[:] = [lambda: exception(signum)]
         raise exception(signum)
 
     previous = {each: signal.signal(each, stop) for each in signals}
@@ -147,6 +148,7 @@ def raising_on(signals: tuple[int, ...], exception: Callable[[int], BaseExceptio
             for each, handler in previous.items():
                 signal.signal(each, handler)
         _SETTLED.clear()
+        _ASKED.clear()
         REQUESTED.clear()
 
 
@@ -161,6 +163,20 @@ def _importing(frame: FrameType | None) -> bool:
             return True
         frame = frame.f_back
     return False
+
+
+#: The stop a signal asked for inside :func:`raising_on` (its exception, made again), once one came.
+_ASKED: list[Callable[[], BaseException]] = []
+
+
+def raise_asked() -> None:
+    """Raise again the stop a signal asked for, in the main thread: for a command to call between
+    units of work. Python drops an exception raised in a finalizer (a ``__del__``, a weak
+    reference's callback, a generator closed by the collector: it only reports it, and a test
+    runner turns the report into a warning), and the signal's handler had already ignored the
+    signals that could ask again: the stop would be lost, and the run would go on to its end."""
+    if _ASKED and threading.current_thread() is threading.main_thread():
+        raise _ASKED[0]()
 
 
 #: The signals :func:`raising_on` handles now (main thread), and whether the command has settled.

@@ -11,6 +11,8 @@ from typing import Any, TextIO
 
 import pytest
 
+from bingpin.api import stopping
+
 
 @dataclass
 class Selection:
@@ -99,6 +101,11 @@ class Recorder:
                 curl=exchange.curl(),
             )
         self.failures[request.node.nodeid] = failure
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """A stop a signal asked for, and that was not raised where the run was (raised in a
+        finalizer, where Python drops it), is raised before the next scenario."""
+        stopping.raise_asked()
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         """Ctrl-C, or ``pytest.exit`` when the service stopped answering: keep why."""
