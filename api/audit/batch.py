@@ -123,7 +123,7 @@ def run(runner: Runner, envelope: dict[str, Any], explain: bool) -> dict[str, An
     rest = np.setdiff1d(np.arange(len(bodies)), at, assume_unique=True).tolist()
     answered = runner.answers([bodies[index] for index in rest], explain, [answers[index] for index in rest])
     entries, failed = runner.entries(zip(rest, answered, strict=True))
-    written = pc.binary_join_element_wise(_INDEX, pc.cast(pa.array(at), pa.string()), items.written, _NOTHING)
+    written = pc.binary_join_element_wise(_INDEX, pc.cast(pa.array(at), pa.string()), *items.parts, _NOTHING)
     return runner.summary(len(bodies), failed, Fragment(_results(written, at, rest, entries)))
 
 
@@ -165,11 +165,11 @@ class _Given(Bodies):
 @dataclass
 class Items:
     """The population path's items of a batch's ``results``, for the table's ``rows`` (ascending):
-    each ``written`` as what follows ``{"index":`` and the row's case index (the status, the result
+    each is ``{"index":`` and the row's case index, then ``parts`` joined (the status, the result
     and the error of its path's JSON, the row's own figures between, and a comma)."""
 
     rows: np.ndarray
-    written: pa.Array
+    parts: list[pa.Array]
 
 
 def derived(
@@ -213,34 +213,27 @@ def derived(
 
 
 def _items(cut: list[tuple[np.ndarray, tuple[str, ...], list[int]]], texts: pa.Array) -> Items:
-    """The items of every path cut at its figures, in the order of their rows: each row's path's
-    pieces with, between the n-th and the next, its figure at the n-th place. Every piece of every
-    path and every figure are one array; a row's item is the list of its elements taken from it
-    (where each path's element stands: its piece's place, or its figure column's start plus the
-    row's rank among the path's rows), and every list is joined at once."""
+    """The parts of the items of every path cut at its figures, in the order of their rows: the
+    n-th piece of each row's path and, between pieces, its figure at the n-th place (a path with
+    fewer places than another ends in empty pieces and figures)."""
     lengths = np.array([len(rows) for rows, _, _ in cut], np.int64)
     rows = np.concatenate([rows for rows, _, _ in cut])
     order = np.argsort(rows, kind="stable")
     path_of = np.repeat(np.arange(len(cut)), lengths)[order]
     within = (np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths))[order]
-    pieces = [piece for _, each, _ in cut for piece in each]
-    # each path's elements, piece and figure by turns (2k + 1 of them for k figures): where each
-    # stands in the pool (pieces, then figures), and whether the row's rank is added (a figure's)
-    count = np.array([len(starts) for _, _, starts in cut], np.int64)
-    starts = np.array([start for _, _, each in cut for start in each] + [0], np.int64)
-    size = 2 * count + 1
-    path = np.repeat(np.arange(len(cut)), size)
-    place, ranked = np.divmod(np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size), 2)
-    figure = np.where(ranked == 1, np.repeat(np.cumsum(count) - count, size) + place, len(starts) - 1)
-    base = np.where(ranked == 1, len(pieces) + starts[figure], (np.cumsum(count + 1) - count - 1)[path] + place)
-    own = size[path_of]  # each row's count of elements
-    ends = np.cumsum(own)
-    element = np.arange(int(ends[-1])) - np.repeat(ends - own, own)  # its place in its row
-    where = np.repeat((np.cumsum(size) - size)[path_of], own) + element
-    index = base[where] + ranked[where] * np.repeat(within, own)
-    pool = pa.concat_arrays([pa.array(pieces, pa.string()), texts])
-    offsets = pa.array(np.concatenate([[0], ends]).astype(np.int32))
-    return Items(rows[order], pc.binary_join(pa.ListArray.from_arrays(offsets, pool.take(index)), _NOTHING))
+    places = max(len(starts) for _, _, starts in cut)
+    empty = len(texts)
+    texts = pa.concat_arrays([texts, pa.array([""], pa.string())])
+    parts: list[pa.Array] = []
+    for place in range(places + 1):
+        pieces = [each[place] if place < len(each) else "" for _, each, _ in cut]
+        parts.append(pa.array(pieces, pa.string()).take(path_of))
+        if place == places:
+            break
+        start = np.array([starts[place] if place < len(starts) else empty for _, _, starts in cut], np.int64)
+        step = np.array([place < len(starts) for _, _, starts in cut], np.int64)
+        parts.append(texts.take(start[path_of] + step[path_of] * within))
+    return Items(rows[order], parts)
 
 
 def _texts(groups: list[tuple[Path, np.ndarray]], traced: dict[str, np.ndarray]) -> tuple[pa.Array, list[list[int]]]:
