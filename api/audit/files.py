@@ -332,9 +332,24 @@ def _plain_layouts(table: pa.Table) -> pa.Table:
     return table
 
 
+def _bytes_shown(value: bytes) -> str:
+    """Bytes as the report shows them: their text when they are UTF-8 (a system that wrote its
+    record ids as bytes, without saying they are text), else ``0x`` and their hexadecimal digits."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return "0x" + value.hex()
+
+
 def python_rows(table: pa.Table) -> list[dict[str, Any]]:
-    """``table.to_pylist()``, with the dates and times of a column that Python cannot hold (a day
-    past 9999, before year 1) as Arrow's text of them (``10183-09-21``)."""
+    """``table.to_pylist()``, with a binary column's values as :func:`_bytes_shown` shows them (they
+    were written as Python's ``b'...'``), and the dates and times of a column that Python cannot
+    hold (a day past 9999, before year 1) as Arrow's text of them (``10183-09-21``)."""
+    for number, field in enumerate(table.schema):
+        kind = field.type
+        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_fixed_size_binary(kind):
+            shown = [None if each is None else _bytes_shown(each) for each in table.column(number).to_pylist()]
+            table = table.set_column(number, field.with_type(pa.string()), pa.array(shown, pa.string()))
     try:
         return table.to_pylist()
     except (OverflowError, ValueError):

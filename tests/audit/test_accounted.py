@@ -268,6 +268,15 @@ def test_a_binary_column_is_refused_for_csv_output_and_carried_in_parquet(
     assert not out.exists()
     status, out = run(tmp_path, table, *COMMON, "--carry", "scan")
     assert status == 1 and pq.read_table(out).column("scan").to_pylist() == [b"\xff\x00"] * 12
+    # the report shows bytes as their text, or as hexadecimal digits when they are not text (was b'...')
+    ids = pa.array([each.encode() for each in table.column("settlement_id").to_pylist()], pa.binary())
+    table = table.set_column(table.schema.get_field_index("settlement_id"), "settlement_id", ids)
+    status, out = run(tmp_path, table, *COMMON, "--carry", "scan", "--report", str(tmp_path / "r"))
+    data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert data["worst"] and {item["carried"]["scan"] for item in data["worst"]} == {"0xff00"}
+    assert all(item["carried"]["settlement_id"].startswith("JX-2023-") for item in data["worst"])
+    page = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "0xff00" in page and "b&#x27;" not in page and "b'" not in page
     # a CSV file with bytes that are not text: one line, exit 2
     source = tmp_path / "bytes.csv"
     source.write_bytes(SAMPLE.read_bytes().replace(b"JX-2023-000003", b"JX-\xff\x00\xfe-03"))
