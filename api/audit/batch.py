@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from orjson import Fragment
 
+from bingpin.api.audit import replay
 from bingpin.api.audit.population import Path, Population, shared, written_array
 from bingpin.api.audit.records import Bodies
 from bingpin.api.fields import Flag, Money
@@ -238,18 +239,30 @@ def _items(cut: list[tuple[np.ndarray, tuple[str, ...], list[int]]], texts: pa.A
 
 def _texts(groups: list[tuple[Path, np.ndarray]], traced: dict[str, np.ndarray]) -> tuple[pa.Array, list[list[int]]]:
     """Every path's figures as written, in one string array, and where each path's column of
-    each marker starts in it (as long as its rows): every form evaluated once over the rows of
-    every path that writes it, and every kind of figure written at once (a batch has many paths of
-    a few rows each: a column's cost is in the calls, not the rows)."""
+    each marker starts in it (as long as its rows): the forms of one shape evaluated once over the
+    rows of every path that writes one of them, each row with its own form's numbers (a branch in
+    four jurisdictions: one evaluation, not four), and every kind of figure written at once (a
+    batch has many paths of a few rows each: a column's cost is in the calls, not the rows)."""
     uses: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for g, (path, _) in enumerate(groups):
         for k, key in enumerate(path.writes):
             uses.setdefault(key, []).append((g, k))
     kinds: dict[tuple[str, int], list[tuple[np.ndarray, list[tuple[int, int]]]]] = {}
     for (_, how), places in uses.items():
-        form = groups[places[0][0]][0].written[places[0][1]]
+        # the forms of one shape, at once: each place's form by its number among them
+        numbered: dict[int, int] = {}
+        forms: list[replay.Compiled] = []
+        which: list[int] = []
+        for g, k in places:
+            form = groups[g][0].written[k]
+            number = numbered.get(id(form))
+            if number is None:
+                number = numbered[id(form)] = len(forms)
+                forms.append(form)
+            which.append(number)
         rows = np.concatenate([groups[g][1] for g, _ in places])
-        found = form({name: traced[name][rows] for name in form.columns}, len(rows))
+        each = np.repeat(np.array(which, np.int64), [len(groups[g][1]) for g, _ in places])
+        found = replay.evaluate_together(forms, each, {name: traced[name][rows] for name in form.columns})
         kinds.setdefault((how, form.scale), []).append((found, places))
     starts: list[list[int]] = [[0] * len(path.marks) for path, _ in groups]
     arrays: list[pa.Array] = []

@@ -109,8 +109,8 @@ class Path:
         #: Each guard as (its compiled form, its operator's row of :data:`_HOLDS`, the branch taken).
         self.tests = [(replay.compiled(g.form), _OPS[g.op], g.taken) for g in self.guards]
         self.written = [replay.compiled(m.form) for m in self.marks]
-        #: Each marker's form and how its figure is written (a batch evaluates each pair once).
-        self.writes = [(id(form), mark.how) for form, mark in zip(self.written, self.marks, strict=True)]
+        #: Each marker's form's shape and how its figure is written (a batch evaluates each pair once).
+        self.writes = [(form.kind, mark.how) for form, mark in zip(self.written, self.marks, strict=True)]
         self.uses = sorted({name for form in self.written + [c for c, _, _ in self.tests] for name in form.columns})
         self.ceiling = min((replay.ceiling(f) for f in forms), default=replay.LIMIT)
 

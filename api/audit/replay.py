@@ -9,6 +9,7 @@ those go to the rule one by one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -74,9 +75,14 @@ def columns_of(form: Form) -> set[str]:
 
 
 class Compiled:
-    """A form ready to evaluate many times: integer factors at its scale, its atoms compiled too."""
+    """A form ready to evaluate many times: integer factors at its scale, its atoms compiled too.
 
-    __slots__ = ("columns", "constant", "fits", "scale", "terms")
+    Its :attr:`shape` is what it does without its numbers (its scale, its columns, its atoms'
+    operations and roundings, which of its factors are 1 and whether it has a constant); forms of
+    one shape (a rule's branch in several jurisdictions, each with its own ratio and cap) are
+    evaluated at once by :func:`evaluate_together`, each row with its own form's :attr:`numbers`."""
+
+    __slots__ = ("columns", "constant", "fits", "kind", "numbers", "scale", "shape", "terms")
 
     def __init__(self, form: Form) -> None:
         self.scale = scale(form)
@@ -98,6 +104,33 @@ class Compiled:
                 if atom.op != "round":  # each brought up to the atom's scale
                     inner = [(each, self._int64(10 ** (-digits))) for each, digits in inner]
                 self.terms.append(((atom.op, inner), factor))
+        self.shape, self.numbers = self._shaped()
+        #: The shape's number in this process (a quick key: a shape is a nest of tuples).
+        self.kind = _SHAPES.setdefault(self.shape, len(_SHAPES))
+
+    def _shaped(self) -> tuple[tuple[Any, ...], tuple[np.int64, ...]]:
+        """(:attr:`shape`, :attr:`numbers`): the form without its numbers, and its numbers in the
+        order :meth:`_evaluate` takes them (factors that are 1 are part of the shape: not multiplied)."""
+        shape: list[Any] = [self.scale, self.fits, bool(self.constant)]
+        numbers: list[np.int64] = []
+        for source, factor in self.terms:
+            if isinstance(source, str):
+                shape.append(source)
+            else:
+                op, inner = source
+                parts = []
+                for form, extra in inner:
+                    parts.append((form.shape, extra if op == "round" else None))
+                    numbers += form.numbers
+                    if op != "round":
+                        numbers.append(extra)
+                shape.append((op, tuple(parts)))
+            shape.append(factor == 1)
+            if factor != 1:
+                numbers.append(factor)
+        if self.constant:
+            numbers.append(self.constant)
+        return tuple(shape), tuple(numbers)
 
     def _int64(self, value: int) -> np.int64:
         """``value`` as an int64 scalar, made once rather than at each evaluation (one beyond int64:
@@ -108,28 +141,44 @@ class Compiled:
         return np.int64(0)
 
     def __call__(self, columns: Columns, n: int) -> np.ndarray:
+        return self._evaluate(columns, n, iter(self.numbers))
+
+    def _evaluate(self, columns: Columns, n: int, numbers: Iterator[Any]) -> np.ndarray:
+        """The form's value, its :attr:`numbers` taken from ``numbers`` (its own, or a column of
+        each number with each row's form's: :func:`evaluate_together`)."""
         if not self.fits:
             raise OverflowError("a factor of the form is beyond int64")
         total: np.ndarray | None = None
         for source, factor in self.terms:
-            values = columns[source] if isinstance(source, str) else _apply(*source, columns, n)
-            term = values if factor == 1 else values * factor
+            values = columns[source] if isinstance(source, str) else _apply(*source, columns, n, numbers)
+            term = values if factor == 1 else values * next(numbers)
             total = term if total is None else total + term
+        constant = next(numbers) if self.constant else None
         if total is None:
-            return np.full(n, self.constant, dtype=np.int64)
-        return total + self.constant if self.constant else total
+            return np.full(n, 0, dtype=np.int64) + (0 if constant is None else constant)
+        return total if constant is None else total + constant
 
 
-def _apply(op: str, inner: list[tuple[Compiled, Any]], columns: Columns, n: int) -> np.ndarray:
+def _apply(op: str, inner: list[tuple[Compiled, Any]], columns: Columns, n: int, numbers: Iterator[Any]) -> np.ndarray:
     """An atom's operation on its compiled forms (rounding: the decimals to round away; the
-    smaller or larger: the factor bringing each to the atom's scale)."""
+    smaller or larger: the factor bringing each to the atom's scale, taken from ``numbers``)."""
     if op == "round":
         form, digits = inner[0]
-        return _round_half_up(form(columns, n), digits)
-    values = [form(columns, n) * factor for form, factor in inner]
+        return _round_half_up(form._evaluate(columns, n, numbers), digits)
+    values = [form._evaluate(columns, n, numbers) * next(numbers) for form, _ in inner]
     return np.minimum(*values) if op == "min" else np.maximum(*values)
 
 
+def evaluate_together(forms: list[Compiled], which: np.ndarray, columns: Columns) -> np.ndarray:
+    """The value of each row's form (``forms[which[row]]``, all of one :attr:`~Compiled.shape`),
+    evaluated once for every row: each number of the shape a column of the rows' forms' numbers."""
+    if len(forms) == 1:
+        return forms[0](columns, len(which))
+    table = np.array([form.numbers for form in forms], np.int64).reshape(len(forms), -1)
+    return forms[0]._evaluate(columns, len(which), iter(table[which].T))
+
+
+_SHAPES: dict[tuple[Any, ...], int] = {}
 _COMPILED: dict[int, Compiled] = {}
 _CEILINGS: dict[int, int] = {}
 

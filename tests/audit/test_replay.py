@@ -129,3 +129,35 @@ def test_a_date_compared_again_in_another_run_records_its_guard_there_too() -> N
     with recording() as second:
         assert day >= boundary
     assert len(first.guards) == 1 and len(second.guards) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    steps=STEPS,
+    ratios=st.lists(st.sampled_from(RATIOS), min_size=2, max_size=4),
+    rows=st.lists(st.tuples(FEN, FEN, st.integers(0, 3)), min_size=1, max_size=25),
+)
+def test_forms_of_one_shape_evaluated_together_give_each_rows_own_forms_value(
+    steps: list[tuple[str, int, Decimal]], ratios: list[Decimal], rows: list[tuple[int, int, int]]
+) -> None:
+    """The same small rule with other ratios (a branch in several jurisdictions): where the forms
+    have one shape, one evaluation with each row's own form's numbers gives what each form gives."""
+    forms = []
+    for ratio in ratios:
+        with recording():
+            traced, _ = run(
+                [(op, index, ratio) for op, index, _ in steps],
+                Traced(Decimal(1), column("a", 2)),
+                Traced(Decimal(2), column("b", 2)),
+            )
+        if isinstance(traced, Traced):
+            forms.append(replay.compiled(traced.form))
+    shaped = [form for form in forms if form.kind == forms[0].kind] if forms else []
+    if len(shaped) < 2 or not shaped[0].fits:
+        return  # nothing shares a shape here (a ratio of 1 is not multiplied: another shape)
+    columns = {"a": np.array([r[0] for r in rows], np.int64), "b": np.array([r[1] for r in rows], np.int64)}
+    which = np.array([r[2] % len(shaped) for r in rows], np.int64)
+    together = replay.evaluate_together(shaped, which, columns)
+    for number, form in enumerate(shaped):
+        alone = form(columns, len(rows))
+        assert (together[which == number] == alone[which == number]).all()
