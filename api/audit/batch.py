@@ -262,8 +262,8 @@ def _texts(groups: list[tuple[Path, np.ndarray]], traced: dict[str, np.ndarray])
             which.append(number)
         rows = np.concatenate([groups[g][1] for g, _ in places])
         each = np.repeat(np.array(which, np.int64), [len(groups[g][1]) for g, _ in places])
-        found = replay.evaluate_together(forms, each, {name: traced[name][rows] for name in form.columns})
-        kinds.setdefault((how, form.scale), []).append((found, places))
+        columns = {name: traced[name][rows] for name in forms[0].columns}  # one shape: one set of columns
+        kinds.setdefault((how, forms[0].scale), []).append((replay.evaluate_together(forms, each, columns), places))
     starts: list[list[int]] = [[0] * len(path.marks) for path, _ in groups]
     arrays: list[pa.Array] = []
     at = 0

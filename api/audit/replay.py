@@ -153,10 +153,9 @@ class Compiled:
             values = columns[source] if isinstance(source, str) else _apply(*source, columns, n, numbers)
             term = values if factor == 1 else values * next(numbers)
             total = term if total is None else total + term
-        constant = next(numbers) if self.constant else None
         if total is None:
-            return np.full(n, 0, dtype=np.int64) + (0 if constant is None else constant)
-        return total if constant is None else total + constant
+            total = np.zeros(n, dtype=np.int64)
+        return total + next(numbers) if self.constant else total
 
 
 def _apply(op: str, inner: list[tuple[Compiled, Any]], columns: Columns, n: int, numbers: Iterator[Any]) -> np.ndarray:
@@ -174,7 +173,7 @@ def evaluate_together(forms: list[Compiled], which: np.ndarray, columns: Columns
     evaluated once for every row: each number of the shape a column of the rows' forms' numbers."""
     if len(forms) == 1:
         return forms[0](columns, len(which))
-    table = np.array([form.numbers for form in forms], np.int64).reshape(len(forms), -1)
+    table = np.array([form.numbers for form in forms], np.int64)  # a row a form (no column: no numbers)
     return forms[0]._evaluate(columns, len(which), iter(table[which].T))
 
 

@@ -235,7 +235,7 @@ def unreachable(base_url: str, limits: Limits | None = None) -> str | None:
     ``GET /v1/jurisdictions`` with a JSON list (every scenario starts there)."""
     url = base_url.rstrip("/") + "/v1/jurisdictions"
     try:
-        answer = fetch("GET", url, None, {"Accept": "application/json"}, limits or Limits())
+        answer = fetch("GET", url, None, sent_headers(False), limits or Limits())
         if answer.status != 200:
             return (
                 f"{url} answered HTTP {answer.status}; the suite needs GET /v1/jurisdictions (see the OpenAPI document)"
